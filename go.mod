@@ -1,0 +1,3 @@
+module github.com/mimcm/terraform-provider-mimcm
+
+go 1.26

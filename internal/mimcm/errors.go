@@ -1,0 +1,149 @@
+package mimcm
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The kinds of failure the client reports. Test for them with errors.Is; the
+// error itself is an *APIError (or a *TransitionError) carrying the details.
+var (
+	// ErrRequestNotFound: GET /requests/{id} answered 204 — nothing readable
+	// for that GUID.
+	ErrRequestNotFound = errors.New("request not found")
+	// ErrRouteNotFound: the server answered 404 — the base path is wrong or
+	// the API is switched off (Clm.WebApi.Enabled).
+	ErrRouteNotFound = errors.New("API route not found")
+	// ErrUnauthorized: the server answered 401.
+	ErrUnauthorized = errors.New("authentication failed")
+	// ErrForbidden: the server answered 403.
+	ErrForbidden = errors.New("forbidden")
+	// ErrServer: the server answered 5xx.
+	ErrServer = errors.New("server error")
+	// ErrRejected: the server answered another 4xx status.
+	ErrRejected = errors.New("request rejected")
+	// ErrUndecodable: the server's answer could not be decoded.
+	ErrUndecodable = errors.New("undecodable response")
+	// ErrTransport: no answer came back (connection refused, reset, TLS,
+	// timeout).
+	ErrTransport = errors.New("no response from the server")
+	// ErrTransition: the request is in a terminal status other than the one
+	// wanted and can never change.
+	ErrTransition = errors.New("impossible status transition")
+)
+
+// APIError describes a failed call to the API in the terms a person needs:
+// what was called, for which request, what the server said and what to do.
+type APIError struct {
+	// Kind is one of the Err* sentinels of this package.
+	Kind error
+	// Method and Path are the HTTP method and the path (with base path) called.
+	Method string
+	Path   string
+	// RequestID is the GUID of the request concerned, when there is one.
+	RequestID GUID
+	// StatusCode is the HTTP status of the last answer, 0 when none came.
+	StatusCode int
+	// Message is the server's own message, when it sent one.
+	Message string
+	// CorrelationID is the correlation ID the server put in its message.
+	CorrelationID string
+	// Attempts is how many times the call was sent.
+	Attempts int
+	// Err is the underlying error, when there is one.
+	Err error
+}
+
+// Error renders the failure for a person: what failed, the server's words,
+// and what to do next.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", e.Method, e.Path)
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request %s)", e.RequestID)
+	}
+	fmt.Fprintf(&b, ": %s", e.Kind)
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ". Server message: %q", e.Message)
+	}
+	if e.CorrelationID != "" && !strings.Contains(e.Message, e.CorrelationID) {
+		fmt.Fprintf(&b, ". Correlation ID: %s", e.CorrelationID)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ". Cause: %v", e.Err)
+	}
+	b.WriteString(".")
+	if hint := e.Hint(); hint != "" {
+		b.WriteString(" ")
+		b.WriteString(hint)
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.Is match both the kind and the underlying error.
+func (e *APIError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+// Hint says what to do next about this kind of failure.
+func (e *APIError) Hint() string {
+	switch e.Kind {
+	case ErrRequestNotFound:
+		return "Check the request GUID; the request may have been deleted, or the account may not be allowed to read it."
+	case ErrRouteNotFound:
+		return "Every route answering 404 means the base path is wrong or the CM REST API is switched off: check the provider's base_path (default /CertificateManagement/api/v1.0) and that Clm.WebApi.Enabled is true in the CM web.config."
+	case ErrUnauthorized:
+		return "Check the provider's auth_method and credentials (username/password or token)."
+	case ErrForbidden:
+		return "The account is authenticated but not allowed to do this: check its permissions on the request and its profile template in MIM CM."
+	case ErrServer:
+		if e.CorrelationID != "" {
+			return "Give the correlation ID to the MIM CM administrator: it locates the error in the server's event log."
+		}
+		return "Check the MIM CM server's event log around this time."
+	case ErrRejected:
+		return "The server refused the call; its message above says why."
+	case ErrUndecodable:
+		return "The answer did not look like the MIM CM API: check host and base_path, and any proxy in between."
+	case ErrTransport:
+		return "Check host, network reachability, TLS settings and request_timeout."
+	}
+	return ""
+}
+
+// TransitionError reports that a request sits in a terminal status other
+// than the one wanted: terminal statuses cannot be left, so the request can
+// never reach the wanted one.
+type TransitionError struct {
+	RequestID GUID
+	Current   Status
+	Desired   DesiredStatus
+}
+
+// Error explains why the transition can never happen.
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("request %s is %s (status %d), a terminal status: MIM CM never moves a request out of a terminal status, so it can never become %s",
+		e.RequestID, e.Current, int(e.Current), e.Desired)
+}
+
+// Unwrap lets errors.Is match ErrTransition.
+func (e *TransitionError) Unwrap() error { return ErrTransition }
+
+// CheckTransition returns a *TransitionError when a request in status
+// current can never reach desired, and nil when it already has or still can.
+func CheckTransition(id GUID, current Status, desired DesiredStatus) error {
+	if current.Satisfies(desired) || !current.IsTerminal() {
+		return nil
+	}
+	return &TransitionError{RequestID: id, Current: current, Desired: desired}
+}

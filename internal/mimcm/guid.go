@@ -1,0 +1,81 @@
+package mimcm
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// ZeroGUID is the all-zero GUID the API sends for "no value".
+const ZeroGUID = "00000000-0000-0000-0000-000000000000"
+
+// GUID is a GUID as the API sends it, normalised to lower case. The empty
+// GUID means "no value": the API's all-zero GUID decodes to it and encodes
+// from it.
+type GUID string
+
+// ParseGUID checks that s is a GUID in the 8-4-4-4-12 hexadecimal form, in
+// any letter case, and returns it in lower case.
+func ParseGUID(s string) (GUID, error) {
+	if len(s) != 36 {
+		return "", fmt.Errorf("%q is not a GUID: want 36 characters in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got %d", s, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return "", fmt.Errorf("%q is not a GUID: want a hyphen at position %d", s, i+1)
+			}
+		default:
+			if !isHex(c) {
+				return "", fmt.Errorf("%q is not a GUID: %q at position %d is not a hexadecimal digit", s, c, i+1)
+			}
+		}
+	}
+	return GUID(strings.ToLower(s)), nil
+}
+
+func isHex(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+// normalizeGUID lower-cases a GUID from the wire and maps the all-zero GUID
+// to "no value". It does not reject malformed text: the server is the
+// authority on its own identifiers.
+func normalizeGUID(s string) GUID {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == ZeroGUID {
+		return ""
+	}
+	return GUID(s)
+}
+
+// IsZero reports whether the GUID holds no value.
+func (g GUID) IsZero() bool { return g == "" }
+
+// String returns the lower-case GUID, or "" when it holds no value.
+func (g GUID) String() string { return string(g) }
+
+// UnmarshalJSON decodes a GUID in any letter case; null, "" and the all-zero
+// GUID decode to "no value".
+func (g *GUID) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*g = ""
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("GUID: %w", err)
+	}
+	*g = normalizeGUID(s)
+	return nil
+}
+
+// MarshalJSON encodes "no value" as the all-zero GUID, as the server does.
+func (g GUID) MarshalJSON() ([]byte, error) {
+	if g == "" {
+		return json.Marshal(ZeroGUID)
+	}
+	return json.Marshal(string(g))
+}

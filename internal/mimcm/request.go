@@ -1,0 +1,55 @@
+package mimcm
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Request is a MIM CM request (Microsoft.Clm.Shared.Requests.Request) in the
+// form the REST API serialises it: PascalCase JSON. Decoding normalises the
+// API's quirks — GUIDs lower-cased, the all-zero GUID and DateTime.MinValue
+// as "no value", trailing NULs stripped from the security descriptor — and
+// encoding writes them back the way the server does.
+type Request struct {
+	Uuid                     GUID                 `json:"Uuid"`
+	RequestType              int                  `json:"RequestType"`
+	Status                   Status               `json:"Status"`
+	Flags                    int                  `json:"Flags"`
+	DataCollection           []DataCollectionItem `json:"DataCollection"`
+	DataCollectionFlags      int                  `json:"DataCollectionFlags"`
+	OriginatorUserUuid       GUID                 `json:"OriginatorUserUuid"`
+	TargetUserUuid           GUID                 `json:"TargetUserUuid"`
+	Submitted                Timestamp            `json:"Submitted"`
+	Completed                Timestamp            `json:"Completed"`
+	NewProfileUuid           GUID                 `json:"NewProfileUuid"`
+	OldProfileUuid           GUID                 `json:"OldProfileUuid"`
+	NewSmartcardUuid         GUID                 `json:"NewSmartcardUuid"`
+	OldSmartcardUuid         GUID                 `json:"OldSmartcardUuid"`
+	Priority                 int                  `json:"Priority"`
+	Comment                  string               `json:"Comment"`
+	ProfileTemplateUuid      GUID                 `json:"ProfileTemplateUuid"`
+	SecurityDescriptor       string               `json:"SecurityDescriptor"`
+	IsSmartcard              bool                 `json:"IsSmartcard"`
+	IsEnrollmentAgent        bool                 `json:"IsEnrollmentAgent"`
+	IsDataCollectionComplete bool                 `json:"IsDataCollectionComplete"`
+}
+
+// DataCollectionItem is one item of a request's data collection. Value is
+// nil when the server sent null.
+type DataCollectionItem struct {
+	Name  string  `json:"Name"`
+	Value *string `json:"Value"`
+}
+
+// UnmarshalJSON decodes a Request and strips the NUL padding the server
+// leaves at the end of the security descriptor.
+func (r *Request) UnmarshalJSON(b []byte) error {
+	type plain Request
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	p.SecurityDescriptor = strings.TrimRight(p.SecurityDescriptor, "\x00")
+	*r = Request(p)
+	return nil
+}

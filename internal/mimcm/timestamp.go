@@ -1,0 +1,145 @@
+package mimcm
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DotNetMinValue is how the server writes .NET's DateTime.MinValue, its
+// "no date" for a request that has not completed.
+const DotNetMinValue = "0001-01-01T00:00:00"
+
+// Timestamp is a time from the API that remembers how precisely the server
+// wrote it, so that state shows exactly what the server sent. The zero
+// Timestamp means "no value" (the server's DateTime.MinValue).
+type Timestamp struct {
+	t      time.Time
+	digits int  // fraction digits the server sent
+	zoned  bool // whether the server sent a zone
+}
+
+// NewTimestamp returns a Timestamp for t as the server writes new times:
+// UTC, millisecond precision, trailing zeros of the fraction dropped.
+func NewTimestamp(t time.Time) Timestamp {
+	t = t.UTC().Truncate(time.Millisecond)
+	digits := 0
+	if ms := t.Nanosecond() / int(time.Millisecond); ms != 0 {
+		digits = 3
+		for ms%10 == 0 {
+			ms /= 10
+			digits--
+		}
+	}
+	return Timestamp{t: t, digits: digits, zoned: true}
+}
+
+// ParseTimestamp parses a time as the API writes it: RFC 3339 with any
+// number of fraction digits (up to nine), with or without a zone. A time
+// without a zone is taken as UTC. DateTime.MinValue and "" give the zero
+// Timestamp.
+func ParseTimestamp(s string) (Timestamp, error) {
+	if s == "" {
+		return Timestamp{}, nil
+	}
+	date, zone, zoned := splitZone(s)
+	digits := 0
+	if dot := strings.IndexByte(date, '.'); dot >= 0 {
+		digits = len(date) - dot - 1
+		if digits == 0 || digits > 9 {
+			return Timestamp{}, fmt.Errorf("time %q: want between 1 and 9 fraction digits", s)
+		}
+	}
+	layout := "2006-01-02T15:04:05"
+	if digits > 0 {
+		layout += "." + strings.Repeat("9", digits)
+	}
+	var (
+		t   time.Time
+		err error
+	)
+	if zoned {
+		t, err = time.Parse(layout+"Z07:00", date+zone)
+	} else {
+		t, err = time.ParseInLocation(layout, date, time.UTC)
+	}
+	if err != nil {
+		return Timestamp{}, fmt.Errorf("time %q is not an RFC 3339 date and time: %w", s, err)
+	}
+	if t.IsZero() {
+		return Timestamp{}, nil
+	}
+	return Timestamp{t: t, digits: digits, zoned: zoned}, nil
+}
+
+// splitZone splits "2015-07-07T23:36:21.93Z" into the date-time and its zone
+// ("Z", "+02:00"), reporting whether a zone was present.
+func splitZone(s string) (string, string, bool) {
+	if strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") {
+		return s[:len(s)-1], "Z", true
+	}
+	if len(s) > 6 {
+		sign := s[len(s)-6]
+		if (sign == '+' || sign == '-') && s[len(s)-3] == ':' {
+			return s[:len(s)-6], s[len(s)-6:], true
+		}
+	}
+	return s, "", false
+}
+
+// IsZero reports whether the Timestamp holds no value.
+func (ts Timestamp) IsZero() bool { return ts.t.IsZero() }
+
+// Time returns the instant, or the zero time when there is no value.
+func (ts Timestamp) Time() time.Time { return ts.t }
+
+// String renders the time in RFC 3339 with exactly as many fraction digits
+// as the server sent, in the server's zone (UTC when it sent none). It
+// returns "" when there is no value.
+func (ts Timestamp) String() string {
+	if ts.IsZero() {
+		return ""
+	}
+	return ts.t.Format(ts.layout(true))
+}
+
+func (ts Timestamp) layout(withZone bool) string {
+	layout := "2006-01-02T15:04:05"
+	if ts.digits > 0 {
+		layout += "." + strings.Repeat("0", ts.digits)
+	}
+	if withZone {
+		layout += "Z07:00"
+	}
+	return layout
+}
+
+// UnmarshalJSON decodes a time in any of the forms ParseTimestamp accepts;
+// null decodes to "no value".
+func (ts *Timestamp) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*ts = Timestamp{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("time: %w", err)
+	}
+	parsed, err := ParseTimestamp(s)
+	if err != nil {
+		return err
+	}
+	*ts = parsed
+	return nil
+}
+
+// MarshalJSON writes the time as the server does: "no value" as
+// DateTime.MinValue without a zone, other times with the precision and zone
+// they were read with.
+func (ts Timestamp) MarshalJSON() ([]byte, error) {
+	if ts.IsZero() {
+		return json.Marshal(DotNetMinValue)
+	}
+	return json.Marshal(ts.t.Format(ts.layout(ts.zoned)))
+}

@@ -1,0 +1,427 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+var _ provider.ProviderWithValidateConfig = (*MimcmProvider)(nil)
+
+// Environment variables that configure the provider when the matching
+// argument is not set.
+const (
+	envHost               = "MIMCM_HOST"
+	envBasePath           = "MIMCM_BASE_PATH"
+	envRequestTimeout     = "MIMCM_REQUEST_TIMEOUT"
+	envMaxRetries         = "MIMCM_MAX_RETRIES"
+	envInsecureSkipVerify = "MIMCM_INSECURE_SKIP_VERIFY"
+	envCACertPEM          = "MIMCM_CA_CERT_PEM"
+	envHeaders            = "MIMCM_HEADERS"
+	envAuthMethod         = "MIMCM_AUTH_METHOD"
+	envUsername           = "MIMCM_USERNAME"
+	envPassword           = "MIMCM_PASSWORD"
+	envToken              = "MIMCM_TOKEN"
+)
+
+// Auth method names, as auth_method spells them.
+const (
+	authNone   = "none"
+	authBasic  = "basic"
+	authBearer = "bearer"
+)
+
+var authMethods = []string{authNone, authBasic, authBearer}
+
+// New returns a function that creates the provider for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &MimcmProvider{version: version}
+	}
+}
+
+// MimcmProvider is the mimcm provider.
+type MimcmProvider struct {
+	version string
+}
+
+// MimcmProviderModel is the provider configuration.
+type MimcmProviderModel struct {
+	Host               types.String `tfsdk:"host"`
+	BasePath           types.String `tfsdk:"base_path"`
+	RequestTimeout     types.String `tfsdk:"request_timeout"`
+	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	CACertPEM          types.String `tfsdk:"ca_cert_pem"`
+	Headers            types.Map    `tfsdk:"headers"`
+	AuthMethod         types.String `tfsdk:"auth_method"`
+	Username           types.String `tfsdk:"username"`
+	Password           types.String `tfsdk:"password"`
+	Token              types.String `tfsdk:"token"`
+}
+
+// Metadata names the provider and carries its version.
+func (p *MimcmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "mimcm"
+	resp.Version = p.version
+}
+
+// Schema describes the provider's arguments.
+func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Drives Microsoft Identity Manager Certificate Management (MIM CM) requests to a final status " +
+			"(Completed, Canceled or Abandoned) through the CM REST API.",
+		Attributes: map[string]schema.Attribute{
+			"host": schema.StringAttribute{
+				MarkdownDescription: "Scheme and host of the CM REST API, with an optional port and no path, " +
+					"for example `https://api.contoso.com`. Required, here or in `" + envHost + "`.",
+				Optional:   true,
+				Validators: []validator.String{hostValidator},
+			},
+			"base_path": schema.StringAttribute{
+				MarkdownDescription: "Path of the API under `host`. Defaults to `" + mimcm.DefaultBasePath +
+					"`; also read from `" + envBasePath + "`.",
+				Optional:   true,
+				Validators: []validator.String{basePathValidator},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit for each HTTP attempt, as a Go duration such as `30s` or `2m`. " +
+					"Defaults to `60s`; also read from `" + envRequestTimeout + "`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a call is retried after a connection error or a 429, 502, 503 or 504 answer " +
+					"(a 500 is retried at most once). Defaults to `4`; also read from `" + envMaxRetries + "`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"insecure_skip_verify": schema.BoolAttribute{
+				MarkdownDescription: "Skip verification of the server's TLS certificate. For tests only. Defaults to `false`; " +
+					"also read from `" + envInsecureSkipVerify + "`.",
+				Optional: true,
+			},
+			"ca_cert_pem": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded CA certificates to trust in addition to the system's, for servers with an internal CA. " +
+					"Also read from `" + envCACertPEM + "`.",
+				Optional: true,
+			},
+			"headers": schema.MapAttribute{
+				MarkdownDescription: "Extra HTTP headers sent with every request, for example for a proxy in front of IIS. " +
+					"Also read from `" + envHeaders + "` as a JSON object.",
+				Optional:    true,
+				ElementType: types.StringType,
+			},
+			"auth_method": schema.StringAttribute{
+				MarkdownDescription: "How to authenticate: `none`, `basic` (username and password) or `bearer` (token). " +
+					"When unset: `bearer` if a token is set, `basic` if a username is set, otherwise `none`. " +
+					"Also read from `" + envAuthMethod + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(authMethods...)},
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "User name for `basic` authentication. Also read from `" + envUsername + "`.",
+				Optional:            true,
+			},
+			"password": schema.StringAttribute{
+				MarkdownDescription: "Password for `basic` authentication. Also read from `" + envPassword + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "Bearer token (for example an AD FS access token) for `bearer` authentication. " +
+					"Also read from `" + envToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+		},
+	}
+}
+
+// ValidateConfig checks combinations of arguments that are set in the
+// configuration; single arguments are checked by their validators.
+func (p *MimcmProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg MimcmProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.AuthMethod.IsUnknown() || cfg.AuthMethod.IsNull() {
+		return
+	}
+	switch cfg.AuthMethod.ValueString() {
+	case authNone:
+		for name, v := range map[string]types.String{"username": cfg.Username, "password": cfg.Password, "token": cfg.Token} {
+			if !v.IsNull() && !v.IsUnknown() {
+				resp.Diagnostics.AddAttributeWarning(path.Root(name), "Credential ignored",
+					fmt.Sprintf("auth_method is \"none\", so %s is never sent. Set auth_method to the method it belongs to, or remove it.", name))
+			}
+		}
+	case authBasic:
+		if !cfg.Token.IsNull() && !cfg.Token.IsUnknown() {
+			resp.Diagnostics.AddAttributeWarning(path.Root("token"), "Credential ignored",
+				"auth_method is \"basic\", so token is never sent. Remove it, or set auth_method = \"bearer\".")
+		}
+	case authBearer:
+		if !cfg.Password.IsNull() && !cfg.Password.IsUnknown() {
+			resp.Diagnostics.AddAttributeWarning(path.Root("password"), "Credential ignored",
+				"auth_method is \"bearer\", so password is never sent. Remove it, or set auth_method = \"basic\".")
+		}
+	}
+}
+
+// Configure builds the API client from the configuration and the
+// environment. When a value it needs is not known yet (it comes from another
+// resource), it leaves the provider unconfigured so that planning goes on;
+// resources then plan without calling the API.
+func (p *MimcmProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg MimcmProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if unknown := cfg.unknownArguments(); len(unknown) > 0 {
+		tflog.Debug(ctx, "Provider arguments are not known yet; planning without calling the API", map[string]any{"arguments": unknown})
+		return
+	}
+
+	settings, diags := cfg.resolve(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings.UserAgent = fmt.Sprintf("terraform-provider-mimcm/%s Terraform/%s", p.version, req.TerraformVersion)
+
+	client, err := mimcm.NewClient(settings)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the MIM CM client", err.Error())
+		return
+	}
+	data := newProviderData(client)
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// Resources lists the provider's resources.
+func (p *MimcmProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewRequestStatusResource,
+	}
+}
+
+// DataSources lists the provider's data sources.
+func (p *MimcmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// unknownArguments names the arguments whose values are not known yet.
+func (cfg MimcmProviderModel) unknownArguments() []string {
+	var names []string
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"host": cfg.Host, "base_path": cfg.BasePath, "request_timeout": cfg.RequestTimeout,
+		"max_retries": cfg.MaxRetries, "insecure_skip_verify": cfg.InsecureSkipVerify,
+		"ca_cert_pem": cfg.CACertPEM, "headers": cfg.Headers, "auth_method": cfg.AuthMethod,
+		"username": cfg.Username, "password": cfg.Password, "token": cfg.Token,
+	} {
+		if v.IsUnknown() {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// resolve merges the configuration with the environment and checks the
+// result, attaching each problem to the argument at fault.
+func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var out mimcm.Config
+
+	host := stringOrEnv(cfg.Host, envHost)
+	if host == "" {
+		diags.AddAttributeError(path.Root("host"), "Missing MIM CM host",
+			"Set host in the provider block or the "+envHost+" environment variable to the API's scheme and host, for example https://api.contoso.com.")
+	} else if h, err := mimcm.ParseHost(host); err != nil {
+		diags.AddAttributeError(path.Root("host"), "Invalid MIM CM host", err.Error())
+	} else {
+		out.Host = h
+	}
+
+	if bp, err := mimcm.ParseBasePath(stringOrEnv(cfg.BasePath, envBasePath)); err != nil {
+		diags.AddAttributeError(path.Root("base_path"), "Invalid base path", err.Error())
+	} else {
+		out.BasePath = bp
+	}
+
+	out.RequestTimeout = mimcm.DefaultRequestTimeout
+	if s := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); s != "" {
+		d, err := parsePositiveDuration(s)
+		if err != nil {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout", err.Error())
+		}
+		out.RequestTimeout = d
+	}
+
+	out.MaxRetries = mimcm.DefaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		out.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	} else if s := os.Getenv(envMaxRetries); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > 20 {
+			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
+				fmt.Sprintf("%s=%q is not a whole number between 0 and 20.", envMaxRetries, s))
+		}
+		out.MaxRetries = n
+	}
+
+	if !cfg.InsecureSkipVerify.IsNull() {
+		out.InsecureSkipVerify = cfg.InsecureSkipVerify.ValueBool()
+	} else if s := os.Getenv(envInsecureSkipVerify); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			diags.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid insecure_skip_verify",
+				fmt.Sprintf("%s=%q is not true or false.", envInsecureSkipVerify, s))
+		}
+		out.InsecureSkipVerify = b
+	}
+	if out.InsecureSkipVerify {
+		diags.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
+			"The provider will trust any certificate the server presents, so anyone on the network path can read what it sends. Outside of tests, trust the server's CA with ca_cert_pem instead.")
+	}
+
+	out.CACertPEM = stringOrEnv(cfg.CACertPEM, envCACertPEM)
+
+	headers, hdiags := cfg.headers(ctx)
+	diags.Append(hdiags...)
+	out.Headers = headers
+
+	auth, secrets, adiags := cfg.authenticator()
+	diags.Append(adiags...)
+	out.Auth = auth
+	out.Logger = newTflogLogger(secrets)
+
+	if auth != nil && auth.SendsSecrets() && strings.HasPrefix(out.Host, "http://") {
+		diags.AddAttributeWarning(path.Root("host"), "Credentials sent over plain HTTP",
+			fmt.Sprintf("auth_method %q sends reusable credentials with every request, and %s is not https, so anyone on the network path can read them. Use an https host.", auth.Name(), out.Host))
+	}
+	return out, diags
+}
+
+// headers reads the extra headers from the configuration or from
+// MIMCM_HEADERS (a JSON object).
+func (cfg MimcmProviderModel) headers(ctx context.Context) (map[string]string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	headers := map[string]string{}
+	if !cfg.Headers.IsNull() {
+		diags.Append(cfg.Headers.ElementsAs(ctx, &headers, false)...)
+	} else if s := os.Getenv(envHeaders); s != "" {
+		if err := json.Unmarshal([]byte(s), &headers); err != nil {
+			diags.AddAttributeError(path.Root("headers"), "Invalid headers",
+				fmt.Sprintf("%s must hold a JSON object of header names to values, such as {\"X-Team\":\"pki\"}: %v.", envHeaders, err))
+		}
+	}
+	for name := range headers {
+		if strings.EqualFold(name, "Authorization") {
+			diags.AddAttributeError(path.Root("headers"), "Authorization header in headers",
+				"Credentials do not belong in headers, where they would be stored in plan files unmasked. Use auth_method with token, or username and password.")
+		}
+	}
+	return headers, diags
+}
+
+// authenticator picks the auth method and checks that its credentials are
+// present. It also returns the secrets to mask in logs.
+func (cfg MimcmProviderModel) authenticator() (mimcm.Authenticator, []string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	username := stringOrEnv(cfg.Username, envUsername)
+	password := stringOrEnv(cfg.Password, envPassword)
+	token := stringOrEnv(cfg.Token, envToken)
+	secrets := nonEmpty(password, token)
+
+	method := stringOrEnv(cfg.AuthMethod, envAuthMethod)
+	switch {
+	case method != "":
+	case token != "" && username != "":
+		diags.AddAttributeError(path.Root("auth_method"), "Ambiguous authentication",
+			"Both a token and a username are set (in the provider block or the "+envToken+" and "+envUsername+
+				" environment variables). Set auth_method to \"bearer\" or \"basic\" to say which one to use.")
+		return nil, secrets, diags
+	case token != "":
+		method = authBearer
+	case username != "":
+		method = authBasic
+	default:
+		method = authNone
+	}
+
+	switch method {
+	case authNone:
+		return mimcm.NoAuth(), secrets, diags
+	case authBasic:
+		if username == "" {
+			diags.AddAttributeError(path.Root("username"), "Missing username",
+				"auth_method \"basic\" needs a username: set username or "+envUsername+".")
+		}
+		if password == "" {
+			diags.AddAttributeError(path.Root("password"), "Missing password",
+				"auth_method \"basic\" needs a password: set password or "+envPassword+".")
+		}
+		return mimcm.BasicAuth(username, password), secrets, diags
+	case authBearer:
+		if token == "" {
+			diags.AddAttributeError(path.Root("token"), "Missing token",
+				"auth_method \"bearer\" needs a token: set token or "+envToken+".")
+		}
+		return mimcm.BearerAuth(token), secrets, diags
+	}
+	diags.AddAttributeError(path.Root("auth_method"), "Unknown auth method",
+		fmt.Sprintf("%s=%q is not one of %s.", envAuthMethod, method, strings.Join(authMethods, ", ")))
+	return nil, secrets, diags
+}
+
+// stringOrEnv returns the configured value, or the environment variable's
+// when the argument is not set.
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func parsePositiveDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: want a number with a unit, such as 30s or 2m", s)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration", s)
+	}
+	return d, nil
+}

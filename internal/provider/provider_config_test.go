@@ -1,0 +1,281 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+)
+
+func resourceBlock(requestID, status string) string {
+	return fmt.Sprintf(`
+resource "mimcm_request_status" "test" {
+  request_id = %q
+  status     = %q
+}
+`, requestID, status)
+}
+
+func TestAccProvider_hostErrorsAtPlan(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		provider string
+		want     string
+	}{
+		"missing":   {`provider "mimcm" {}`, `(?s)Missing MIM CM host.*host.*MIMCM_HOST`},
+		"no scheme": {`provider "mimcm" { host = "api.contoso.com" }`, `(?s)Invalid MIM CM host.*host.*no http or https scheme`},
+		"path":      {`provider "mimcm" { host = "https://api.contoso.com/CertificateManagement" }`, `(?s)Invalid MIM CM host.*has a path.*base_path`},
+		"base path": {`provider "mimcm" {
+  host      = "https://api.contoso.com"
+  base_path = "api/v1.0"
+}`, `(?s)Invalid base path.*does not start with`},
+		"auth method": {`provider "mimcm" {
+  host        = "https://api.contoso.com"
+  auth_method = "kerberos5"
+}`, `(?s)auth_method.*value must be one of`},
+		"timeout": {`provider "mimcm" {
+  host            = "https://api.contoso.com"
+  request_timeout = "sixty"
+}`, `(?s)request_timeout.*"sixty" is not a duration`},
+		"missing password": {`provider "mimcm" {
+  host        = "https://api.contoso.com"
+  auth_method = "basic"
+  username    = "CONTOSO\\svc-terraform"
+}`, `(?s)Missing password.*password.*MIMCM_PASSWORD`},
+		"missing token": {`provider "mimcm" {
+  host        = "https://api.contoso.com"
+  auth_method = "bearer"
+}`, `(?s)Missing token.*MIMCM_TOKEN`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.provider + resourceBlock(testID, "Completed"),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// A host that comes from another resource is unknown while planning; the
+// plan goes on without calling the API.
+func TestAccProvider_unknownHostStillPlans(t *testing.T) {
+	t.Parallel()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "api" {
+  input = "api"
+}
+
+provider "mimcm" {
+  host = "https://${terraform_data.api.id}.contoso.com"
+}
+` + resourceBlock(testID, "Completed"),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+func TestAccProvider_hostFromEnvironment(t *testing.T) {
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	t.Setenv("MIMCM_HOST", m.URL)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `provider "mimcm" {}` + resourceBlock(testID, "Completed"),
+			Check:  m.checkStatus(testID, mimcm.StatusCompleted),
+		}},
+	})
+}
+
+func TestAccProvider_basicAuth(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{BasicUser: `CONTOSO\svc-terraform`, BasicPassword: "s3cret-Pa55"},
+		seedRequest(testID, mimcm.StatusApproved))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: m.providerBlock(`  username = "CONTOSO\\svc-terraform"`, `  password = "wrong"`) + resourceBlock(testID, "Completed"),
+				ExpectError: regexp.MustCompile(`(?s)GET\s+/CertificateManagement/api/v1.0/requests/` + testID +
+					`.*authentication failed.*HTTP\s+401.*auth_method`),
+			},
+			{
+				Config: m.providerBlock(`  username = "CONTOSO\\svc-terraform"`, `  password = "s3cret-Pa55"`) + resourceBlock(testID, "Completed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: m.checkStatus(testID, mimcm.StatusCompleted),
+			},
+		},
+	})
+}
+
+func TestAccProvider_bearerAuth(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{BearerToken: "eyJ0eXAiOiJKV1Qi.test-token"}, seedRequest(testID, mimcm.StatusApproved))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: m.providerBlock(`  token = "eyJ0eXAiOiJKV1Qi.test-token"`) + resourceBlock(testID, "Canceled"),
+			Check:  m.checkStatus(testID, mimcm.StatusCanceled),
+		}},
+	})
+}
+
+// TestProviderModel_resolve checks how configuration and environment
+// combine, and that every problem names its argument.
+func TestProviderModel_resolve(t *testing.T) {
+	str := types.StringValue
+	cases := []struct {
+		name     string
+		set      func(*MimcmProviderModel)
+		env      map[string]string
+		errors   map[string]string // attribute → text in the error
+		warnings map[string]string
+		check    func(t *testing.T, c mimcm.Config)
+	}{
+		{
+			name: "defaults",
+			set:  func(m *MimcmProviderModel) { m.Host = str("https://api.contoso.com/") },
+			check: func(t *testing.T, c mimcm.Config) {
+				if c.Host != "https://api.contoso.com" || c.BasePath != mimcm.DefaultBasePath ||
+					c.RequestTimeout != mimcm.DefaultRequestTimeout || c.MaxRetries != mimcm.DefaultMaxRetries ||
+					c.InsecureSkipVerify || c.Auth.Name() != "none" {
+					t.Errorf("unexpected defaults: %+v", c)
+				}
+			},
+		},
+		{
+			name: "environment",
+			env: map[string]string{
+				"MIMCM_HOST": "https://cm.contoso.com", "MIMCM_BASE_PATH": "/cm/api/v1.0/", "MIMCM_REQUEST_TIMEOUT": "90s",
+				"MIMCM_MAX_RETRIES": "2", "MIMCM_HEADERS": `{"X-Team":"pki"}`, "MIMCM_TOKEN": "tok",
+			},
+			check: func(t *testing.T, c mimcm.Config) {
+				if c.Host != "https://cm.contoso.com" || c.BasePath != "/cm/api/v1.0" || c.RequestTimeout.String() != "1m30s" ||
+					c.MaxRetries != 2 || c.Headers["X-Team"] != "pki" || c.Auth.Name() != "bearer" {
+					t.Errorf("environment not applied: %+v", c)
+				}
+			},
+		},
+		{
+			name: "configuration wins over environment",
+			set:  func(m *MimcmProviderModel) { m.Host = str("https://a.contoso.com"); m.MaxRetries = types.Int64Value(0) },
+			env:  map[string]string{"MIMCM_HOST": "https://b.contoso.com", "MIMCM_MAX_RETRIES": "7"},
+			check: func(t *testing.T, c mimcm.Config) {
+				if c.Host != "https://a.contoso.com" || c.MaxRetries != 0 {
+					t.Errorf("configuration did not win: %+v", c)
+				}
+			},
+		},
+		{
+			name: "basic over plain http warns",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("http://cm.contoso.com")
+				m.Username = str("u")
+				m.Password = str("p")
+			},
+			warnings: map[string]string{"host": "plain HTTP"},
+		},
+		{
+			name: "insecure warns",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.InsecureSkipVerify = types.BoolValue(true)
+			},
+			warnings: map[string]string{"insecure_skip_verify": "ca_cert_pem"},
+		},
+		{
+			name: "ambiguous credentials",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.Username = str("u")
+				m.Token = str("t")
+			},
+			errors: map[string]string{"auth_method": "Set auth_method"},
+		},
+		{
+			name: "authorization header refused",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{"authorization": str("Basic x")})
+			},
+			errors: map[string]string{"headers": "auth_method"},
+		},
+		{
+			name:   "bad environment values",
+			env:    map[string]string{"MIMCM_HOST": "cm.contoso.com", "MIMCM_MAX_RETRIES": "many", "MIMCM_INSECURE_SKIP_VERIFY": "yes please", "MIMCM_HEADERS": "X-Team=pki", "MIMCM_AUTH_METHOD": "ntlm2"},
+			errors: map[string]string{"host": "no http or https scheme", "max_retries": "MIMCM_MAX_RETRIES", "insecure_skip_verify": "true or false", "headers": "JSON object", "auth_method": "ntlm2"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envInsecureSkipVerify, envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken} {
+				t.Setenv(name, tc.env[name])
+			}
+			cfg := nullProviderModel()
+			if tc.set != nil {
+				tc.set(&cfg)
+			}
+			got, diags := cfg.resolve(context.Background())
+			expectDiags(t, diags, diag.SeverityError, tc.errors)
+			expectDiags(t, diags, diag.SeverityWarning, tc.warnings)
+			if tc.check != nil && !diags.HasError() {
+				tc.check(t, got)
+			}
+		})
+	}
+}
+
+// nullProviderModel is a provider configuration with no argument set.
+func nullProviderModel() MimcmProviderModel {
+	return MimcmProviderModel{
+		Host: types.StringNull(), BasePath: types.StringNull(), RequestTimeout: types.StringNull(),
+		MaxRetries: types.Int64Null(), InsecureSkipVerify: types.BoolNull(), CACertPEM: types.StringNull(),
+		Headers: types.MapNull(types.StringType), AuthMethod: types.StringNull(),
+		Username: types.StringNull(), Password: types.StringNull(), Token: types.StringNull(),
+	}
+}
+
+func expectDiags(t *testing.T, diags diag.Diagnostics, severity diag.Severity, want map[string]string) {
+	t.Helper()
+	got := map[string]string{}
+	for _, d := range diags {
+		if d.Severity() != severity {
+			continue
+		}
+		p := ""
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			p = wp.Path().String()
+		}
+		got[p] += d.Summary() + ": " + d.Detail() + "\n"
+	}
+	for attr, text := range want {
+		if !strings.Contains(got[path.Root(attr).String()], text) {
+			t.Errorf("%s on %s: want text %q, got %q (all: %v)", severity, attr, text, got[attr], got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s diagnostics: want on %d attributes, got %v", severity, len(want), got)
+	}
+}

@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	client *mimcm.Client
+	reads  *readCache
+}
+
+func newProviderData(client *mimcm.Client) *providerData {
+	return &providerData{client: client, reads: newReadCache(readCacheTTL)}
+}
+
+// providerDataFrom converts the value Terraform passes to Configure methods.
+// A nil value means the provider is not configured yet (its arguments are
+// still unknown), which is not an error.
+func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v == nil {
+		return nil, diags
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", v))
+	}
+	return data, diags
+}
+
+// readCacheTTL bounds how old a read taken while planning may be when the
+// apply that follows it uses it instead of reading again.
+const readCacheTTL = 30 * time.Second
+
+// readCache hands a request read while planning a create to the create that
+// follows in the same provider process. Terraform plans each resource again
+// just before applying it, so without it every create would read the
+// request twice in a row. Entries are taken once and expire quickly.
+type readCache struct {
+	ttl     time.Duration
+	now     func() time.Time
+	mu      sync.Mutex
+	entries map[mimcm.GUID]cachedRead
+}
+
+type cachedRead struct {
+	request mimcm.Request
+	at      time.Time
+}
+
+func newReadCache(ttl time.Duration) *readCache {
+	return &readCache{ttl: ttl, now: time.Now, entries: map[mimcm.GUID]cachedRead{}}
+}
+
+// put remembers a fresh read.
+func (c *readCache) put(id mimcm.GUID, r *mimcm.Request) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[id] = cachedRead{request: *r, at: c.now()}
+}
+
+// take returns and forgets the read of id if it is fresh enough.
+func (c *readCache) take(id mimcm.GUID) (*mimcm.Request, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	for key, e := range c.entries {
+		if now.Sub(e.at) > c.ttl {
+			delete(c.entries, key)
+		}
+	}
+	e, ok := c.entries[id]
+	if !ok {
+		return nil, false
+	}
+	delete(c.entries, id)
+	return &e.request, true
+}

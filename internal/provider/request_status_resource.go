@@ -1,0 +1,417 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithImportState = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*RequestStatusResource)(nil)
+)
+
+// defaultWaitTimeout bounds create and update when the timeouts block does
+// not say otherwise.
+const defaultWaitTimeout = 10 * time.Minute
+
+// NewRequestStatusResource returns the mimcm_request_status resource.
+func NewRequestStatusResource() resource.Resource {
+	return &RequestStatusResource{}
+}
+
+// RequestStatusResource drives an existing MIM CM request to a final status.
+// Like aws_ec2_instance_state, it manages one property of an object that it
+// neither creates nor deletes.
+type RequestStatusResource struct {
+	data *providerData
+}
+
+// RequestStatusResourceModel is the resource's data.
+type RequestStatusResourceModel struct {
+	ID        types.String   `tfsdk:"id"`
+	RequestID types.String   `tfsdk:"request_id"`
+	Status    types.String   `tfsdk:"status"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	RequestAttributesModel
+}
+
+// Metadata names the resource.
+func (r *RequestStatusResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_request_status"
+}
+
+// Schema describes the resource.
+func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attributes := resourceRequestAttributes()
+	attributes["id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "The request's GUID in lower case.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attributes["request_id"] = schema.StringAttribute{
+		Required: true,
+		MarkdownDescription: "GUID of the MIM CM request, in any letter case. The request must already exist. " +
+			"Changing it to another request replaces the resource; changing only its letter case does not.",
+		Validators: []validator.String{guidValidator},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+			func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+				resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
+			},
+			"Replaces the resource when the GUID changes other than in letter case.",
+			"Replaces the resource when the GUID changes other than in letter case.",
+		)},
+	}
+	attributes["status"] = schema.StringAttribute{
+		Required: true,
+		MarkdownDescription: "Final status the request must have: `Completed`, `Canceled` or `Abandoned`. " +
+			"An abandoned request reads back as `Failed` (status 9), which satisfies `Abandoned`. " +
+			"When the request is found in another status, this attribute shows that status's name so the plan shows the drift.",
+		Validators: []validator.String{stringvalidator.OneOf(mimcm.DesiredStatusNames()...)},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Drives an existing MIM CM request to a final status — `Completed`, `Canceled` or `Abandoned` — " +
+			"and keeps the request's attributes in state. Destroying the resource only removes it from state: " +
+			"final statuses cannot be undone.",
+		Attributes: attributes,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+		},
+	}
+}
+
+// Configure receives the provider's client.
+func (r *RequestStatusResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.data = data
+}
+
+// Create moves the request to the desired status, or adopts it when it is
+// already there.
+func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan RequestStatusResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWaitTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id, desired := plan.target()
+	ctx = tflog.SetField(ctx, "request_id", id.String())
+	current, ok := r.data.reads.take(id)
+	if !ok {
+		var err error
+		if current, err = r.data.client.GetRequest(ctx, id); err != nil {
+			resp.Diagnostics.Append(readError(id, err)...)
+			return
+		}
+	}
+	result, diags := r.converge(ctx, id, desired, current, "timeouts.create")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(plan.fill(result)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read refreshes the request with one GET. A request the server no longer
+// returns is removed from state; any other failure keeps the state and
+// reports an error.
+func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state RequestStatusResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.data == nil {
+		return
+	}
+	id, err := mimcm.ParseGUID(state.RequestID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("request_id"), "Invalid request GUID in state", err.Error())
+		return
+	}
+	got, err := r.data.client.GetRequest(ctx, id)
+	if errors.Is(err, mimcm.ErrRequestNotFound) {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Request %s no longer exists", id),
+			fmt.Sprintf("%v\n\nThe request was removed from Terraform state; the next plan proposes to manage it again. "+
+				"If it should still exist, check that the provider's account may read it.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(readError(id, err)...)
+		return
+	}
+
+	switch desired, ok := mimcm.ParseDesiredStatus(state.Status.ValueString()); {
+	case state.Status.IsNull():
+		// Just imported: name the status so that a configuration the server
+		// already satisfies plans no change, Abandoned for Failed included.
+		state.Status = types.StringValue(importedStatusName(got.Status))
+	case ok && got.Status.Satisfies(desired):
+		// Keep the configured name: Abandoned reads back as Failed.
+	default:
+		state.Status = types.StringValue(got.Status.String())
+	}
+	resp.Diagnostics.Append(state.fill(got)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update moves the request to a newly configured status. When only
+// arguments that live in Terraform changed (timeouts, the letter case of
+// request_id), it calls no API.
+func (r *RequestStatusResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state RequestStatusResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Status.Equal(state.Status) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWaitTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id, desired := plan.target()
+	ctx = tflog.SetField(ctx, "request_id", id.String())
+	current, err := r.data.client.GetRequest(ctx, id)
+	if err != nil {
+		resp.Diagnostics.Append(readError(id, err)...)
+		return
+	}
+	result, diags := r.converge(ctx, id, desired, current, "timeouts.update")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(plan.fill(result)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete calls no API: a final status cannot be undone, so destroying the
+// resource only forgets the request.
+func (r *RequestStatusResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state RequestStatusResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.AddWarning(fmt.Sprintf("Request %s keeps its status", state.ID.ValueString()),
+		fmt.Sprintf("MIM CM cannot undo a final status, so destroying mimcm_request_status only removes it from Terraform state. "+
+			"The request stays %s on the server.", state.ObservedStatus.ValueString()))
+}
+
+// ImportState takes a request GUID, in any letter case.
+func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := mimcm.ParseGUID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
+			fmt.Sprintf("The import ID must be the request's GUID: %v.", err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("request_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+}
+
+// ModifyPlan makes plans exact and refuses, at plan time, to move a request
+// out of a terminal status. A create reads the request once; an update
+// decides from state alone, so `plan -refresh=false` calls no API.
+func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan RequestStatusResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.RequestID.IsUnknown() || plan.Status.IsUnknown() {
+		return
+	}
+	if _, err := mimcm.ParseGUID(plan.RequestID.ValueString()); err != nil {
+		return // the validator reports it
+	}
+	id, desired := plan.target()
+	plan.ID = types.StringValue(id.String())
+
+	if !req.State.Raw.IsNull() {
+		var state RequestStatusResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if plan.Status.Equal(state.Status) {
+			// Nothing changes on the server: keep what was read.
+			plan.RequestAttributesModel = state.RequestAttributesModel
+		} else {
+			current := mimcm.Status(state.StatusCode.ValueInt64())
+			if err := mimcm.CheckTransition(id, current, desired); err != nil {
+				resp.Diagnostics.Append(transitionError(desired, err)...)
+				return
+			}
+			plan.planStatus(desired)
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+
+	plan.planStatus(desired)
+	if r.data != nil {
+		got, err := r.data.client.GetRequest(ctx, id)
+		if err != nil {
+			resp.Diagnostics.Append(readError(id, err)...)
+			return
+		}
+		if err := mimcm.CheckTransition(id, got.Status, desired); err != nil {
+			resp.Diagnostics.Append(transitionError(desired, err)...)
+			return
+		}
+		r.data.reads.put(id, got)
+		read, diags := newRequestAttributesModel(got)
+		resp.Diagnostics.Append(diags...)
+		if got.Status.Satisfies(desired) {
+			// Adopted as it is: a final status never changes again.
+			plan.RequestAttributesModel = read
+		} else {
+			plan.RequestAttributesModel.copyImmutable(read)
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// converge brings a request read as current to the desired status: it adopts
+// a request already there, refuses one in another final status, and
+// otherwise sets the status and waits for the server to finish.
+func (r *RequestStatusResource) converge(ctx context.Context, id mimcm.GUID, desired mimcm.DesiredStatus, current *mimcm.Request, timeoutName string) (*mimcm.Request, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if current.Status.Satisfies(desired) {
+		tflog.Info(ctx, "Request already has the desired status; adopting it without a change", map[string]any{"status": current.Status.String()})
+		return current, diags
+	}
+	if err := mimcm.CheckTransition(id, current.Status, desired); err != nil {
+		return nil, transitionError(desired, err)
+	}
+	tflog.Info(ctx, "Setting request status", map[string]any{"from": current.Status.String(), "to": string(desired)})
+	got, err := r.data.client.SetStatus(ctx, id, desired)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Request %s could not be %s", id, verb(desired)), err.Error())
+		return nil, diags
+	}
+	if got.Status.Satisfies(desired) {
+		return got, diags
+	}
+	tflog.Info(ctx, "Waiting for the server to finish the request", map[string]any{"status": got.Status.String()})
+	got, err = r.data.client.WaitForStatus(ctx, id, desired)
+	if errors.Is(err, mimcm.ErrTransition) {
+		return nil, transitionError(desired, err)
+	}
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Request %s did not become %s", id, desired),
+			fmt.Sprintf("%v. The status change was accepted but did not finish in time; raise %s, or look at the request in the MIM CM portal.", err, timeoutName))
+		return nil, diags
+	}
+	return got, diags
+}
+
+// configured reports an error when the provider has no client, which only
+// happens when its arguments are still unknown at apply time.
+func (r *RequestStatusResource) configured(diags *diag.Diagnostics) bool {
+	if r.data != nil {
+		return true
+	}
+	diags.AddError("Provider not configured",
+		"The mimcm provider's arguments were not known when this resource was applied. Make sure host and the credentials are known before resources that use them are applied.")
+	return false
+}
+
+// target returns the request GUID and desired status of a validated plan.
+func (m *RequestStatusResourceModel) target() (mimcm.GUID, mimcm.DesiredStatus) {
+	id, _ := mimcm.ParseGUID(m.RequestID.ValueString())
+	desired, _ := mimcm.ParseDesiredStatus(m.Status.ValueString())
+	return id, desired
+}
+
+// planStatus plans the status attributes a successful apply will read back.
+func (m *RequestStatusResourceModel) planStatus(desired mimcm.DesiredStatus) {
+	m.StatusCode = types.Int64Value(int64(desired.Target()))
+	m.ObservedStatus = types.StringValue(desired.Target().String())
+}
+
+// fill stores the attributes read from the server.
+func (m *RequestStatusResourceModel) fill(got *mimcm.Request) diag.Diagnostics {
+	read, diags := newRequestAttributesModel(got)
+	m.ID = types.StringValue(got.Uuid.String())
+	m.RequestAttributesModel = read
+	return diags
+}
+
+// importedStatusName names an observed status as a configuration would: the
+// desired status it satisfies (Abandoned for Failed), otherwise its own name.
+func importedStatusName(s mimcm.Status) string {
+	if d, ok := mimcm.DesiredStatusFor(s); ok {
+		return string(d)
+	}
+	return s.String()
+}
+
+// readError turns a failed read into a diagnostic; a request that does not
+// exist is blamed on request_id.
+func readError(id mimcm.GUID, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if errors.Is(err, mimcm.ErrRequestNotFound) {
+		diags.AddAttributeError(path.Root("request_id"), fmt.Sprintf("Request %s does not exist", id), err.Error())
+		return diags
+	}
+	diags.AddError(fmt.Sprintf("Cannot read request %s", id), err.Error())
+	return diags
+}
+
+// transitionError explains why a request in another final status can never
+// reach the desired one, and how to stop Terraform from trying.
+func transitionError(desired mimcm.DesiredStatus, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var te *mimcm.TransitionError
+	id := "the request"
+	if errors.As(err, &te) {
+		id = te.RequestID.String()
+	}
+	diags.AddAttributeError(path.Root("status"), fmt.Sprintf("Request %s cannot be %s", id, verb(desired)),
+		fmt.Sprintf("%v.\n\nTerraform will not ask for it. To accept the request as it is, change status to match it, "+
+			"remove the resource from the configuration (destroying it only forgets the request), or keep it and stop "+
+			"managing its status with:\n\n  lifecycle {\n    ignore_changes = [status]\n  }", err))
+	return diags
+}
+
+func verb(d mimcm.DesiredStatus) string {
+	return strings.ToLower(string(d))
+}

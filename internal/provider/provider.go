@@ -229,7 +229,10 @@ func (p *MimcmProvider) Resources(_ context.Context) []func() resource.Resource 
 
 // DataSources lists the provider's data sources.
 func (p *MimcmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewRequestDataSource,
+		NewRequestsDataSource,
+	}
 }
 
 // unknownArguments names the arguments whose values are not known yet.

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+var _ datasource.DataSourceWithConfigure = (*RequestsDataSource)(nil)
+
+// targetUserCurrent is the only target_user filter the API supports.
+const targetUserCurrent = "current"
+
+// NewRequestsDataSource returns the mimcm_requests data source.
+func NewRequestsDataSource() datasource.DataSource {
+	return &RequestsDataSource{}
+}
+
+// RequestsDataSource lists MIM CM requests, optionally filtered by status
+// and target user.
+type RequestsDataSource struct {
+	data *providerData
+}
+
+// RequestsDataSourceModel is the data source's data.
+type RequestsDataSourceModel struct {
+	Status     types.String             `tfsdk:"status"`
+	TargetUser types.String             `tfsdk:"target_user"`
+	Requests   []RequestDataSourceModel `tfsdk:"requests"`
+	IDs        []types.String           `tfsdk:"ids"`
+}
+
+// Metadata names the data source.
+func (d *RequestsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_requests"
+}
+
+// Schema describes the data source.
+func (d *RequestsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	item := dataSourceRequestAttributes()
+	item["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "GUID of the request, lower-case."}
+	item["status"] = requestStatusNameAttribute()
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists MIM CM requests, optionally only those in one status or for the current user. " +
+			"The list is ordered by submission time, then GUID, so plans do not churn.",
+		Attributes: map[string]schema.Attribute{
+			"status": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only requests in this status: one of `Approved`, `Canceled`, `Completed`, `Denied`, " +
+					"`Executing`, `Failed`, `None`, `Pending`. Sent to the server as `?status=`.",
+				Validators: []validator.String{stringvalidator.OneOf(mimcm.StatusNames()...)},
+			},
+			"target_user": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only requests for the authenticated user: the API supports only `current`. " +
+					"Sent to the server as `?targetuser=`.",
+				Validators: []validator.String{stringvalidator.OneOf(targetUserCurrent)},
+			},
+			"requests": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The matching requests, each with the same attributes as the `mimcm_request` data source.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: item},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "GUIDs of the matching requests, lower-case, in the order of `requests`.",
+			},
+		},
+	}
+}
+
+// Configure receives the provider's client.
+func (d *RequestsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+// Read lists the requests with one GET. No match is an empty list.
+func (d *RequestsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg RequestsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			"The mimcm provider's arguments are not known yet, so mimcm_requests cannot be read. Make sure host and the credentials are known.")
+		return
+	}
+	list, err := d.data.client.ListRequests(ctx, mimcm.ListFilter{
+		Status:     cfg.Status.ValueString(),
+		TargetUser: cfg.TargetUser.ValueString(),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list requests", err.Error())
+		return
+	}
+	sortRequests(list)
+
+	cfg.Requests = make([]RequestDataSourceModel, len(list))
+	cfg.IDs = make([]types.String, len(list))
+	for i := range list {
+		item, diags := newRequestDataSourceModel(&list[i])
+		resp.Diagnostics.Append(diags...)
+		cfg.Requests[i] = item
+		cfg.IDs[i] = item.ID
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// sortRequests orders requests by submission time, then GUID, whatever
+// order the server sent them in.
+func sortRequests(list []mimcm.Request) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i].Submitted.Time(), list[j].Submitted.Time()
+		if !a.Equal(b) {
+			return a.Before(b)
+		}
+		return list[i].Uuid < list[j].Uuid
+	})
+}

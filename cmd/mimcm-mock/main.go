@@ -1,0 +1,242 @@
+// Command mimcm-mock serves the fake MIM CM requests API of package mockapi
+// over HTTP, for trying the provider by hand and for scripts.
+//
+//	mimcm-mock -listen 127.0.0.1:0 -seed-example -url-file /tmp/mock.url
+//
+// It prints one line when it listens, then serves until SIGINT or SIGTERM.
+// The admin routes under /_mock/ (seed, drift, faults, settings, call log)
+// are described in the mockapi package documentation. Secrets are never
+// printed; prefer the environment variables to the flags for them, since
+// flags show up in process listings.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+)
+
+// version is set by release builds through -ldflags "-X main.version=...".
+var version = "dev"
+
+// Environment variables that hold the secrets, so that they stay out of
+// process listings.
+const (
+	envBasicPassword = "MIMCM_MOCK_BASIC_PASSWORD"
+	envBearerToken   = "MIMCM_MOCK_BEARER_TOKEN"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "mimcm-mock:", err)
+		os.Exit(1)
+	}
+}
+
+// errUsage marks errors the flag package has already reported.
+var errUsage = errors.New("usage error")
+
+// stringList is a flag that can be given more than once.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// config is what the flags and the environment ask for.
+type config struct {
+	listen          string
+	allowRemote     bool
+	basePath        string
+	seedExample     bool
+	seedFiles       stringList
+	basicUser       string
+	basicPassword   string
+	bearerToken     string
+	pendingOnCreate bool
+	executingPolls  int
+	urlFile         string
+	showVersion     bool
+}
+
+func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("mimcm-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: mimcm-mock [flags]\n\nServes a fake MIM CM requests API; admin routes under /_mock/.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free port")
+	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a -listen address that is not loopback (the mock has no real security)")
+	fs.StringVar(&c.basePath, "base-path", mimcm.DefaultBasePath, "`path` the API is served under")
+	fs.BoolVar(&c.seedExample, "seed-example", false, "seed the reference request "+string(mockapi.ExampleRequestID)+" (Approved)")
+	fs.Var(&c.seedFiles, "seed", "seed requests from a JSON `file` (an array of wire-form requests, or one); repeatable")
+	fs.StringVar(&c.basicUser, "basic-user", "", "demand HTTP Basic authentication with this `user`")
+	fs.StringVar(&c.basicPassword, "basic-password", "", "the Basic password (default from "+envBasicPassword+")")
+	fs.StringVar(&c.bearerToken, "bearer-token", "", "demand this bearer `token` (default from "+envBearerToken+")")
+	fs.BoolVar(&c.pendingOnCreate, "pending-on-create", false, "created requests start Pending instead of Approved")
+	fs.IntVar(&c.executingPolls, "executing-polls", 0, "a completed request stays Executing for `n` GETs")
+	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the server's base URL to `file` (removed on exit)")
+	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "mimcm-mock: unexpected arguments %q\n", fs.Args())
+		fs.Usage()
+		return c, errUsage
+	}
+	passwordFlag := false
+	fs.Visit(func(f *flag.Flag) { passwordFlag = passwordFlag || f.Name == "basic-password" })
+	if c.basicPassword == "" {
+		c.basicPassword = getenv(envBasicPassword)
+	}
+	if c.bearerToken == "" {
+		c.bearerToken = getenv(envBearerToken)
+	}
+	switch {
+	case passwordFlag && c.basicUser == "":
+		return c, errors.New("-basic-password needs -basic-user")
+	case c.basicUser != "" && c.basicPassword == "":
+		return c, fmt.Errorf("-basic-user needs a password: set %s or pass -basic-password", envBasicPassword)
+	case c.executingPolls < 0:
+		return c, fmt.Errorf("-executing-polls %d: want 0 or more", c.executingPolls)
+	}
+	if _, err := mimcm.ParseBasePath(c.basePath); err != nil {
+		return c, fmt.Errorf("-base-path: %w", err)
+	}
+	return c, nil
+}
+
+// checkLoopback refuses addresses other hosts could reach.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %q: it is not a loopback address, and anyone who can reach the mock "+
+		"can read and change its requests, faults and settings through /_mock/ without credentials; "+
+		"listen on 127.0.0.1, or pass -allow-remote if you really mean it", addr)
+}
+
+// run parses args, starts the mock and serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	c, err := parseFlags(args, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	if c.showVersion {
+		fmt.Fprintln(stdout, "mimcm-mock", version)
+		return nil
+	}
+	if err := checkLoopback(c.listen); err != nil {
+		if !c.allowRemote {
+			return err
+		}
+		fmt.Fprintf(stderr, "mimcm-mock: warning: listening on %s, which other hosts may reach (-allow-remote)\n", c.listen)
+	}
+
+	m := mockapi.New(mockapi.Options{
+		BasePath:        c.basePath,
+		BasicUser:       c.basicUser,
+		BasicPassword:   c.basicPassword,
+		BearerToken:     c.bearerToken,
+		PendingOnCreate: c.pendingOnCreate,
+	})
+	m.SetExecutingPolls(c.executingPolls)
+	if c.seedExample {
+		m.Seed(mockapi.ExampleRequest())
+	}
+	for _, path := range c.seedFiles {
+		reqs, err := mockapi.LoadSeedFile(path)
+		if err != nil {
+			return err
+		}
+		m.Seed(reqs...)
+	}
+
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	if c.urlFile != "" {
+		if err := writeFileAtomically(c.urlFile, url); err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("-url-file: %w", err)
+		}
+		defer os.Remove(c.urlFile)
+	}
+	fmt.Fprintf(stdout, "mimcm-mock listening on %s (API at %s, admin at /_mock/)\n", url, displayBasePath(m.BasePath()))
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	fmt.Fprintln(stdout, "mimcm-mock stopped")
+	return nil
+}
+
+func displayBasePath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// writeFileAtomically writes through a temporary file and a rename, so that
+// a script polling for the file never reads half of it.
+func writeFileAtomically(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".mimcm-mock-url-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

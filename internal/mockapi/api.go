@@ -1,0 +1,513 @@
+package mockapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+// maxBodyBytes bounds the bodies the mock reads.
+const maxBodyBytes = 1 << 20
+
+// apiRoute is a path under the base path, parsed.
+type apiRoute struct {
+	kind   routeKind
+	idText string     // the {id} segment as sent
+	id     mimcm.GUID // the {id} segment parsed, "" when it is not a GUID
+}
+
+type routeKind int
+
+const (
+	routeUnknown    routeKind = iota
+	routeCollection           // /requests
+	routeItem                 // /requests/{id}
+)
+
+// parseAPIRoute matches the rest of a path after the base path. Segments
+// match case-insensitively and one trailing slash is tolerated, as on IIS.
+func parseAPIRoute(rest string) apiRoute {
+	rest = strings.TrimPrefix(strings.TrimSuffix(rest, "/"), "/")
+	segs := strings.Split(rest, "/")
+	if !strings.EqualFold(segs[0], "requests") {
+		return apiRoute{}
+	}
+	switch {
+	case len(segs) == 1:
+		return apiRoute{kind: routeCollection}
+	case len(segs) == 2 && segs[1] != "":
+		id, _ := parseRouteGUID(segs[1])
+		return apiRoute{kind: routeItem, idText: segs[1], id: id}
+	}
+	return apiRoute{}
+}
+
+// serveAPI answers a call under the base path and logs it.
+//
+// The order of the checks is: latency, then faults, then authentication,
+// then the route. Latency comes first because a slow network or server is
+// slow for every answer, errors included. Faults come before authentication
+// because they stand for what a proxy, load balancer or overloaded server in
+// front of the application answers (429, 502, 503 ...) without ever
+// authenticating the caller — and so that a test can inject a 401 or 403
+// whatever credentials its client sends. Authentication comes before the
+// route because IIS authenticates a request before the application sees it,
+// so an unauthenticated caller learns nothing about routes or requests.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rest string) {
+	route := parseAPIRoute(rest)
+	call := Call{
+		Method:    r.Method,
+		Path:      r.URL.Path,
+		Query:     r.URL.RawQuery,
+		RequestID: route.id,
+		Time:      s.now(),
+	}
+	if !s.delay(r.Context()) {
+		s.record(call) // the caller went away: no answer, status 0
+		return
+	}
+	a, about := s.answerAPI(r, route)
+	if about != "" {
+		call.RequestID = about
+	}
+	call.Status = a.status
+	// Log before answering, so that a client that has its answer always
+	// finds the call in the log.
+	s.record(call)
+	a.write(w)
+}
+
+// delay waits for the configured latency; false when ctx ended first.
+func (s *Server) delay(ctx context.Context) bool {
+	s.mu.Lock()
+	d := s.settings.latency
+	s.mu.Unlock()
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// answerAPI computes the answer to an API call (after latency) and the
+// request it was about, when the route did not say (POST).
+func (s *Server) answerAPI(r *http.Request, route apiRoute) (answer, mimcm.GUID) {
+	if f, ok := s.takeFault(r.Method, route.id); ok {
+		return s.faultAnswer(f, r), ""
+	}
+	if !s.authenticated(r) {
+		return s.unauthorized(), ""
+	}
+	switch route.kind {
+	case routeCollection:
+		switch r.Method {
+		case http.MethodGet:
+			return s.listRequests(r), ""
+		case http.MethodPost:
+			return s.createRequest(r)
+		}
+		return methodNotAllowed(r.Method, "GET, POST"), ""
+	case routeItem:
+		switch r.Method {
+		case http.MethodGet:
+			return s.getRequest(route), ""
+		case http.MethodPut:
+			return s.putStatus(r, route), ""
+		}
+		return methodNotAllowed(r.Method, "GET, PUT"), ""
+	}
+	return notFound(r), ""
+}
+
+// notFound is ASP.NET Web API's answer to a URI no route matches.
+func notFound(r *http.Request) answer {
+	return messageAnswer(http.StatusNotFound,
+		fmt.Sprintf("No HTTP resource was found that matches the request URI '%s'.", requestURI(r)))
+}
+
+// requestURI is the absolute URI of r, as ASP.NET reports it.
+func requestURI(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
+}
+
+// methodNotAllowed is ASP.NET Web API's answer to a method a route lacks.
+func methodNotAllowed(method, allow string) answer {
+	a := messageAnswer(http.StatusMethodNotAllowed,
+		fmt.Sprintf("The requested resource does not support http method '%s'.", method))
+	return a.withHeader("Allow", allow)
+}
+
+// getRequest answers GET /requests/{id}: the request, or 204 when the mock
+// does not hold it. Each GET of an Executing request counts towards its
+// completion (SetExecutingPolls).
+func (s *Server) getRequest(route apiRoute) answer {
+	if route.id == "" {
+		return serverError(fmt.Sprintf("The request is invalid: '%s' is not a valid GUID for parameter 'id'", route.idText))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := requestKey(route.id)
+	req, ok := s.requests[key]
+	if !ok {
+		return noContent()
+	}
+	a := jsonAnswer(http.StatusOK, wireForm(req))
+	s.countExecutingPollLocked(key, req)
+	return a
+}
+
+// countExecutingPollLocked counts one GET of a request that SetExecutingPolls
+// left Executing, and completes it after the last one. s.mu must be held.
+func (s *Server) countExecutingPollLocked(key string, req mimcm.Request) {
+	left, ok := s.executing[key]
+	if !ok {
+		return
+	}
+	if req.Status != mimcm.StatusExecuting { // changed behind the mock's back
+		delete(s.executing, key)
+		return
+	}
+	if left--; left > 0 {
+		s.executing[key] = left
+		return
+	}
+	delete(s.executing, key)
+	req.Status = mimcm.StatusCompleted
+	req.Completed = mimcm.NewTimestamp(s.now())
+	s.requests[key] = req
+}
+
+// listRequests answers GET /requests?status=NAME&targetuser=current.
+// Query parameter names match case-insensitively, as ASP.NET binds them.
+func (s *Server) listRequests(r *http.Request) answer {
+	var (
+		statusName, targetUser      string
+		filterStatus, filterCurrent bool
+		status                      mimcm.Status
+	)
+	for k, vs := range r.URL.Query() {
+		switch {
+		case strings.EqualFold(k, "status"):
+			statusName = vs[0]
+		case strings.EqualFold(k, "targetuser"):
+			targetUser = vs[0]
+		}
+	}
+	if statusName != "" {
+		st, ok := mimcm.ParseStatusName(statusName)
+		if !ok {
+			return serverError(fmt.Sprintf("'%s' is not a request status; status supports %s",
+				statusName, strings.Join(mimcm.StatusNames(), ", ")))
+		}
+		status, filterStatus = st, true
+	}
+	if targetUser != "" {
+		if !strings.EqualFold(targetUser, "current") {
+			return serverError("targetuser supports only 'current'")
+		}
+		filterCurrent = true
+	}
+	s.mu.Lock()
+	list := s.sortedLocked(func(req mimcm.Request) bool {
+		if filterStatus && req.Status != status {
+			return false
+		}
+		return !filterCurrent || requestKey(req.TargetUserUuid) == string(s.opts.CurrentUser)
+	})
+	s.mu.Unlock()
+	if len(list) == 0 {
+		return noContent()
+	}
+	return jsonAnswer(http.StatusOK, wireForms(list))
+}
+
+// checkJSONObject says, in a server's words, why body is not a JSON object.
+func checkJSONObject(body []byte) error {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return fmt.Errorf("The request body is not valid JSON (%v)", err)
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return fmt.Errorf("The request body is not a JSON object")
+	}
+	return nil
+}
+
+// readBody reads a request body up to maxBodyBytes.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("The request body could not be read: %w", err)
+	}
+	if len(b) > maxBodyBytes {
+		return nil, fmt.Errorf("The request body is larger than %d bytes", maxBodyBytes)
+	}
+	return b, nil
+}
+
+// putStatus answers PUT /requests/{id} with {"status": "Completed" |
+// "Canceled" | "Abandoned"}.
+func (s *Server) putStatus(r *http.Request, route apiRoute) answer {
+	if route.id == "" {
+		return serverError(fmt.Sprintf("The request is invalid: '%s' is not a valid GUID for parameter 'id'", route.idText))
+	}
+	// The body is checked before the request is looked up: ASP.NET binds
+	// the body before the action runs.
+	desired, err := decodeStatusBody(r)
+	if err != nil {
+		return serverError(err.Error())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := requestKey(route.id)
+	req, ok := s.requests[key]
+	if !ok {
+		return serverError(fmt.Sprintf("Request %s was not found", route.id))
+	}
+	next, err := transition(route.id, req.Status, desired)
+	if err != nil {
+		return serverError(err.Error())
+	}
+	delete(s.executing, key)
+	if next == mimcm.StatusCompleted && req.Status == mimcm.StatusApproved && s.settings.executingPolls > 0 {
+		next = mimcm.StatusExecuting
+		s.executing[key] = s.settings.executingPolls
+	}
+	req.Status = next
+	if next.IsTerminal() {
+		req.Completed = mimcm.NewTimestamp(s.now())
+	}
+	s.requests[key] = req
+	if s.settings.putNoContent {
+		return noContent()
+	}
+	return jsonAnswer(http.StatusOK, wireForm(req))
+}
+
+// decodeStatusBody reads {"status": NAME}; the key and the name match
+// case-insensitively.
+func decodeStatusBody(r *http.Request) (mimcm.DesiredStatus, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return "", err
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return "", fmt.Errorf(`The request body is empty; want {"status":"Completed"}, "Canceled" or "Abandoned"`)
+	}
+	if err := checkJSONObject(body); err != nil {
+		return "", fmt.Errorf(`%v; want {"status":"Completed"}, "Canceled" or "Abandoned"`, err)
+	}
+	var in struct {
+		Status json.RawMessage `json:"status"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return "", fmt.Errorf("The request body is not a JSON object: %v", err)
+	}
+	if len(in.Status) == 0 || string(in.Status) == "null" {
+		return "", fmt.Errorf(`The request body has no status; want {"status":"Completed"}, "Canceled" or "Abandoned"`)
+	}
+	var name string
+	if err := json.Unmarshal(in.Status, &name); err != nil {
+		return "", fmt.Errorf("The status %s is not a string; want Completed, Canceled or Abandoned", in.Status)
+	}
+	desired, ok := mimcm.ParseDesiredStatus(name)
+	if !ok {
+		return "", fmt.Errorf("'%s' is not a status a request can be set to; want %s",
+			name, strings.Join(mimcm.DesiredStatusNames(), ", "))
+	}
+	return desired, nil
+}
+
+// createBody is the body of POST /requests. encoding/json matches its keys
+// case-insensitively, as ASP.NET does.
+type createBody struct {
+	ProfileTemplateUuid *string         `json:"profiletemplateuuid"`
+	DataCollection      json.RawMessage `json:"datacollection"`
+	Target              *string         `json:"target"`
+	Type                json.RawMessage `json:"type"`
+	Comment             *string         `json:"comment"`
+	Priority            *int            `json:"priority"`
+}
+
+// createRequest answers POST /requests: it stores a new request and answers
+// 201 with its relative URI as a JSON string and in Location.
+func (s *Server) createRequest(r *http.Request) (answer, mimcm.GUID) {
+	body, err := readBody(r)
+	if err != nil {
+		return serverError(err.Error()), ""
+	}
+	req, err := s.newRequestFrom(body)
+	if err != nil {
+		return serverError(err.Error()), ""
+	}
+	s.mu.Lock()
+	s.requests[requestKey(req.Uuid)] = req
+	s.mu.Unlock()
+
+	a := jsonAnswer(http.StatusCreated, s.relativeURI(req.Uuid))
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	a = a.withHeader("Location", scheme+"://"+r.Host+s.basePath+"/requests/"+string(req.Uuid))
+	return a, req.Uuid
+}
+
+// relativeURI is the URI the create route answers: the base path without
+// its first segment (the IIS application), as in "api/v1.0/requests/<id>".
+func (s *Server) relativeURI(id mimcm.GUID) string {
+	p := strings.TrimPrefix(s.basePath, "/")
+	if _, after, ok := strings.Cut(p, "/"); ok {
+		p = after
+	}
+	if p == "" {
+		return "requests/" + string(id)
+	}
+	return p + "/requests/" + string(id)
+}
+
+// createdSDDL is the security descriptor of requests the mock creates: owned
+// by and open to a plausible CM user, readable by everyone.
+const createdSDDL = "O:S-1-5-21-2127521184-1604012920-1887927527-14134865D:(A;;RC;;;WD)(A;;CCDCLCSWSDRC;;;S-1-5-21-2127521184-1604012920-1887927527-14134865)"
+
+// newRequestFrom builds the request a POST body asks for.
+func (s *Server) newRequestFrom(body []byte) (mimcm.Request, error) {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return mimcm.Request{}, fmt.Errorf("The request body is empty; want profiletemplateuuid, datacollection, type and comment")
+	}
+	if err := checkJSONObject(body); err != nil {
+		return mimcm.Request{}, err
+	}
+	var in createBody
+	if err := json.Unmarshal(body, &in); err != nil {
+		return mimcm.Request{}, fmt.Errorf("The request body is not a valid request: %v", err)
+	}
+	if in.ProfileTemplateUuid == nil {
+		return mimcm.Request{}, fmt.Errorf("profiletemplateuuid is required")
+	}
+	template, err := mimcm.ParseGUID(*in.ProfileTemplateUuid)
+	if err != nil {
+		return mimcm.Request{}, fmt.Errorf("profiletemplateuuid: %v", err)
+	}
+	items, err := decodeDataCollection(in.DataCollection)
+	if err != nil {
+		return mimcm.Request{}, err
+	}
+	reqType, err := decodeRequestType(in.Type)
+	if err != nil {
+		return mimcm.Request{}, err
+	}
+	if in.Comment == nil {
+		return mimcm.Request{}, fmt.Errorf(`comment is required (it may be "")`)
+	}
+	target := s.opts.CurrentUser
+	if in.Target != nil && *in.Target != "" && *in.Target != mimcm.ZeroGUID {
+		if target, err = mimcm.ParseGUID(*in.Target); err != nil {
+			return mimcm.Request{}, fmt.Errorf("target: %v", err)
+		}
+	}
+	s.mu.Lock()
+	status := mimcm.StatusApproved
+	if s.settings.pendingOnCreate {
+		status = mimcm.StatusPending
+	}
+	s.mu.Unlock()
+	req := mimcm.Request{
+		Uuid:                     newGUID(),
+		RequestType:              reqType,
+		Status:                   status,
+		DataCollection:           items,
+		OriginatorUserUuid:       s.opts.CurrentUser,
+		TargetUserUuid:           target,
+		Submitted:                mimcm.NewTimestamp(s.now()),
+		Comment:                  *in.Comment,
+		ProfileTemplateUuid:      template,
+		SecurityDescriptor:       createdSDDL,
+		IsDataCollectionComplete: true,
+	}
+	if in.Priority != nil {
+		req.Priority = *in.Priority
+	}
+	return req, nil
+}
+
+// decodeDataCollection reads datacollection: an array of {"name","value"},
+// or — as the documentation's own example sends it — a JSON string that
+// holds such an array ("[]").
+func decodeDataCollection(raw json.RawMessage) ([]mimcm.DataCollectionItem, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, fmt.Errorf("datacollection is required (it may be [])")
+	}
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		raw = json.RawMessage(text)
+	}
+	var in []struct {
+		Name  string  `json:"name"`
+		Value *string `json:"value"`
+	}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, fmt.Errorf(`datacollection: want an array of {"name":..., "value":...}: %v`, err)
+	}
+	items := make([]mimcm.DataCollectionItem, 0, len(in))
+	for _, it := range in {
+		items = append(items, mimcm.DataCollectionItem{Name: it.Name, Value: it.Value})
+	}
+	return items, nil
+}
+
+// knownRequestTypes are the request type names whose numbers the reference
+// examples confirm.
+var knownRequestTypes = map[string]int{"enroll": 1, "unblock": 5}
+
+// documentedRequestTypes are the names the documentation lists; their
+// numbers are unknown, so the mock cannot store them.
+var documentedRequestTypes = []string{
+	"Enroll", "Duplicate", "OfflineUnblock", "OnlineUpdate", "Renew", "Recover",
+	"RecoverOnBehalf", "Reinstate", "Retire", "Revoke", "TemporaryCards", "Unblock",
+}
+
+// decodeRequestType reads type: a number, or a name as the documentation's
+// example sends it ("Enroll").
+func decodeRequestType(raw json.RawMessage) (int, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, fmt.Errorf("type is required")
+	}
+	var n int
+	if json.Unmarshal(raw, &n) == nil {
+		return n, nil
+	}
+	var name string
+	if err := json.Unmarshal(raw, &name); err != nil {
+		return 0, fmt.Errorf("type %s is neither a number nor a name", raw)
+	}
+	if n, err := strconv.Atoi(name); err == nil {
+		return n, nil
+	}
+	if n, ok := knownRequestTypes[strings.ToLower(name)]; ok {
+		return n, nil
+	}
+	for _, d := range documentedRequestTypes {
+		if strings.EqualFold(d, name) {
+			return 0, fmt.Errorf("the mock does not know the number of request type '%s'; send it as a number", name)
+		}
+	}
+	return 0, fmt.Errorf("'%s' is not a request type; want one of %s", name, strings.Join(documentedRequestTypes, ", "))
+}

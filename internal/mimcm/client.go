@@ -1,8 +1,17 @@
 package mimcm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultBasePath is the documented base path of the CM REST API.
@@ -55,7 +64,23 @@ type Config struct {
 	// MaxIdleConnsPerHost sizes the keep-alive pool; 16 when zero, enough
 	// for Terraform's default parallelism of 10.
 	MaxIdleConnsPerHost int
+	// PollIntervalMin and PollIntervalMax bound the capped exponential
+	// backoff between reads while WaitForStatus waits for a request to
+	// finish (defaults 500ms and 15s).
+	PollIntervalMin time.Duration
+	PollIntervalMax time.Duration
 }
+
+
+// Polling defaults for WaitForStatus.
+const (
+	defaultPollIntervalMin = 500 * time.Millisecond
+	defaultPollIntervalMax = 15 * time.Second
+)
+
+// maxBodyBytes caps what is read of an answer: a list of 10,000 requests
+// takes about 15 MB, and nothing the API sends should come near the cap.
+const maxBodyBytes = 64 << 20
 
 // ListFilter narrows ListRequests. Empty fields are not sent.
 type ListFilter struct {
@@ -67,24 +92,109 @@ type ListFilter struct {
 
 // Client calls the MIM CM requests API. It is safe for concurrent use.
 type Client struct {
-	cfg Config
+	cfg     Config
+	baseURL string // host and base path, no trailing slash
+	http    *retryablehttp.Client
+	logger  Logger
 }
 
-// NewClient checks cfg and returns a client for it.
+// NewClient checks cfg, fills in its defaults and returns a client for it.
 func NewClient(cfg Config) (*Client, error) {
-	panic("not implemented yet")
+	host, err := ParseHost(cfg.Host)
+	if err != nil {
+		return nil, fmt.Errorf("host: %w", err)
+	}
+	basePath, err := ParseBasePath(cfg.BasePath)
+	if err != nil {
+		return nil, fmt.Errorf("base_path: %w", err)
+	}
+	cfg.Host, cfg.BasePath = host, basePath
+	cfg.applyDefaults()
+
+	hc, err := newHTTPClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = discardLogger{}
+	}
+	return &Client{
+		cfg:     cfg,
+		baseURL: host + basePath,
+		http:    newRetryClient(cfg, hc, logger),
+		logger:  logger,
+	}, nil
+}
+
+func (cfg *Config) applyDefaults() {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = defaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = max(defaultRetryWaitMax, cfg.RetryWaitMin)
+	}
+	if cfg.PollIntervalMin <= 0 {
+		cfg.PollIntervalMin = defaultPollIntervalMin
+	}
+	if cfg.PollIntervalMax < cfg.PollIntervalMin {
+		cfg.PollIntervalMax = max(defaultPollIntervalMax, cfg.PollIntervalMin)
+	}
+	if cfg.MaxIdleConnsPerHost <= 0 {
+		cfg.MaxIdleConnsPerHost = defaultIdleConnsPerHost
+	}
+	if cfg.Auth == nil {
+		cfg.Auth = NoAuth()
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "terraform-provider-mimcm/dev"
+	}
 }
 
 // GetRequest reads one request: GET /requests/{id}. A 204 answer gives an
 // *APIError of kind ErrRequestNotFound.
 func (c *Client) GetRequest(ctx context.Context, id GUID) (*Request, error) {
-	panic("not implemented yet")
+	res, err := c.call(ctx, http.MethodGet, "/requests/"+string(id), nil, nil, id)
+	if err != nil {
+		return nil, err
+	}
+	if res.status == http.StatusNoContent {
+		return nil, res.fail(ErrRequestNotFound, nil)
+	}
+	return res.decodeRequest(id)
 }
 
 // ListRequests lists requests: GET /requests with the filter's query
 // parameters. A 204 answer, like an empty array, gives an empty list.
 func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, error) {
-	panic("not implemented yet")
+	query := url.Values{}
+	if f.Status != "" {
+		query.Set("status", f.Status)
+	}
+	if f.TargetUser != "" {
+		query.Set("targetuser", f.TargetUser)
+	}
+	res, err := c.call(ctx, http.MethodGet, "/requests", query, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 {
+		return []Request{}, nil
+	}
+	var list []Request
+	if err := json.Unmarshal(res.body, &list); err != nil {
+		return nil, res.fail(ErrUndecodable, fmt.Errorf("want a JSON array of requests%s: %w", res.contentTypeNote(), err))
+	}
+	if list == nil {
+		list = []Request{}
+	}
+	return list, nil
 }
 
 // SetStatus asks the server to move a request to the desired status:
@@ -93,7 +203,34 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 // its outcome unknown (5xx, lost connection), one GET settles it: a request
 // that already satisfies desired is returned without error.
 func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
-	panic("not implemented yet")
+	body, err := json.Marshal(map[string]string{"status": string(desired)})
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.call(ctx, http.MethodPut, "/requests/"+string(id), nil, body, id)
+	if err != nil {
+		return c.settle(ctx, id, desired, err)
+	}
+	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 || string(bytes.TrimSpace(res.body)) == "null" {
+		return c.GetRequest(ctx, id)
+	}
+	return res.decodeRequest(id)
+}
+
+// settle reads a request after a PUT whose outcome is unknown: if the
+// server did what was asked before failing, the request shows it.
+func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus, putErr error) (*Request, error) {
+	if !errors.Is(putErr, ErrServer) && !errors.Is(putErr, ErrTransport) || ctx.Err() != nil {
+		return nil, putErr
+	}
+	got, err := c.GetRequest(ctx, id)
+	if err == nil && got.Status.Satisfies(desired) {
+		c.logger.Debug(ctx, "The PUT failed but the request has the desired status", map[string]any{
+			"request_id": string(id), "status": got.Status.String(),
+		})
+		return got, nil
+	}
+	return nil, putErr
 }
 
 // WaitForStatus polls GET /requests/{id} with capped exponential backoff and
@@ -101,5 +238,173 @@ func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) 
 // status (a *TransitionError), or ctx ends (an error saying which status the
 // request was last seen in).
 func (c *Client) WaitForStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
-	panic("not implemented yet")
+	start := time.Now()
+	var last *Request
+	for attempt := 0; ; attempt++ {
+		timer := time.NewTimer(jittered(c.cfg.PollIntervalMin, c.cfg.PollIntervalMax, attempt))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, waitError(id, desired, last, time.Since(start), ctx.Err())
+		case <-timer.C:
+		}
+		got, err := c.GetRequest(ctx, id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, waitError(id, desired, last, time.Since(start), ctx.Err())
+			}
+			return nil, err
+		}
+		if got.Status.Satisfies(desired) {
+			return got, nil
+		}
+		if err := CheckTransition(id, got.Status, desired); err != nil {
+			return nil, err
+		}
+		c.logger.Debug(ctx, "Request not finished yet", map[string]any{
+			"request_id": string(id), "status": got.Status.String(), "poll": attempt + 1,
+		})
+		last = got
+	}
 }
+
+// waitError says how long the client waited and in which status it last
+// saw the request.
+func waitError(id GUID, desired DesiredStatus, last *Request, waited time.Duration, cause error) error {
+	seen := "had not been read again"
+	if last != nil {
+		seen = fmt.Sprintf("was still %s (status %d)", last.Status, int(last.Status))
+	}
+	return fmt.Errorf("request %s %s after %s of waiting to become %s: %w",
+		id, seen, waited.Round(100*time.Millisecond), desired, cause)
+}
+
+// result is a completed HTTP exchange: a 2xx answer, read in full.
+type result struct {
+	method, path string
+	id           GUID
+	status       int
+	header       http.Header
+	body         []byte
+	attempts     int
+}
+
+// call sends one API call with retries and reads the answer. Answers other
+// than 2xx become an *APIError; so does a call that got no answer.
+func (c *Client) call(ctx context.Context, method, path string, query url.Values, body []byte, id GUID) (*result, error) {
+	fullPath := c.cfg.BasePath + path
+	target := c.baseURL + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	ctx, st := withCallState(ctx, c.cfg.MaxRetries)
+	var payload any
+	if body != nil {
+		payload = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, payload)
+	if err != nil {
+		return nil, &APIError{Kind: ErrTransport, Method: method, Path: fullPath, RequestID: id, Err: err}
+	}
+	for k, v := range c.cfg.Headers {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.http.Do(req)
+	res := &result{method: method, path: fullPath, id: id, attempts: max(st.attempts, 1)}
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, res.fail(ErrTransport, transportCause(ctx, err))
+	}
+	defer resp.Body.Close()
+	res.status, res.header = resp.StatusCode, resp.Header
+	res.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	switch {
+	case err != nil:
+		return nil, res.fail(ErrTransport, fmt.Errorf("reading the answer: %w", transportCause(ctx, err)))
+	case len(res.body) > maxBodyBytes:
+		return nil, res.fail(ErrUndecodable, fmt.Errorf("the answer is larger than %d MiB", maxBodyBytes>>20))
+	}
+	if kind := kindOf(res.status); kind != nil {
+		msg, corr := parseErrorBody(res.header, res.body)
+		e := res.fail(kind, nil)
+		e.Message, e.CorrelationID = msg, corr
+		return nil, e
+	}
+	return res, nil
+}
+
+// transportCause names a deadline or cancellation plainly.
+func transportCause(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("the operation's time ran out: %w", err)
+	case errors.Is(ctx.Err(), context.Canceled):
+		return fmt.Errorf("the operation was interrupted: %w", err)
+	}
+	return err
+}
+
+// kindOf maps an HTTP status to the kind of failure it means, or nil for
+// success.
+func kindOf(status int) error {
+	switch {
+	case status >= 200 && status < 300:
+		return nil
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusNotFound:
+		return ErrRouteNotFound
+	case status >= 500:
+		return ErrServer
+	}
+	return ErrRejected
+}
+
+// fail builds the *APIError for this exchange.
+func (r *result) fail(kind error, cause error) *APIError {
+	return &APIError{
+		Kind: kind, Method: r.method, Path: r.path, RequestID: r.id,
+		StatusCode: r.status, Attempts: r.attempts, Err: cause,
+	}
+}
+
+// decodeRequest decodes a Request answer and checks that it is the one
+// asked for.
+func (r *result) decodeRequest(id GUID) (*Request, error) {
+	var got Request
+	if err := json.Unmarshal(r.body, &got); err != nil {
+		return nil, r.fail(ErrUndecodable, fmt.Errorf("want a JSON request object%s: %w", r.contentTypeNote(), err))
+	}
+	switch {
+	case got.Uuid.IsZero():
+		got.Uuid = id
+	case got.Uuid != id:
+		return nil, r.fail(ErrUndecodable, fmt.Errorf("the answer describes request %s instead", got.Uuid))
+	}
+	return &got, nil
+}
+
+// contentTypeNote mentions a content type that is not JSON, the usual sign
+// of a proxy's or IIS's own page.
+func (r *result) contentTypeNote() string {
+	ct := r.header.Get("Content-Type")
+	if ct == "" || bytes.Contains([]byte(ct), []byte("json")) {
+		return ""
+	}
+	return fmt.Sprintf(" but got %s", clean(ct, 100))
+}
+
+// discardLogger drops logs when the caller gives no Logger.
+type discardLogger struct{}
+
+func (discardLogger) Debug(context.Context, string, map[string]any) {}

@@ -61,7 +61,7 @@ func TestAccProvider_hostErrorsAtPlan(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			resource.ParallelTest(t, resource.TestCase{
+			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      tc.provider + resourceBlock(testID, "Completed"),
@@ -77,7 +77,7 @@ func TestAccProvider_hostErrorsAtPlan(t *testing.T) {
 // plan goes on without calling the API.
 func TestAccProvider_unknownHostStillPlans(t *testing.T) {
 	t.Parallel()
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -111,7 +111,7 @@ func TestAccProvider_basicAuth(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{BasicUser: `CONTOSO\svc-terraform`, BasicPassword: "s3cret-Pa55"},
 		seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -133,7 +133,7 @@ func TestAccProvider_basicAuth(t *testing.T) {
 func TestAccProvider_bearerAuth(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{BearerToken: "eyJ0eXAiOiJKV1Qi.test-token"}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: m.providerBlock(`  token = "eyJ0eXAiOiJKV1Qi.test-token"`) + resourceBlock(testID, "Canceled"),

@@ -19,7 +19,7 @@ func TestAccRequestDataSource_read(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	const addr = "data.mimcm_request.test"
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: m.providerBlock() + fmt.Sprintf(`
@@ -45,7 +45,7 @@ data "mimcm_request" "test" {
 func TestAccRequestDataSource_errors(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{})
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -39,7 +39,7 @@ func expectState(attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(testAddr, tfjsonpath.New(attr), v)
 }
 
-// noAPIWrites checks, after the final destroy, that nothing but reads
+// noWritesSince checks, after the final destroy, that nothing but reads
 // reached the API since the last reset.
 func (m *testMock) noWritesSince(puts int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -56,9 +56,11 @@ func (m *testMock) noWritesSince(puts int) resource.TestCheckFunc {
 func TestAccRequestStatus_complete(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             m.noWritesSince(1),
+		// The last step resets the call log, so the destroy after it must
+		// add no write.
+		CheckDestroy: m.noWritesSince(0),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: m.ResetCalls,
@@ -134,7 +136,7 @@ func TestAccRequestStatus_complete(t *testing.T) {
 func TestAccRequestStatus_cancel(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusPending))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: statusConfig(m, testID, "Canceled"),
@@ -153,7 +155,7 @@ func TestAccRequestStatus_cancel(t *testing.T) {
 func TestAccRequestStatus_abandonReadsBackAsFailed(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -186,7 +188,7 @@ func TestAccRequestStatus_abandonReadsBackAsFailed(t *testing.T) {
 func TestAccRequestStatus_adoptWithoutWrite(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusCompleted))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: m.ResetCalls,
@@ -211,7 +213,7 @@ func TestAccRequestStatus_adoptWithoutWrite(t *testing.T) {
 func TestAccRequestStatus_driftShownAndRepaired(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: statusConfig(m, testID, "Completed")},
@@ -224,11 +226,12 @@ func TestAccRequestStatus_driftShownAndRepaired(t *testing.T) {
 				},
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectState("status", knownvalue.StringExact("Approved")),
-					expectState("observed_status", knownvalue.StringExact("Approved")),
-					expectState("completed", knownvalue.Null()),
-				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(testAddr, "status", "Approved"),
+					resource.TestCheckResourceAttr(testAddr, "observed_status", "Approved"),
+					resource.TestCheckResourceAttr(testAddr, "status_code", "3"),
+					resource.TestCheckNoResourceAttr(testAddr, "completed"),
+				),
 			},
 			{
 				Config: statusConfig(m, testID, "Completed"),
@@ -254,7 +257,7 @@ func TestAccRequestStatus_driftShownAndRepaired(t *testing.T) {
 func TestAccRequestStatus_terminalConflictAtPlan(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusCanceled))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -280,7 +283,7 @@ func TestAccRequestStatus_terminalConflictAtPlan(t *testing.T) {
 func TestAccRequestStatus_terminalDriftRefusedAtPlan(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: statusConfig(m, testID, "Completed")},
@@ -309,7 +312,7 @@ func TestAccRequestStatus_terminalDriftRefusedAtPlan(t *testing.T) {
 func TestAccRequestStatus_unknownGUID(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{})
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      statusConfig(m, testID, "Completed"),
@@ -323,7 +326,7 @@ func TestAccRequestStatus_guidInAnyCase(t *testing.T) {
 	t.Parallel()
 	upper := strings.ToUpper(testID)
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -350,7 +353,7 @@ func TestAccRequestStatus_guidInAnyCase(t *testing.T) {
 func TestAccRequestStatus_invalidArguments(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{})
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -372,7 +375,7 @@ func TestAccRequestStatus_putNoContent(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	m.SetPutNoContent(true)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: m.ResetCalls,
@@ -394,7 +397,7 @@ func TestAccRequestStatus_waitsWhileExecuting(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	m.SetExecutingPolls(2)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: statusConfig(m, testID, "Completed"),
@@ -410,7 +413,7 @@ func TestAccRequestStatus_waitTimesOut(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	m.SetExecutingPolls(1_000_000)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: statusConfig(m, testID, "Completed", `  timeouts {
@@ -425,7 +428,7 @@ func TestAccRequestStatus_forbiddenShowsServerMessage(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", Message: "The caller lacks the Complete permission on this profile template."})
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: statusConfig(m, testID, "Completed"),
@@ -445,7 +448,7 @@ func TestAccRequestStatus_serverErrorShowsCorrelationID(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	m.AddFault(mockapi.Fault{Status: 500, Method: "PUT", Message: "Object reference not set. Correlation ID: 6f9619ff-8b86-d011-b42d-00cf4fc964ff"})
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      statusConfig(m, testID, "Completed"),
@@ -464,7 +467,7 @@ func TestAccRequestStatus_retriesUnavailable(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	m.AddFault(mockapi.Fault{Status: 503, Count: 2, Method: "PUT", RetryAfter: "1"})
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: m.ResetCalls,
@@ -482,7 +485,7 @@ func TestAccRequestStatus_retriesUnavailable(t *testing.T) {
 func TestAccRequestStatus_vanishedRequest(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: statusConfig(m, testID, "Completed")},
@@ -506,7 +509,7 @@ func TestAccRequestStatus_vanishedRequest(t *testing.T) {
 func TestAccRequestStatus_routeNotFoundKeepsState(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: statusConfig(m, testID, "Completed")},
@@ -530,7 +533,7 @@ func TestAccRequestStatus_routeNotFoundKeepsState(t *testing.T) {
 func TestAccRequestStatus_importCommand(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: statusConfig(m, testID, "Completed")},
@@ -559,7 +562,7 @@ func TestAccRequestStatus_importCommand(t *testing.T) {
 func TestAccRequestStatus_importBlockPlansClean(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusFailed))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: m.ResetCalls,
@@ -568,13 +571,15 @@ import {
   to = %s
   id = %q
 }
-`, testAddr, strings.ToUpper(testID)),
+`, testAddr, testID),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAddr, plancheck.ResourceActionNoop),
 				},
 			},
-			Check: m.checkCounts(map[string]int{"GET": 2}),
+			// The import reads the request once while planning; applying a
+			// no-op calls nothing.
+			Check: m.checkCounts(map[string]int{"GET": 1}),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectState("status", knownvalue.StringExact("Abandoned")),
 				expectState("observed_status", knownvalue.StringExact("Failed")),
@@ -589,7 +594,7 @@ import {
 func TestAccRequestStatus_importShowsObservedStatus(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: statusConfig(m, testID, "Completed") + fmt.Sprintf(`

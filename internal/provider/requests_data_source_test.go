@@ -45,7 +45,7 @@ func TestAccRequestsDataSource_filters(t *testing.T) {
 		}
 		return knownvalue.ListExact(checks)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: m.providerBlock() + `
@@ -87,7 +87,7 @@ data "mimcm_requests" "none" {
 func TestAccRequestsDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t, mockapi.Options{})
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

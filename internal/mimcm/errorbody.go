@@ -1,0 +1,98 @@
+package mimcm
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// maxMessageLen bounds how much of a server's error text is shown.
+const maxMessageLen = 500
+
+var (
+	correlationIDPattern = regexp.MustCompile(`(?i)correlation[\s_-]*id\W{0,3}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`)
+	htmlTitlePattern     = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	htmlTagPattern       = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// errorBody is the body ASP.NET Web API gives its error answers; the
+// optional fields appear when the server shows error details.
+type errorBody struct {
+	Message          string `json:"Message"`
+	MessageDetail    string `json:"MessageDetail"`
+	ExceptionMessage string `json:"ExceptionMessage"`
+}
+
+// parseErrorBody extracts the server's message and correlation ID from an
+// error answer. It copes with ASP.NET's {"Message": ...}, a bare JSON
+// string, HTML error pages from IIS or a proxy, plain text and nothing.
+func parseErrorBody(header http.Header, body []byte) (message, correlationID string) {
+	message = errorMessage(header, body)
+	if m := correlationIDPattern.FindStringSubmatch(message); m != nil {
+		correlationID = m[1]
+	} else if id := header.Get("X-Correlation-ID"); id != "" {
+		correlationID = clean(id, 100)
+	}
+	return message, correlationID
+}
+
+func errorMessage(header http.Header, body []byte) string {
+	text := strings.TrimSpace(string(body))
+	if text == "" {
+		return ""
+	}
+	var eb errorBody
+	if err := json.Unmarshal(body, &eb); err == nil {
+		parts := nonEmptyStrings(eb.Message, eb.MessageDetail, eb.ExceptionMessage)
+		return clean(strings.Join(parts, " "), maxMessageLen)
+	}
+	var s string
+	if err := json.Unmarshal(body, &s); err == nil {
+		return clean(s, maxMessageLen)
+	}
+	if strings.Contains(strings.ToLower(header.Get("Content-Type")), "html") || strings.HasPrefix(text, "<") {
+		if m := htmlTitlePattern.FindStringSubmatch(text); m != nil {
+			return clean(html.UnescapeString(m[1]), maxMessageLen)
+		}
+		return clean(html.UnescapeString(htmlTagPattern.ReplaceAllString(text, " ")), maxMessageLen)
+	}
+	return clean(text, maxMessageLen)
+}
+
+// clean collapses whitespace, drops control characters and shortens s to at
+// most n bytes, so that a server's text cannot garble a diagnostic.
+func clean(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r) || r == unicode.ReplacementChar:
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func nonEmptyStrings(values ...string) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

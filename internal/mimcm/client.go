@@ -71,7 +71,6 @@ type Config struct {
 	PollIntervalMax time.Duration
 }
 
-
 // Polling defaults for WaitForStatus.
 const (
 	defaultPollIntervalMin = 500 * time.Millisecond

@@ -174,11 +174,13 @@ func (s *Server) adminCalls(r *http.Request) answer {
 	case http.MethodGet:
 		s.mu.Lock() // calls and counts from one moment
 		calls := append([]Call(nil), s.calls...)
+		connections := s.connections
 		s.mu.Unlock()
 		out := struct {
-			Calls  []adminCall    `json:"calls"`
-			Counts map[string]int `json:"counts"`
-		}{Calls: make([]adminCall, 0, len(calls)), Counts: countCalls(calls)}
+			Calls       []adminCall    `json:"calls"`
+			Counts      map[string]int `json:"counts"`
+			Connections int            `json:"connections"`
+		}{Calls: make([]adminCall, 0, len(calls)), Counts: countCalls(calls), Connections: connections}
 		for _, c := range calls {
 			out.Calls = append(out.Calls, adminCall{
 				Method:    c.Method,

@@ -108,9 +108,19 @@ func (s *Server) answerAPI(r *http.Request, route apiRoute) (answer, mimcm.GUID)
 	if f, ok := s.takeFault(r.Method, route.id); ok {
 		return s.faultAnswer(f, r), ""
 	}
-	if !s.authenticated(r) {
-		return s.unauthorized(), ""
+	ok, authHeaders := s.authenticate(r)
+	if !ok {
+		return unauthorized(authHeaders), ""
 	}
+	a, about := s.route(r, route)
+	for _, h := range authHeaders {
+		a = a.withHeader("WWW-Authenticate", h)
+	}
+	return a, about
+}
+
+// route dispatches an authenticated API call.
+func (s *Server) route(r *http.Request, route apiRoute) (answer, mimcm.GUID) {
 	switch route.kind {
 	case routeCollection:
 		switch r.Method {

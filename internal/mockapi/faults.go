@@ -1,7 +1,6 @@
 package mockapi
 
 import (
-	"crypto/subtle"
 	"net/http"
 	"strings"
 	"time"
@@ -52,11 +51,12 @@ func countCalls(calls []Call) map[string]int {
 	return counts
 }
 
-// ResetCalls empties the call log.
+// ResetCalls empties the call log and zeroes the connection count.
 func (s *Server) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = nil
+	s.connections = 0
 }
 
 func (s *Server) record(c Call) {
@@ -191,51 +191,4 @@ func defaultMessage(status int) string {
 		return text + "."
 	}
 	return "Error."
-}
-
-// authenticated reports whether r carries credentials the mock accepts.
-// Secrets are compared in constant time.
-func (s *Server) authenticated(r *http.Request) bool {
-	if !s.basicAuth && !s.bearer {
-		return true
-	}
-	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	switch {
-	case s.basicAuth && strings.EqualFold(scheme, "Basic"):
-		user, pass, ok := r.BasicAuth()
-		return ok && secretEqual(user, s.opts.BasicUser)&secretEqual(pass, s.opts.BasicPassword) == 1
-	case s.bearer && strings.EqualFold(scheme, "Bearer"):
-		return secretEqual(strings.TrimSpace(cred), s.opts.BearerToken) == 1
-	}
-	return false
-}
-
-func secretEqual(got, want string) int {
-	return subtle.ConstantTimeCompare([]byte(got), []byte(want))
-}
-
-// challenges are the WWW-Authenticate header lines of a 401: one per
-// configured scheme, or those IIS sends with Windows authentication when
-// none is configured.
-func (s *Server) challenges() []string {
-	var out []string
-	if s.basicAuth {
-		out = append(out, `Basic realm="MIM CM"`)
-	}
-	if s.bearer {
-		out = append(out, "Bearer")
-	}
-	if len(out) == 0 {
-		out = []string{"Negotiate", "NTLM"}
-	}
-	return out
-}
-
-// unauthorized is the answer to a call without acceptable credentials.
-func (s *Server) unauthorized() answer {
-	a := messageAnswer(http.StatusUnauthorized, "Authorization has been denied for this request.")
-	for _, c := range s.challenges() {
-		a = a.withHeader("WWW-Authenticate", c)
-	}
-	return a
 }

@@ -58,7 +58,9 @@ func newFixture(t *testing.T, opts Options, seed ...mimcm.Request) *fixture {
 	}
 	s := New(opts)
 	s.Seed(seed...)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.ConnContext = s.ConnContext
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &fixture{Server: s, url: ts.URL, clock: clock}
 }

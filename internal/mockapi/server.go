@@ -22,8 +22,8 @@
 //	GET    /_mock/requests/{id}       one request; 404 when unknown
 //	PATCH  /_mock/requests/{id}       overwrite the fields a partial wire-form object names (drift); 200 with the result
 //	DELETE /_mock/requests/{id}       204; 404 when unknown
-//	GET    /_mock/calls               {"calls":[{"method","path","query","request_id","status","time"}],"counts":{"GET":n,"PUT":n,"POST":n,"total":n}}
-//	DELETE /_mock/calls               empty the call log; 204
+//	GET    /_mock/calls               {"calls":[{"method","path","query","request_id","status","time"}],"counts":{"GET":n,"PUT":n,"POST":n,"total":n},"connections":n}
+//	DELETE /_mock/calls               empty the call log and zero the connection count; 204
 //	GET    /_mock/faults              the active faults, count holding the answers each has left
 //	POST   /_mock/faults              {"status","count","retry_after","method","request_id","message"}; 201 with the fault
 //	DELETE /_mock/faults              clear the faults; 204
@@ -63,6 +63,10 @@ type Options struct {
 	// "Authorization: Bearer <token>". When Basic is configured too, either
 	// is accepted.
 	BearerToken string
+	// Auth lists further schemes the API demands (NTLM, Negotiate, ...),
+	// after Basic and Bearer from the fields above. Connection-bound
+	// schemes need the http.Server's ConnContext set to Server.ConnContext.
+	Auth []Authenticator
 	// CurrentUser is the authenticated user: the originator of created
 	// requests and the user ?targetuser=current selects.
 	// DefaultCurrentUser when empty.
@@ -87,17 +91,17 @@ type settings struct {
 // Server is the fake MIM CM API. It implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	opts      Options
-	basePath  string // normalised: leading slash, no trailing slash, "" for the root
-	basicAuth bool
-	bearer    bool
+	opts     Options
+	basePath string // normalised: leading slash, no trailing slash, "" for the root
+	auth     []Authenticator
 
-	mu        sync.Mutex
-	requests  map[string]mimcm.Request // by lower-case Uuid
-	executing map[string]int           // GETs left before an Executing request completes
-	calls     []Call
-	faults    []*activeFault
-	settings  settings
+	mu          sync.Mutex
+	requests    map[string]mimcm.Request // by lower-case Uuid
+	executing   map[string]int           // GETs left before an Executing request completes
+	calls       []Call
+	connections int
+	faults      []*activeFault
+	settings    settings
 }
 
 // New returns a Server with an empty store.
@@ -110,11 +114,16 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		opts:      opts,
-		basePath:  normaliseBasePath(opts.BasePath),
-		basicAuth: opts.BasicUser != "",
-		bearer:    opts.BearerToken != "",
+		opts:     opts,
+		basePath: normaliseBasePath(opts.BasePath),
 	}
+	if opts.BasicUser != "" {
+		s.auth = append(s.auth, BasicAuthenticator(opts.BasicUser, opts.BasicPassword))
+	}
+	if opts.BearerToken != "" {
+		s.auth = append(s.auth, BearerAuthenticator(opts.BearerToken))
+	}
+	s.auth = append(s.auth, opts.Auth...)
 	s.Reset()
 	return s
 }
@@ -280,6 +289,7 @@ func (s *Server) Reset() {
 	s.requests = map[string]mimcm.Request{}
 	s.executing = map[string]int{}
 	s.calls = nil
+	s.connections = 0
 	s.faults = nil
 	s.settings = settings{pendingOnCreate: s.opts.PendingOnCreate}
 }

@@ -78,7 +78,9 @@ func newTestMock(t *testing.T, opts mockapi.Options, seed ...mimcm.Request) *tes
 	t.Helper()
 	m := mockapi.New(opts)
 	m.Seed(seed...)
-	srv := httptest.NewServer(m)
+	srv := httptest.NewUnstartedServer(m)
+	srv.Config.ConnContext = m.ConnContext
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &testMock{Server: m, URL: srv.URL}
 }

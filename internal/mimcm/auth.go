@@ -1,6 +1,7 @@
 package mimcm
 
 import (
+	"errors"
 	"net/http"
 )
 
@@ -63,3 +64,7 @@ func (a bearerAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// errBodyNotReplayable: a request body cannot be sent a second time, which
+// an authentication handshake needs.
+var errBodyNotReplayable = errors.New("the request body cannot be sent again for authentication")

@@ -52,6 +52,10 @@ type Config struct {
 	// CACertPEM holds extra CA certificates, PEM-encoded, trusted in
 	// addition to the system pool.
 	CACertPEM string
+	// ClientCertPEM and ClientKeyPEM, when set, are the PEM-encoded
+	// certificate and private key presented for mutual TLS.
+	ClientCertPEM string
+	ClientKeyPEM  string
 	// Headers are added to every request.
 	Headers map[string]string
 	// Auth authenticates requests; nil means NoAuth.

@@ -1,0 +1,154 @@
+package mimcm
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// AutoAuth answers the server's first WWW-Authenticate challenge with the
+// first of methods (list them strongest first) whose scheme the server
+// offers, and keeps using it. NTLM also answers a bare Negotiate challenge,
+// as IIS accepts NTLM inside Negotiate. With no methods it sends no
+// credentials. Leave Basic out of methods for plain-http hosts: auto must
+// never send a password in the clear.
+func AutoAuth(methods ...Authenticator) Authenticator {
+	return &autoAuth{methods: methods}
+}
+
+type autoAuth struct {
+	methods []Authenticator
+}
+
+func (a *autoAuth) Name() string { return "auto" }
+
+// SendsSecrets reports whether any offered method puts a reusable secret on
+// the wire.
+func (a *autoAuth) SendsSecrets() bool {
+	for _, m := range a.methods {
+		if m.SendsSecrets() {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *autoAuth) Wrap(next http.RoundTripper) http.RoundTripper {
+	wrapped := make([]http.RoundTripper, len(a.methods))
+	for i, m := range a.methods {
+		wrapped[i] = m.Wrap(next)
+	}
+	return &autoTransport{auth: a, next: next, wrapped: wrapped, chosen: -1}
+}
+
+// autoTransport sends requests without credentials until a 401 names the
+// schemes the server takes, then settles on one method for good.
+type autoTransport struct {
+	auth    *autoAuth
+	next    http.RoundTripper
+	wrapped []http.RoundTripper
+
+	mu     sync.Mutex
+	chosen int // index into wrapped; -1 until the server has challenged
+}
+
+func (t *autoTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if rt := t.chosenTransport(); rt != nil {
+		return rt.RoundTrip(req)
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	i := t.choose(resp.Header.Values("WWW-Authenticate"))
+	if i < 0 {
+		return resp, nil // nothing we can answer with: the caller sees the 401
+	}
+	retry, err := rewound(req)
+	if err != nil {
+		return resp, nil //nolint:nilerr // a body that cannot be sent again leaves the 401 as the answer
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return t.wrapped[i].RoundTrip(retry)
+}
+
+func (t *autoTransport) chosenTransport() http.RoundTripper {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.chosen < 0 {
+		return nil
+	}
+	return t.wrapped[t.chosen]
+}
+
+// choose picks the first method whose scheme the challenges offer and
+// remembers it; -1 when none fits.
+func (t *autoTransport) choose(challenges []string) int {
+	offered := offeredSchemes(challenges)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.chosen >= 0 {
+		return t.chosen
+	}
+	for i, m := range t.auth.methods {
+		for _, scheme := range schemesOf(m) {
+			if offered[scheme] {
+				t.chosen = i
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// schemesOf lists the WWW-Authenticate schemes (lower case) a method can
+// answer.
+func schemesOf(m Authenticator) []string {
+	switch m.Name() {
+	case "negotiate":
+		return []string{"negotiate"}
+	case "ntlm":
+		return []string{"ntlm", "negotiate"}
+	case "basic":
+		return []string{"basic"}
+	case "bearer":
+		return []string{"bearer"}
+	}
+	return nil
+}
+
+// offeredSchemes reads the scheme names, lower-cased, from WWW-Authenticate
+// values such as `Negotiate`, `NTLM` and `Basic realm="x"`.
+func offeredSchemes(challenges []string) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range challenges {
+		for _, part := range strings.Split(c, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" || strings.Contains(strings.SplitN(part, " ", 2)[0], "=") {
+				continue // a parameter of the previous challenge
+			}
+			scheme, _, _ := strings.Cut(part, " ")
+			out[strings.ToLower(scheme)] = true
+		}
+	}
+	return out
+}
+
+// rewound returns a copy of req whose body can be sent again.
+func rewound(req *http.Request) (*http.Request, error) {
+	out := req.Clone(req.Context())
+	if req.Body == nil || req.Body == http.NoBody {
+		return out, nil
+	}
+	if req.GetBody == nil {
+		return nil, errBodyNotReplayable
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	out.Body = body
+	return out, nil
+}

@@ -108,6 +108,9 @@ func (s *Server) answerAPI(r *http.Request, route apiRoute) (answer, mimcm.GUID)
 	if f, ok := s.takeFault(r.Method, route.id); ok {
 		return s.faultAnswer(f, r), ""
 	}
+	if s.opts.RequireClientCert && (r.TLS == nil || len(r.TLS.VerifiedChains) == 0) {
+		return messageAnswer(http.StatusForbidden, "HTTP Error 403.7 - Forbidden: the page requires a client certificate."), ""
+	}
 	ok, authHeaders := s.authenticate(r)
 	if !ok {
 		return unauthorized(authHeaders), ""

@@ -63,6 +63,10 @@ type Options struct {
 	// "Authorization: Bearer <token>". When Basic is configured too, either
 	// is accepted.
 	BearerToken string
+	// RequireClientCert makes the API demand a verified TLS client
+	// certificate, answering 403.7 as IIS does without one. The TLS server
+	// must ask for certificates (tls.Config ClientAuth and ClientCAs).
+	RequireClientCert bool
 	// Auth lists further schemes the API demands (NTLM, Negotiate, ...),
 	// after Basic and Bearer from the fields above. Connection-bound
 	// schemes need the http.Server's ConnContext set to Server.ConnContext.

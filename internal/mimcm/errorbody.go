@@ -44,10 +44,13 @@ func errorMessage(header http.Header, body []byte) string {
 	if text == "" {
 		return ""
 	}
+	// A JSON object without any of ASP.NET's fields (a proxy's
+	// {"error": ...}, say) falls through and is shown as text.
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err == nil {
-		parts := nonEmptyStrings(eb.Message, eb.MessageDetail, eb.ExceptionMessage)
-		return clean(strings.Join(parts, " "), maxMessageLen)
+		if parts := nonEmptyStrings(eb.Message, eb.MessageDetail, eb.ExceptionMessage); len(parts) > 0 {
+			return clean(strings.Join(parts, " "), maxMessageLen)
+		}
 	}
 	var s string
 	if err := json.Unmarshal(body, &s); err == nil {

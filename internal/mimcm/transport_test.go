@@ -1,0 +1,326 @@
+package mimcm
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestRetry_sequences(t *testing.T) {
+	ok := jsonReply(200, requestJSON(exampleID, StatusCompleted))
+	status := func(code int) reply {
+		return jsonReply(code, `{"Message":"status `+strconv.Itoa(code)+`"}`)
+	}
+	lost := reply{hijack: true}
+	tests := []struct {
+		name         string
+		maxRetries   int
+		replies      []reply
+		wantCalls    int
+		wantKind     error // nil: success
+		wantStatus   int
+		wantAttempts int
+	}{
+		{name: "503 twice then 200", maxRetries: 3, replies: []reply{status(503), status(503), ok}, wantCalls: 3},
+		{name: "429 then 200", maxRetries: 3, replies: []reply{status(429), ok}, wantCalls: 2},
+		{name: "502 then 200", maxRetries: 3, replies: []reply{status(502), ok}, wantCalls: 2},
+		{name: "504 then 200", maxRetries: 3, replies: []reply{status(504), ok}, wantCalls: 2},
+		{name: "500 then 200", maxRetries: 3, replies: []reply{status(500), ok}, wantCalls: 2},
+		{name: "500 retried only once", maxRetries: 3, replies: []reply{status(500), status(500), ok}, wantCalls: 2, wantKind: ErrServer, wantStatus: 500, wantAttempts: 2},
+		{name: "500 once among 503s", maxRetries: 5, replies: []reply{status(500), status(503), status(500), ok}, wantCalls: 3, wantKind: ErrServer, wantStatus: 500, wantAttempts: 3},
+		{name: "503 until retries run out", maxRetries: 2, replies: []reply{status(503)}, wantCalls: 3, wantKind: ErrServer, wantStatus: 503, wantAttempts: 3},
+		{name: "429 until retries run out", maxRetries: 1, replies: []reply{status(429)}, wantCalls: 2, wantKind: ErrRejected, wantStatus: 429, wantAttempts: 2},
+		{name: "400 not retried", maxRetries: 3, replies: []reply{status(400), ok}, wantCalls: 1, wantKind: ErrRejected, wantStatus: 400, wantAttempts: 1},
+		{name: "401 not retried", maxRetries: 3, replies: []reply{status(401), ok}, wantCalls: 1, wantKind: ErrUnauthorized, wantStatus: 401, wantAttempts: 1},
+		{name: "403 not retried", maxRetries: 3, replies: []reply{status(403), ok}, wantCalls: 1, wantKind: ErrForbidden, wantStatus: 403, wantAttempts: 1},
+		{name: "404 not retried", maxRetries: 3, replies: []reply{status(404), ok}, wantCalls: 1, wantKind: ErrRouteNotFound, wantStatus: 404, wantAttempts: 1},
+		{name: "501 not retried", maxRetries: 3, replies: []reply{status(501), ok}, wantCalls: 1, wantKind: ErrServer, wantStatus: 501, wantAttempts: 1},
+		{name: "MaxRetries 0: 503 once", maxRetries: 0, replies: []reply{status(503), ok}, wantCalls: 1, wantKind: ErrServer, wantStatus: 503, wantAttempts: 1},
+		{name: "MaxRetries 0: 500 once", maxRetries: 0, replies: []reply{status(500), ok}, wantCalls: 1, wantKind: ErrServer, wantStatus: 500, wantAttempts: 1},
+		{name: "connection lost twice then 200", maxRetries: 3, replies: []reply{lost, lost, ok}, wantCalls: 3},
+		{name: "connection lost until retries run out", maxRetries: 2, replies: []reply{lost}, wantCalls: 3, wantKind: ErrTransport, wantStatus: 0, wantAttempts: 3},
+		{name: "MaxRetries 0: connection lost once", maxRetries: 0, replies: []reply{lost, ok}, wantCalls: 1, wantKind: ErrTransport, wantStatus: 0, wantAttempts: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, calls := scriptedServer(t, tc.replies...)
+			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = tc.maxRetries })
+			got, err := c.GetRequest(context.Background(), exampleID)
+			if calls.count() != tc.wantCalls {
+				t.Errorf("server saw %d calls, want %d", calls.count(), tc.wantCalls)
+			}
+			if tc.wantKind == nil {
+				if err != nil {
+					t.Fatalf("GetRequest: %v", err)
+				}
+				if got.Status != StatusCompleted {
+					t.Errorf("status = %s", got.Status)
+				}
+				return
+			}
+			apiErr := asAPIError(t, err, tc.wantKind)
+			if apiErr.StatusCode != tc.wantStatus || apiErr.Attempts != tc.wantAttempts {
+				t.Errorf("StatusCode, Attempts = %d, %d; want %d, %d", apiErr.StatusCode, apiErr.Attempts, tc.wantStatus, tc.wantAttempts)
+			}
+			if tc.wantStatus != 0 && apiErr.Message != "status "+strconv.Itoa(tc.wantStatus) {
+				t.Errorf("Message = %q: want the last answer's", apiErr.Message)
+			}
+		})
+	}
+}
+
+func TestRetry_serverGone(t *testing.T) {
+	srv, _ := scriptedServer(t, jsonReply(200, "{}"))
+	url := srv.URL
+	srv.Close()
+	_, err := newTestClient(t, url, func(cfg *Config) { cfg.MaxRetries = 2 }).GetRequest(context.Background(), exampleID)
+	apiErr := asAPIError(t, err, ErrTransport)
+	if apiErr.Attempts != 3 || apiErr.StatusCode != 0 {
+		t.Errorf("Attempts, StatusCode = %d, %d; want 3, 0", apiErr.Attempts, apiErr.StatusCode)
+	}
+	containsAll(t, "Error()", err.Error(), "no response from the server", "after 3 attempts", "Cause: ")
+}
+
+func TestRetry_requestTimeoutPerAttempt(t *testing.T) {
+	srv, calls := handlerServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			select { // hang until the client gives up on this attempt
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+			return
+		}
+		jsonReply(200, requestJSON(exampleID, StatusCompleted)).write(t, w)
+	})
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond })
+	if _, err := c.GetRequest(context.Background(), exampleID); err != nil {
+		t.Fatalf("GetRequest: %v", err)
+	}
+	if calls.count() != 2 {
+		t.Errorf("server saw %d calls, want 2", calls.count())
+	}
+}
+
+// timedServer answers 503 with the given Retry-After first, then 200, and
+// records when each call arrived.
+func timedServer(t *testing.T, retryAfter string) (url string, times func() []time.Time) {
+	t.Helper()
+	var mu sync.Mutex
+	var seen []time.Time
+	srv, _ := handlerServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		mu.Lock()
+		seen = append(seen, time.Now())
+		mu.Unlock()
+		if n == 1 {
+			rep := jsonReply(503, `{"Message":"Service Unavailable"}`)
+			rep.header["Retry-After"] = retryAfter
+			rep.write(t, w)
+			return
+		}
+		jsonReply(200, requestJSON(exampleID, StatusCompleted)).write(t, w)
+	})
+	return srv.URL, func() []time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Time(nil), seen...)
+	}
+}
+
+func TestRetry_retryAfterSecondsHonoured(t *testing.T) {
+	url, times := timedServer(t, "1")
+	if _, err := newTestClient(t, url).GetRequest(context.Background(), exampleID); err != nil {
+		t.Fatalf("GetRequest: %v", err)
+	}
+	seen := times()
+	if len(seen) != 2 {
+		t.Fatalf("server saw %d calls, want 2", len(seen))
+	}
+	// The backoff alone would wait at most RetryWaitMax (5 ms).
+	if gap := seen[1].Sub(seen[0]); gap < 900*time.Millisecond {
+		t.Errorf("retried after %s, want about 1s as Retry-After asked", gap)
+	}
+}
+
+func TestRetry_retryAfterDateInThePast(t *testing.T) {
+	url, times := timedServer(t, time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))
+	if _, err := newTestClient(t, url).GetRequest(context.Background(), exampleID); err != nil {
+		t.Fatalf("GetRequest: %v", err)
+	}
+	if n := len(times()); n != 2 {
+		t.Errorf("server saw %d calls, want 2", n)
+	}
+}
+
+func TestRetry_retryAfterBeyondDeadline(t *testing.T) {
+	for name, retryAfter := range map[string]string{
+		"seconds":   "60",
+		"HTTP date": time.Now().Add(time.Hour).UTC().Format(http.TimeFormat),
+	} {
+		t.Run(name, func(t *testing.T) {
+			url, times := timedServer(t, retryAfter)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, err := newTestClient(t, url).GetRequest(ctx, exampleID)
+			apiErr := asAPIError(t, err, ErrServer)
+			if apiErr.StatusCode != 503 || apiErr.Message != "Service Unavailable" || apiErr.Attempts != 1 {
+				t.Errorf("error = %+v, want the server's 503 after one attempt", apiErr)
+			}
+			if ctx.Err() != nil {
+				t.Errorf("the client waited until the deadline instead of stopping early")
+			}
+			if n := len(times()); n != 1 {
+				t.Errorf("server saw %d calls, want 1", n)
+			}
+		})
+	}
+}
+
+func TestRetry_cancelDuringBackoff(t *testing.T) {
+	url, times := timedServer(t, "60")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for len(times()) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	start := time.Now()
+	_, err := newTestClient(t, url).GetRequest(ctx, exampleID)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("GetRequest returned after %s; a canceled context must end the 60s Retry-After wait", took)
+	}
+	apiErr := asAPIError(t, err, ErrTransport)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %q does not match context.Canceled", err)
+	}
+	containsAll(t, "Error()", apiErr.Error(), "interrupted")
+	if n := len(times()); n != 1 {
+		t.Errorf("server saw %d calls, want 1", n)
+	}
+}
+
+func TestRetry_deadlineDuringBackoff(t *testing.T) {
+	srv, calls := scriptedServer(t, jsonReply(503, `{}`))
+	c := newTestClient(t, srv.URL, func(cfg *Config) {
+		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Minute, time.Minute
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.GetRequest(ctx, exampleID)
+	asAPIError(t, err, ErrTransport)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %q does not match context.DeadlineExceeded", err)
+	}
+	containsAll(t, "error", err.Error(), "time ran out")
+	if calls.count() != 1 {
+		t.Errorf("server saw %d calls, want 1", calls.count())
+	}
+}
+
+func TestParseRetryAfter_cases(t *testing.T) {
+	now := time.Date(2015, 7, 7, 23, 36, 21, 0, time.UTC)
+	date := func(d time.Duration) string { return now.Add(d).Format(http.TimeFormat) }
+	tests := []struct {
+		name   string
+		in     string
+		want   time.Duration
+		wantOK bool
+	}{
+		{"empty", "", 0, false},
+		{"blank", "  ", 0, false},
+		{"zero", "0", 0, true},
+		{"seconds", "5", 5 * time.Second, true},
+		{"seconds with spaces", " 120 ", 2 * time.Minute, true},
+		{"capped seconds", "86400", maxRetryAfter, true},
+		{"huge seconds", "9223372036854775807", maxRetryAfter, true},
+		{"negative", "-1", 0, false},
+		{"fraction", "1.5", 0, false},
+		{"garbage", "soon", 0, false},
+		{"overflowing number", "99999999999999999999", 0, false},
+		{"HTTP date", date(30 * time.Second), 30 * time.Second, true},
+		{"HTTP date now", date(0), 0, true},
+		{"HTTP date in the past", date(-time.Hour), 0, true},
+		{"HTTP date far ahead", date(24 * time.Hour), maxRetryAfter, true},
+		{"RFC 850 date", now.Add(90 * time.Second).Format(time.RFC850), 90 * time.Second, true},
+		{"ANSI C date", now.Add(10 * time.Second).Format(time.ANSIC), 10 * time.Second, true},
+		{"ISO date is not HTTP", now.Add(10 * time.Second).Format(time.RFC3339), 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := parseRetryAfter(tc.in, now)
+			if got != tc.want || ok != tc.wantOK {
+				t.Errorf("parseRetryAfter(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.wantOK)
+			}
+		})
+	}
+}
+
+func TestBackoff_cases(t *testing.T) {
+	withHeader := func(v string) *http.Response {
+		return &http.Response{Header: http.Header{"Retry-After": []string{v}}}
+	}
+	minWait, maxWait := 10*time.Millisecond, 80*time.Millisecond
+	if got := backoff(minWait, maxWait, 0, withHeader("7")); got != 7*time.Second {
+		t.Errorf("backoff with Retry-After: 7 = %s, want 7s", got)
+	}
+	at := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
+	if got := backoff(minWait, maxWait, 0, withHeader(at)); got < 28*time.Second || got > 30*time.Second {
+		t.Errorf("backoff with Retry-After: %s = %s, want about 30s", at, got)
+	}
+	for _, resp := range []*http.Response{nil, {Header: http.Header{}}, withHeader("soon")} {
+		for attempt := range 6 {
+			w := min(minWait<<attempt, maxWait)
+			if got := backoff(minWait, maxWait, attempt, resp); got < w/2 || got > w {
+				t.Errorf("backoff(attempt %d) = %s, want within [%s, %s]", attempt, got, w/2, w)
+			}
+		}
+	}
+}
+
+func TestJittered_bounds(t *testing.T) {
+	tests := []struct{ minWait, maxWait time.Duration }{
+		{time.Millisecond, 5 * time.Millisecond},
+		{defaultRetryWaitMin, defaultRetryWaitMax},
+		{defaultPollIntervalMin, defaultPollIntervalMax},
+		{time.Second, time.Second},
+		{3 * time.Nanosecond, 7 * time.Nanosecond},
+		{time.Minute, time.Hour},
+		{20 * time.Second, 10 * time.Minute},
+	}
+	for _, tc := range tests {
+		t.Run(tc.minWait.String()+"-"+tc.maxWait.String(), func(t *testing.T) {
+			for attempt := range 70 {
+				// The un-jittered wait: min·2^attempt, capped at max.
+				w := tc.maxWait
+				if attempt < 40 && tc.minWait <= tc.maxWait>>attempt {
+					w = tc.minWait << attempt
+				}
+				for range 50 {
+					got := jittered(tc.minWait, tc.maxWait, attempt)
+					if got < w/2 || got > w {
+						t.Fatalf("jittered(%s, %s, %d) = %s, want within [%s, %s]", tc.minWait, tc.maxWait, attempt, got, w/2, w)
+					}
+					if got > tc.maxWait {
+						t.Fatalf("jittered(%s, %s, %d) = %s exceeds the maximum", tc.minWait, tc.maxWait, attempt, got)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestJittered_spreads(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		seen[jittered(time.Second, time.Minute, 3)] = true
+	}
+	if len(seen) < 10 {
+		t.Errorf("200 jittered waits took only %d distinct values", len(seen))
+	}
+}

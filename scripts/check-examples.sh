@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# check-examples.sh — every example is formatted and valid (make examples-check).
+#
+# 1. `terraform fmt -check -recursive examples`.
+# 2. Builds the provider from this tree into bin/ and runs `terraform validate`
+#    in a copy of every directory under examples/ that holds .tf files, with a
+#    dev_overrides CLI configuration pointing at bin/. No `terraform init`, no
+#    download. A directory whose files declare no required_providers (the
+#    snippets tfplugindocs puts in docs/) gets one for mimcm/mimcm in its copy,
+#    and every provider configuration gets a data source that uses it, since
+#    Terraform validates only provider blocks something uses.
+#
+# Fails on any error, and on any warning validate reports other than the
+# notice that development overrides are in effect.
+#
+# 3. Runs examples/guides/testing-with-mimcm-mock/test.sh against the mock
+#    built from this tree: it applies the GitOps guide's configuration and
+#    asserts on the outcome, so both guides' claims are checked.
+# Needs go, terraform and curl (TERRAFORM=tofu for OpenTofu, untested).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+TERRAFORM="${TERRAFORM:-terraform}"
+export CHECKPOINT_DISABLE=1
+export TF_IN_AUTOMATION=1
+
+die() {
+	printf 'check-examples: %s\n' "$*" >&2
+	exit 1
+}
+command -v "$TERRAFORM" >/dev/null 2>&1 || die "$TERRAFORM is not on PATH: install Terraform 1.5 or later"
+command -v go >/dev/null 2>&1 || die "go is not on PATH"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/mimcm-examples.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# The environment may point TF_CLI_CONFIG_FILE at a file that does not exist;
+# this one also points Terraform at the provider built below.
+cat >"$work/terraform.rc" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/mimcm/mimcm" = "$repo_root/bin"
+  }
+  direct {}
+}
+EOF
+export TF_CLI_CONFIG_FILE="$work/terraform.rc"
+
+echo "==> $TERRAFORM fmt -check -recursive examples"
+if ! "$TERRAFORM" fmt -check -recursive -diff examples; then
+	die "examples are not formatted: run '$TERRAFORM fmt -recursive examples' (or make generate)"
+fi
+
+echo "==> go build -o bin/terraform-provider-mimcm ."
+go build -o bin/terraform-provider-mimcm .
+
+mapfile -t dirs < <(find examples -name '*.tf' -printf '%h\n' | sort -u)
+[ "${#dirs[@]}" -gt 0 ] || die "no .tf files under examples/"
+
+failed=()
+for dir in "${dirs[@]}"; do
+	copy="$work/${dir//\//_}"
+	mkdir -p "$copy"
+	cp "$dir"/*.tf "$copy/"
+	if ! grep -qs 'required_providers' "$copy"/*.tf; then
+		cat >"$copy/zz_required_providers.tf" <<'EOF'
+terraform {
+  required_providers {
+    mimcm = {
+      source = "mimcm/mimcm"
+    }
+  }
+}
+EOF
+	fi
+	# Terraform validates a provider block only when something uses it: give
+	# the default configuration and every aliased one a data source.
+	{
+		echo 'data "mimcm_requests" "zz_check_default" {}'
+		sed -n 's/^[[:space:]]*alias[[:space:]]*=[[:space:]]*"\([A-Za-z0-9_-]*\)".*/\1/p' "$copy"/*.tf | sort -u |
+			while IFS= read -r alias; do
+				printf 'data "mimcm_requests" "zz_check_%s" {\n  provider = mimcm.%s\n}\n' "$alias" "$alias"
+			done
+	} >"$copy/zz_provider_check.tf"
+	printf '==> %s validate %s\n' "$TERRAFORM" "$dir"
+	out="$(cd "$copy" && "$TERRAFORM" validate -json -no-color 2>/dev/null)" || true
+	# validate -json prints one field a line; the dev_overrides notice is the
+	# one warning every directory gets.
+	warnings="$(grep -c '"severity": "warning"' <<<"$out" || true)"
+	overrides="$(grep -c '"summary": "Provider development overrides are in effect"' <<<"$out" || true)"
+	if grep -q '"valid": true' <<<"$out" && [ "$warnings" -eq "$overrides" ]; then
+		echo "    ok"
+	else
+		# Say why in the human form.
+		(cd "$copy" && "$TERRAFORM" validate -no-color) 2>&1 | sed 's/^/    /' || true
+		failed+=("$dir")
+	fi
+done
+
+if [ "${#failed[@]}" -gt 0 ]; then
+	die "not valid (errors or warnings): ${failed[*]}"
+fi
+echo "All ${#dirs[@]} example directories are formatted and valid."
+
+# The testing guide's script applies the GitOps guide's configuration to the
+# mock and asserts on the result: run it, so neither guide can rot.
+guide_test=examples/guides/testing-with-mimcm-mock/test.sh
+echo "==> $guide_test (against bin/mimcm-mock)"
+command -v curl >/dev/null 2>&1 || die "curl is not on PATH: $guide_test needs it"
+go build -o bin/mimcm-mock ./cmd/mimcm-mock
+# The provider reads MIMCM_* variables; the caller's must not reach the test.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^MIMCM_' || true)
+SKIP_INIT=1 MIMCM_MOCK="$repo_root/bin/mimcm-mock" bash "$guide_test"

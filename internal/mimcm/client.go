@@ -324,6 +324,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		if resp != nil {
 			resp.Body.Close()
 		}
+		if errors.Is(err, ErrUnauthorized) { // the authenticator could not authenticate
+			return nil, res.fail(ErrUnauthorized, err)
+		}
 		return nil, res.fail(ErrTransport, transportCause(ctx, err))
 	}
 	defer resp.Body.Close()

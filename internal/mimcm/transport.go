@@ -156,6 +156,12 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 // retryable reports whether an attempt's outcome is worth another try.
 func retryable(ctx context.Context, resp *http.Response, err error, st *callState) bool {
 	if err != nil {
+		// An authenticator that could not authenticate (a Kerberos login
+		// refused) fails the same way every time: retrying only delays the
+		// error, and repeated wrong passwords can lock the account.
+		if errors.Is(err, ErrUnauthorized) {
+			return false
+		}
 		// Connection errors are retried; certificate, scheme and redirect
 		// errors are not, as retryablehttp's default policy knows.
 		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)

@@ -42,15 +42,6 @@ const (
 	envToken              = "MIMCM_TOKEN"
 )
 
-// Auth method names, as auth_method spells them.
-const (
-	authNone   = "none"
-	authBasic  = "basic"
-	authBearer = "bearer"
-)
-
-var authMethods = []string{authNone, authBasic, authBearer}
-
 // New returns a function that creates the provider for the given version.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
@@ -76,6 +67,18 @@ type MimcmProviderModel struct {
 	Username           types.String `tfsdk:"username"`
 	Password           types.String `tfsdk:"password"`
 	Token              types.String `tfsdk:"token"`
+
+	Domain               types.String `tfsdk:"domain"`
+	KerberosRealm        types.String `tfsdk:"kerberos_realm"`
+	KerberosKeytab       types.String `tfsdk:"kerberos_keytab"`
+	KerberosKeytabBase64 types.String `tfsdk:"kerberos_keytab_base64"`
+	KerberosCCache       types.String `tfsdk:"kerberos_ccache"`
+	Krb5Conf             types.String `tfsdk:"krb5_conf"`
+	Krb5ConfContent      types.String `tfsdk:"krb5_conf_content"`
+	KerberosSPN          types.String `tfsdk:"kerberos_spn"`
+	CACertFile           types.String `tfsdk:"ca_cert_file"`
+	ClientCertPEM        types.String `tfsdk:"client_cert_pem"`
+	ClientKeyPEM         types.String `tfsdk:"client_key_pem"`
 }
 
 // Metadata names the provider and carries its version.
@@ -130,27 +133,81 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:    true,
 				ElementType: types.StringType,
 			},
+			"ca_cert_file": schema.StringAttribute{
+				MarkdownDescription: "Path of a PEM file of CA certificates to trust in addition to the system's. " +
+					"Also read from `" + envCACertFile + "`.",
+				Optional: true,
+			},
+			"client_cert_pem": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded client certificate for mutual TLS, with `client_key_pem`. " +
+					"Also read from `" + envClientCertPEM + "`.",
+				Optional: true,
+			},
+			"client_key_pem": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded private key of `client_cert_pem`. Also read from `" + envClientKeyPEM + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
 			"auth_method": schema.StringAttribute{
-				MarkdownDescription: "How to authenticate: `none`, `basic` (username and password) or `bearer` (token). " +
-					"When unset: `bearer` if a token is set, `basic` if a username is set, otherwise `none`. " +
-					"Also read from `" + envAuthMethod + "`.",
+				MarkdownDescription: "How to authenticate: `auto`, `negotiate` (Kerberos through SPNEGO), `ntlm`, `basic`, `bearer` or `none`. " +
+					"`auto` answers the server's `WWW-Authenticate` challenge with the strongest method the configured credentials allow: " +
+					"Negotiate (Kerberos), then NTLM, then Basic (over https only). " +
+					"When unset: `bearer` if only a token is set, otherwise `auto`. Also read from `" + envAuthMethod + "`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(authMethods...)},
 			},
 			"username": schema.StringAttribute{
-				MarkdownDescription: "User name for `basic` authentication. Also read from `" + envUsername + "`.",
-				Optional:            true,
+				MarkdownDescription: "User for `basic`, `ntlm` and `negotiate`: `user`, `DOMAIN\\user` or `user@domain` " +
+					"(for Kerberos, the principal `user@REALM`). Also read from `" + envUsername + "`.",
+				Optional: true,
 			},
 			"password": schema.StringAttribute{
-				MarkdownDescription: "Password for `basic` authentication. Also read from `" + envPassword + "`.",
+				MarkdownDescription: "Password for `basic`, `ntlm` and a Kerberos password login. Also read from `" + envPassword + "`.",
 				Optional:            true,
 				Sensitive:           true,
 			},
+			"domain": schema.StringAttribute{
+				MarkdownDescription: "NTLM domain, when `username` does not carry one. Also read from `" + envDomain + "`.",
+				Optional:            true,
+			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "Bearer token (for example an AD FS access token) for `bearer` authentication. " +
-					"Also read from `" + envToken + "`.",
+				MarkdownDescription: "Bearer token (for example an AD FS access token) for `bearer`. Also read from `" + envToken + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"kerberos_realm": schema.StringAttribute{
+				MarkdownDescription: "Kerberos realm for a password or keytab login when `username` has no `@REALM`; " +
+					"defaults to the `default_realm` of the Kerberos configuration. Also read from `" + envKerberosRealm + "`.",
+				Optional: true,
+			},
+			"kerberos_keytab": schema.StringAttribute{
+				MarkdownDescription: "Path of a keytab to log in to Kerberos as `username` without a password. Also read from `" + envKerberosKeytab + "`.",
+				Optional:            true,
+			},
+			"kerberos_keytab_base64": schema.StringAttribute{
+				MarkdownDescription: "A keytab's content in base64, for runners without files (HCP Terraform, CI). " +
+					"Also read from `" + envKerberosKeytabBase64 + "`.",
 				Optional:  true,
 				Sensitive: true,
+			},
+			"kerberos_ccache": schema.StringAttribute{
+				MarkdownDescription: "Path of a Kerberos credential cache (as `kinit` writes it) to use when neither password nor keytab is set. " +
+					"Defaults to `KRB5CCNAME`; also read from `" + envKerberosCCache + "`.",
+				Optional: true,
+			},
+			"krb5_conf": schema.StringAttribute{
+				MarkdownDescription: "Path of the Kerberos configuration. Defaults to `" + envKrb5Conf + "`, then `KRB5_CONFIG`, then `/etc/krb5.conf`.",
+				Optional:            true,
+			},
+			"krb5_conf_content": schema.StringAttribute{
+				MarkdownDescription: "The Kerberos configuration itself, for runners without files; takes precedence over `krb5_conf`. " +
+					"Also read from `" + envKrb5ConfContent + "`.",
+				Optional: true,
+			},
+			"kerberos_spn": schema.StringAttribute{
+				MarkdownDescription: "Service principal name of the API. Defaults to `HTTP/<host>`, which is what IIS expects for its host name. " +
+					"Also read from `" + envKerberosSPN + "`.",
+				Optional: true,
 			},
 		},
 	}
@@ -242,7 +299,11 @@ func (cfg MimcmProviderModel) unknownArguments() []string {
 		"host": cfg.Host, "base_path": cfg.BasePath, "request_timeout": cfg.RequestTimeout,
 		"max_retries": cfg.MaxRetries, "insecure_skip_verify": cfg.InsecureSkipVerify,
 		"ca_cert_pem": cfg.CACertPEM, "headers": cfg.Headers, "auth_method": cfg.AuthMethod,
-		"username": cfg.Username, "password": cfg.Password, "token": cfg.Token,
+		"username": cfg.Username, "password": cfg.Password, "token": cfg.Token, "domain": cfg.Domain,
+		"kerberos_realm": cfg.KerberosRealm, "kerberos_keytab": cfg.KerberosKeytab,
+		"kerberos_keytab_base64": cfg.KerberosKeytabBase64, "kerberos_ccache": cfg.KerberosCCache,
+		"krb5_conf": cfg.Krb5Conf, "krb5_conf_content": cfg.Krb5ConfContent, "kerberos_spn": cfg.KerberosSPN,
+		"ca_cert_file": cfg.CACertFile, "client_cert_pem": cfg.ClientCertPEM, "client_key_pem": cfg.ClientKeyPEM,
 	} {
 		if v.IsUnknown() {
 			names = append(names, name)
@@ -309,16 +370,16 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 			"The provider will trust any certificate the server presents, so anyone on the network path can read what it sends. Outside of tests, trust the server's CA with ca_cert_pem instead.")
 	}
 
-	out.CACertPEM = stringOrEnv(cfg.CACertPEM, envCACertPEM)
+	diags.Append(cfg.tlsSettings(&out)...)
 
 	headers, hdiags := cfg.headers(ctx)
 	diags.Append(hdiags...)
 	out.Headers = headers
 
-	auth, secrets, adiags := cfg.authenticator()
+	auth, secrets, adiags := cfg.authenticator(out.Host)
 	diags.Append(adiags...)
 	out.Auth = auth
-	out.Logger = newTflogLogger(secrets)
+	out.Logger = newTflogLogger(append(secrets, nonEmpty(out.ClientKeyPEM)...))
 
 	if auth != nil && auth.SendsSecrets() && strings.HasPrefix(out.Host, "http://") {
 		diags.AddAttributeWarning(path.Root("host"), "Credentials sent over plain HTTP",
@@ -347,56 +408,6 @@ func (cfg MimcmProviderModel) headers(ctx context.Context) (map[string]string, d
 		}
 	}
 	return headers, diags
-}
-
-// authenticator picks the auth method and checks that its credentials are
-// present. It also returns the secrets to mask in logs.
-func (cfg MimcmProviderModel) authenticator() (mimcm.Authenticator, []string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	username := stringOrEnv(cfg.Username, envUsername)
-	password := stringOrEnv(cfg.Password, envPassword)
-	token := stringOrEnv(cfg.Token, envToken)
-	secrets := nonEmpty(password, token)
-
-	method := stringOrEnv(cfg.AuthMethod, envAuthMethod)
-	switch {
-	case method != "":
-	case token != "" && username != "":
-		diags.AddAttributeError(path.Root("auth_method"), "Ambiguous authentication",
-			"Both a token and a username are set (in the provider block or the "+envToken+" and "+envUsername+
-				" environment variables). Set auth_method to \"bearer\" or \"basic\" to say which one to use.")
-		return nil, secrets, diags
-	case token != "":
-		method = authBearer
-	case username != "":
-		method = authBasic
-	default:
-		method = authNone
-	}
-
-	switch method {
-	case authNone:
-		return mimcm.NoAuth(), secrets, diags
-	case authBasic:
-		if username == "" {
-			diags.AddAttributeError(path.Root("username"), "Missing username",
-				"auth_method \"basic\" needs a username: set username or "+envUsername+".")
-		}
-		if password == "" {
-			diags.AddAttributeError(path.Root("password"), "Missing password",
-				"auth_method \"basic\" needs a password: set password or "+envPassword+".")
-		}
-		return mimcm.BasicAuth(username, password), secrets, diags
-	case authBearer:
-		if token == "" {
-			diags.AddAttributeError(path.Root("token"), "Missing token",
-				"auth_method \"bearer\" needs a token: set token or "+envToken+".")
-		}
-		return mimcm.BearerAuth(token), secrets, diags
-	}
-	diags.AddAttributeError(path.Root("auth_method"), "Unknown auth method",
-		fmt.Sprintf("%s=%q is not one of %s.", envAuthMethod, method, strings.Join(authMethods, ", ")))
-	return nil, secrets, diags
 }
 
 // stringOrEnv returns the configured value, or the environment variable's

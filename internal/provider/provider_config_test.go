@@ -115,12 +115,12 @@ func TestAccProvider_basicAuth(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: m.providerBlock(`  username = "CONTOSO\\svc-terraform"`, `  password = "wrong"`) + resourceBlock(testID, "Completed"),
+				Config: m.providerBlock(`  auth_method = "basic"`, `  username = "CONTOSO\\svc-terraform"`, `  password = "wrong"`) + resourceBlock(testID, "Completed"),
 				ExpectError: regexp.MustCompile(`(?s)GET\s+/CertificateManagement/api/v1.0/requests/` + testID +
 					`.*authentication failed.*HTTP\s+401.*auth_method`),
 			},
 			{
-				Config: m.providerBlock(`  username = "CONTOSO\\svc-terraform"`, `  password = "s3cret-Pa55"`) + resourceBlock(testID, "Completed"),
+				Config: m.providerBlock(`  auth_method = "basic"`, `  username = "CONTOSO\\svc-terraform"`, `  password = "s3cret-Pa55"`) + resourceBlock(testID, "Completed"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAddr, plancheck.ResourceActionCreate)},
 				},
@@ -192,10 +192,92 @@ func TestProviderModel_resolve(t *testing.T) {
 			name: "basic over plain http warns",
 			set: func(m *MimcmProviderModel) {
 				m.Host = str("http://cm.contoso.com")
+				m.AuthMethod = str("basic")
 				m.Username = str("u")
 				m.Password = str("p")
 			},
 			warnings: map[string]string{"host": "plain HTTP"},
+		},
+		{
+			// auto never offers Basic over plain http, so nothing
+			// reusable goes out in the clear and there is no warning.
+			name: "auto over plain http leaves Basic out",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("http://cm.contoso.com")
+				m.Username = str("u")
+				m.Password = str("p")
+			},
+			check: func(t *testing.T, c mimcm.Config) {
+				if c.Auth.Name() != "auto" || c.Auth.SendsSecrets() {
+					t.Errorf("want auto without Basic, got %s (sends secrets: %v)", c.Auth.Name(), c.Auth.SendsSecrets())
+				}
+			},
+		},
+		{
+			name: "auto over https offers Basic",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.Username = str("u")
+				m.Password = str("p")
+			},
+			check: func(t *testing.T, c mimcm.Config) {
+				if c.Auth.Name() != "auto" || !c.Auth.SendsSecrets() {
+					t.Errorf("want auto with Basic, got %s (sends secrets: %v)", c.Auth.Name(), c.Auth.SendsSecrets())
+				}
+			},
+		},
+		{
+			name: "ntlm without password",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.AuthMethod = str("ntlm")
+				m.Username = str(`CONTOSO\u`)
+			},
+			errors: map[string]string{"password": "needs a password"},
+		},
+		{
+			name: "negotiate without any login",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.AuthMethod = str("negotiate")
+			},
+			errors: map[string]string{"password": "one way to log in"},
+		},
+		{
+			name: "unreadable keytab",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.AuthMethod = str("negotiate")
+				m.Username = str("u@CONTOSO.COM")
+				m.KerberosKeytab = str("/nonexistent/u.keytab")
+			},
+			errors: map[string]string{"kerberos_keytab": "Check the path"},
+		},
+		{
+			name: "keytab base64 that is not base64",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.AuthMethod = str("negotiate")
+				m.Username = str("u@CONTOSO.COM")
+				m.KerberosKeytabBase64 = str("***")
+			},
+			errors: map[string]string{"kerberos_keytab_base64": "not base64"},
+		},
+		{
+			name: "client certificate without key",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.ClientCertPEM = str("-----BEGIN CERTIFICATE-----")
+			},
+			errors: map[string]string{"client_key_pem": "needs both"},
+		},
+		{
+			name: "unreadable CA file",
+			set: func(m *MimcmProviderModel) {
+				m.Host = str("https://cm.contoso.com")
+				m.CACertFile = str("/nonexistent/ca.pem")
+			},
+			errors: map[string]string{"ca_cert_file": "no such file"},
 		},
 		{
 			name: "insecure warns",

@@ -42,7 +42,10 @@ func prepareTerraform() (func(), error) {
 	// The provider reads MIMCM_* variables; the tests configure it
 	// explicitly and must not pick up the developer's own.
 	for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envInsecureSkipVerify,
-		envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken} {
+		envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken,
+		envDomain, envKerberosRealm, envKerberosKeytab, envKerberosKeytabBase64, envKerberosCCache,
+		envKrb5Conf, envKrb5ConfContent, envKerberosSPN, envCACertFile, envClientCertPEM, envClientKeyPEM,
+		envKRB5CCNAME} {
 		os.Unsetenv(name)
 	}
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {

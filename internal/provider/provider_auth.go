@@ -1,0 +1,335 @@
+package provider
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+// Environment variables for authentication and TLS arguments.
+const (
+	envDomain               = "MIMCM_DOMAIN"
+	envKerberosRealm        = "MIMCM_KERBEROS_REALM"
+	envKerberosKeytab       = "MIMCM_KERBEROS_KEYTAB"
+	envKerberosKeytabBase64 = "MIMCM_KERBEROS_KEYTAB_BASE64"
+	envKerberosCCache       = "MIMCM_KERBEROS_CCACHE"
+	envKrb5Conf             = "MIMCM_KRB5_CONF"
+	envKrb5ConfContent      = "MIMCM_KRB5_CONF_CONTENT"
+	envKerberosSPN          = "MIMCM_KERBEROS_SPN"
+	envCACertFile           = "MIMCM_CA_CERT_FILE"
+	envClientCertPEM        = "MIMCM_CLIENT_CERT_PEM"
+	envClientKeyPEM         = "MIMCM_CLIENT_KEY_PEM"
+
+	// The standard Kerberos variables, used when the provider's own are
+	// not set.
+	envKRB5CCNAME   = "KRB5CCNAME"
+	envKRB5Config   = "KRB5_CONFIG"
+	defaultKrb5Conf = "/etc/krb5.conf"
+)
+
+// Auth method names, as auth_method spells them.
+const (
+	authAuto      = "auto"
+	authNegotiate = "negotiate"
+	authNTLM      = "ntlm"
+	authBasic     = "basic"
+	authBearer    = "bearer"
+	authNone      = "none"
+)
+
+var authMethods = []string{authAuto, authNegotiate, authNTLM, authBasic, authBearer, authNone}
+
+// credentials are the authentication arguments after the environment has
+// filled in what the configuration left unset.
+type credentials struct {
+	method       string
+	username     string
+	password     string
+	token        string
+	domain       string
+	realm        string
+	keytabPath   string
+	keytabBase64 string
+	ccache       string
+	ccacheArg    string // which argument named the ccache, for errors
+	krb5Conf     string
+	krb5Content  string
+	spn          string
+}
+
+func (cfg MimcmProviderModel) credentials(host string) credentials {
+	c := credentials{
+		method:       stringOrEnv(cfg.AuthMethod, envAuthMethod),
+		username:     stringOrEnv(cfg.Username, envUsername),
+		password:     stringOrEnv(cfg.Password, envPassword),
+		token:        stringOrEnv(cfg.Token, envToken),
+		domain:       stringOrEnv(cfg.Domain, envDomain),
+		realm:        stringOrEnv(cfg.KerberosRealm, envKerberosRealm),
+		keytabPath:   stringOrEnv(cfg.KerberosKeytab, envKerberosKeytab),
+		keytabBase64: stringOrEnv(cfg.KerberosKeytabBase64, envKerberosKeytabBase64),
+		ccache:       stringOrEnv(cfg.KerberosCCache, envKerberosCCache),
+		ccacheArg:    "kerberos_ccache",
+		krb5Conf:     stringOrEnv(cfg.Krb5Conf, envKrb5Conf),
+		krb5Content:  stringOrEnv(cfg.Krb5ConfContent, envKrb5ConfContent),
+		spn:          stringOrEnv(cfg.KerberosSPN, envKerberosSPN),
+	}
+	if c.ccache == "" {
+		c.ccache = os.Getenv(envKRB5CCNAME)
+		c.ccacheArg = envKRB5CCNAME
+	}
+	if c.krb5Conf == "" {
+		c.krb5Conf = os.Getenv(envKRB5Config)
+	}
+	if c.krb5Conf == "" {
+		c.krb5Conf = defaultKrb5Conf
+	}
+	if c.spn == "" {
+		if u, err := url.Parse(host); err == nil && u.Hostname() != "" {
+			c.spn = "HTTP/" + u.Hostname()
+		}
+	}
+	return c
+}
+
+// secrets lists the values that must never appear in logs.
+func (c credentials) secrets() []string {
+	return nonEmpty(c.password, c.token, c.keytabBase64)
+}
+
+// authenticator picks the auth method and checks that its credentials are
+// present and readable, attaching each problem to the argument at fault.
+func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, []string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	c := cfg.credentials(host)
+	method := c.method
+	if method == "" {
+		switch {
+		case c.token != "" && c.username != "":
+			diags.AddAttributeError(path.Root("auth_method"), "Ambiguous authentication",
+				"Both a token and a username are set (in the provider block or the "+envToken+" and "+envUsername+
+					" environment variables). Set auth_method to \"bearer\" or to the method the username is for.")
+			return nil, c.secrets(), diags
+		case c.token != "":
+			method = authBearer
+		default:
+			method = authAuto
+		}
+	}
+
+	var auth mimcm.Authenticator
+	switch method {
+	case authNone:
+		auth = mimcm.NoAuth()
+	case authBasic:
+		c.requirePassword(&diags, method)
+		auth = mimcm.BasicAuth(c.username, c.password)
+	case authBearer:
+		if c.token == "" {
+			diags.AddAttributeError(path.Root("token"), "Missing token",
+				"auth_method \"bearer\" needs a token: set token or "+envToken+".")
+		}
+		auth = mimcm.BearerAuth(c.token)
+	case authNTLM:
+		c.requirePassword(&diags, method)
+		auth = mimcm.NTLMAuth(c.username, c.password, c.domain)
+	case authNegotiate:
+		auth = c.negotiate(&diags, true)
+	case authAuto:
+		auth = c.auto(&diags, host)
+	default:
+		diags.AddAttributeError(path.Root("auth_method"), "Unknown auth method",
+			fmt.Sprintf("%s=%q is not one of %s.", envAuthMethod, method, strings.Join(authMethods, ", ")))
+	}
+	return auth, c.secrets(), diags
+}
+
+// auto offers every method the credentials allow, strongest first.
+func (c credentials) auto(diags *diag.Diagnostics, host string) mimcm.Authenticator {
+	var methods []mimcm.Authenticator
+	if c.hasKerberosLogin() {
+		var kdiags diag.Diagnostics
+		if neg := c.negotiate(&kdiags, false); neg != nil {
+			methods = append(methods, neg)
+		}
+		diags.Append(kdiags...)
+	}
+	if c.username != "" && c.password != "" {
+		methods = append(methods, mimcm.NTLMAuth(c.username, c.password, c.domain))
+		if strings.HasPrefix(host, "https://") {
+			methods = append(methods, mimcm.BasicAuth(c.username, c.password))
+		}
+	} else if c.username != "" && !c.hasKerberosLogin() {
+		c.requirePassword(diags, authAuto)
+	}
+	if len(methods) == 0 {
+		return mimcm.NoAuth()
+	}
+	return mimcm.AutoAuth(methods...)
+}
+
+// hasKerberosLogin reports whether some Kerberos login is configured beyond
+// a password (which NTLM can use as well).
+func (c credentials) hasKerberosLogin() bool {
+	return c.keytabPath != "" || c.keytabBase64 != "" || c.realm != "" || c.krb5Content != "" || c.ccacheUsable()
+}
+
+func (c credentials) ccacheUsable() bool {
+	p, err := ccachePath(c.ccache)
+	if err != nil || p == "" {
+		return false
+	}
+	_, err = os.Stat(p)
+	return err == nil
+}
+
+// negotiate builds the Kerberos authenticator. required says whether the
+// user chose negotiate explicitly: then a missing login is an error; under
+// auto it only means that Negotiate is not offered.
+func (c credentials) negotiate(diags *diag.Diagnostics, required bool) mimcm.Authenticator {
+	kc := mimcm.KerberosConfig{Username: c.username, Realm: c.realm, SPN: c.spn}
+	switch {
+	case c.keytabBase64 != "":
+		keytab, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.keytabBase64))
+		if err != nil {
+			diags.AddAttributeError(path.Root("kerberos_keytab_base64"), "Invalid keytab",
+				fmt.Sprintf("kerberos_keytab_base64 (or %s) is not base64: %v. Encode the keytab file with `base64 -w0 file.keytab`.", envKerberosKeytabBase64, err))
+			return nil
+		}
+		kc.Keytab = keytab
+	case c.keytabPath != "":
+		keytab, err := os.ReadFile(c.keytabPath)
+		if err != nil {
+			diags.AddAttributeError(path.Root("kerberos_keytab"), "Cannot read keytab",
+				fmt.Sprintf("%v. Check the path in kerberos_keytab (or %s), or pass the keytab inline with kerberos_keytab_base64.", err, envKerberosKeytab))
+			return nil
+		}
+		kc.Keytab = keytab
+	case c.password != "":
+		kc.Password = c.password
+	default:
+		p, err := ccachePath(c.ccache)
+		if err != nil {
+			diags.AddAttributeError(path.Root("kerberos_ccache"), "Unsupported credential cache", err.Error())
+			return nil
+		}
+		if p == "" {
+			if required {
+				diags.AddAttributeError(path.Root("password"), "Missing Kerberos credentials",
+					"auth_method \"negotiate\" needs one way to log in: username and password, username and a keytab "+
+						"(kerberos_keytab or kerberos_keytab_base64), or a credential cache (kerberos_ccache, or KRB5CCNAME from kinit).")
+			}
+			return nil
+		}
+		if _, err := os.Stat(p); err != nil {
+			diags.AddAttributeError(path.Root("kerberos_ccache"), "Cannot read credential cache",
+				fmt.Sprintf("%v (from %s). Run kinit, or point kerberos_ccache at the cache file.", err, c.ccacheArg))
+			return nil
+		}
+		kc.CCachePath = p
+	}
+	if (kc.Keytab != nil || kc.Password != "") && c.username == "" {
+		diags.AddAttributeError(path.Root("username"), "Missing username",
+			"Kerberos login with a password or keytab needs the principal in username (user@REALM or user with kerberos_realm).")
+		return nil
+	}
+
+	kc.Krb5Conf = c.krb5Content
+	if kc.Krb5Conf == "" {
+		content, err := os.ReadFile(c.krb5Conf)
+		if err != nil {
+			if !required {
+				return nil
+			}
+			diags.AddAttributeError(path.Root("krb5_conf"), "Cannot read the Kerberos configuration",
+				fmt.Sprintf("%v. Point krb5_conf (or %s, or KRB5_CONFIG) at a krb5.conf, or pass its content in krb5_conf_content.", err, envKrb5Conf))
+			return nil
+		}
+		kc.Krb5Conf = string(content)
+	}
+	auth, err := mimcm.NegotiateAuth(kc)
+	if err != nil {
+		diags.AddAttributeError(path.Root("auth_method"), "Cannot set up Kerberos authentication", err.Error())
+		return nil
+	}
+	return auth
+}
+
+func (c credentials) requirePassword(diags *diag.Diagnostics, method string) {
+	if c.username == "" {
+		diags.AddAttributeError(path.Root("username"), "Missing username",
+			fmt.Sprintf("auth_method %q needs a username: set username or %s.", method, envUsername))
+	}
+	if c.password == "" {
+		diags.AddAttributeError(path.Root("password"), "Missing password",
+			fmt.Sprintf("auth_method %q needs a password: set password or %s.", method, envPassword))
+	}
+}
+
+// ccachePath turns a KRB5CCNAME-style value into a file path; only file
+// caches can be read.
+func ccachePath(v string) (string, error) {
+	switch {
+	case v == "":
+		return "", nil
+	case strings.HasPrefix(v, "FILE:"):
+		return strings.TrimPrefix(v, "FILE:"), nil
+	case strings.Contains(v, ":") && !strings.HasPrefix(v, "/"):
+		return "", fmt.Errorf("credential cache %q is not a file cache; only FILE: caches can be read. Run kinit with -c FILE:/path, or use a keytab", v)
+	}
+	return v, nil
+}
+
+// tlsSettings reads the CA and client certificate arguments.
+func (cfg MimcmProviderModel) tlsSettings(out *mimcm.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var bundle strings.Builder
+	if pem := stringOrEnv(cfg.CACertPEM, envCACertPEM); pem != "" {
+		if !x509.NewCertPool().AppendCertsFromPEM([]byte(pem)) {
+			diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid CA certificate",
+				"ca_cert_pem holds no PEM-encoded certificate (it must contain -----BEGIN CERTIFICATE----- blocks).")
+		}
+		bundle.WriteString(pem + "\n")
+	}
+	if file := stringOrEnv(cfg.CACertFile, envCACertFile); file != "" {
+		pem, err := os.ReadFile(file)
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("ca_cert_file"), "Cannot read CA certificate file", err.Error())
+		case !x509.NewCertPool().AppendCertsFromPEM(pem):
+			diags.AddAttributeError(path.Root("ca_cert_file"), "Invalid CA certificate file",
+				fmt.Sprintf("%s holds no PEM-encoded certificate.", file))
+		}
+		bundle.Write(pem)
+	}
+	out.CACertPEM = bundle.String()
+
+	cert := stringOrEnv(cfg.ClientCertPEM, envClientCertPEM)
+	key := stringOrEnv(cfg.ClientKeyPEM, envClientKeyPEM)
+	switch {
+	case cert == "" && key == "":
+	case key == "":
+		diags.AddAttributeError(path.Root("client_key_pem"), "Missing client key",
+			"client_cert_pem is set but client_key_pem is not: mutual TLS needs both the certificate and its private key.")
+	case cert == "":
+		diags.AddAttributeError(path.Root("client_cert_pem"), "Missing client certificate",
+			"client_key_pem is set but client_cert_pem is not: mutual TLS needs both the certificate and its private key.")
+	default:
+		if _, err := tls.X509KeyPair([]byte(cert), []byte(key)); err != nil {
+			diags.AddAttributeError(path.Root("client_cert_pem"), "Invalid client certificate or key",
+				fmt.Sprintf("client_cert_pem and client_key_pem do not form a certificate and matching private key: %v.", err))
+			break
+		}
+		out.ClientCertPEM = cert
+		out.ClientKeyPEM = key
+	}
+	return diags
+}

@@ -344,6 +344,27 @@ func TestKerberos_ticketsRenewDuringLongRuns(t *testing.T) {
 	})
 }
 
+// A credential cache cannot log in again, but a renewable TGT in it is
+// renewed before it ends, for as long as the KDC allows.
+func TestKerberos_ccacheRenewedDuringLongRuns(t *testing.T) {
+	t.Parallel()
+	realm := testkdc.NewWithOptions(t, testkdc.Options{TicketLifetime: 4 * time.Second, RenewableLifetime: time.Minute})
+	m := newKerberosMock(t, realm, mockSetup{noKeepAlive: true})
+	c := kerberosClient(t, m.URL, mimcm.KerberosConfig{CCachePath: realm.CCachePath, Krb5Conf: realm.Krb5Conf})
+	start := time.Now()
+	for time.Since(start) < 9*time.Second {
+		getExample(t, c)
+		time.Sleep(500 * time.Millisecond)
+	}
+	if as := realm.Issued("AS_REQ"); as != 1 {
+		t.Errorf("the KDC issued %d TGTs, want only kinit's", as)
+	}
+	// Service tickets end with the TGT: renewing it means new ones too.
+	if tgs := realm.Issued("TGS_REQ"); tgs < 4 {
+		t.Errorf("the KDC issued %d tickets through TGS_REQ, want at least 4 (renewed TGTs and their service tickets)", tgs)
+	}
+}
+
 // refusingAuth refuses tokens while refuse is set, or the next `once` ones.
 type refusingAuth struct {
 	mockapi.Authenticator

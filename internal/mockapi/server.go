@@ -331,3 +331,16 @@ func (s *Server) SetPendingOnCreate(on bool) {
 	defer s.mu.Unlock()
 	s.settings.pendingOnCreate = on
 }
+
+// Handshakes returns how many connection-bound handshakes (NTLM, ...) the
+// configured authenticators that implement HandshakeCounter have
+// completed since the server was made; ResetCalls does not zero it.
+func (s *Server) Handshakes() int {
+	n := 0
+	for _, a := range s.auth {
+		if c, ok := a.(HandshakeCounter); ok {
+			n += c.Handshakes()
+		}
+	}
+	return n
+}

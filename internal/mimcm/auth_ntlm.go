@@ -1,0 +1,397 @@
+package mimcm
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/Azure/go-ntlmssp"
+)
+
+// NTLMAuth authenticates with NTLMv2, as IIS's Windows Authentication
+// accepts it under the "NTLM" scheme or inside "Negotiate". username is
+// "user", `DOMAIN\user` or "user@domain"; domain, when not empty, replaces
+// the domain username names. The password never goes on the wire: only an
+// HMAC of the server's challenge does.
+//
+// NTLM authenticates a TCP connection, not a request: both legs of the
+// handshake must travel on one connection, and IIS then accepts further
+// requests on it without an Authorization header. The round tripper that
+// Wrap returns therefore sends each request down a lane of its own (an
+// HTTP/1.1 transport limited to one connection), taken from a pool for the
+// whole exchange and given back when the response body is closed, so that
+// Terraform's parallel operations each keep one authenticated connection
+// instead of shuffling one pool of connections between handshakes.
+func NTLMAuth(username, password, domain string) Authenticator {
+	return &ntlmAuth{account: ntlmAccount(username, domain), password: password}
+}
+
+// ntlmAccount spells the account the way go-ntlmssp splits it: `DOMAIN\user`
+// is sent as user and domain, "user@domain" whole as the user name (Active
+// Directory accepts a UPN with an empty domain).
+func ntlmAccount(username, domain string) string {
+	user, userDomain := username, ""
+	if d, u, ok := strings.Cut(username, `\`); ok {
+		user, userDomain = u, d
+	} else if u, _, ok := strings.Cut(username, "@"); ok && domain != "" {
+		user = u
+	}
+	if domain != "" {
+		userDomain = domain
+	}
+	if userDomain == "" {
+		return user
+	}
+	return userDomain + `\` + user
+}
+
+type ntlmAuth struct {
+	account  string // as ntlmssp.NewAuthenticateMessage takes it
+	password string
+}
+
+func (*ntlmAuth) Name() string       { return "ntlm" }
+func (*ntlmAuth) SendsSecrets() bool { return false }
+
+// String and GoString keep the password out of anything that prints the
+// authenticator.
+func (a *ntlmAuth) String() string   { return "ntlm(" + a.account + ")" }
+func (a *ntlmAuth) GoString() string { return a.String() }
+
+// Wrap returns the lane pool in front of next. When next is an
+// *http.Transport every lane is a clone of it with one connection;
+// otherwise the lanes share next, which must then keep each handshake on
+// one connection itself.
+func (a *ntlmAuth) Wrap(next http.RoundTripper) http.RoundTripper {
+	t := &ntlmTransport{auth: a, next: next}
+	lanes := defaultIdleConnsPerHost
+	if base, ok := next.(*http.Transport); ok {
+		t.template = ntlmLaneTemplate(base)
+		if base.MaxIdleConnsPerHost > 0 {
+			lanes = base.MaxIdleConnsPerHost
+		}
+	}
+	t.warm = make(chan *ntlmLane, lanes)
+	t.cold = make(chan *ntlmLane, lanes)
+	for range lanes {
+		t.cold <- &ntlmLane{}
+	}
+	return t
+}
+
+// ntlmLaneTemplate is the transport every lane clones: base with one
+// connection per host, and HTTP/1.1 only, because NTLM cannot authenticate
+// an HTTP/2 connection (IIS refuses with HTTP_1_1_REQUIRED). It is cloned
+// once, so that base's later use cannot change what lanes get.
+func ntlmLaneTemplate(base *http.Transport) *http.Transport {
+	t := base.Clone()
+	t.MaxConnsPerHost = 1
+	t.MaxIdleConnsPerHost = 1
+	t.ForceAttemptHTTP2 = false
+	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{} // no "h2"
+	var http1 http.Protocols
+	http1.SetHTTP1(true)
+	t.Protocols = &http1
+	if t.TLSClientConfig != nil {
+		t.TLSClientConfig.NextProtos = slices.DeleteFunc(slices.Clone(t.TLSClientConfig.NextProtos),
+			func(p string) bool { return p == "h2" })
+	}
+	return t
+}
+
+// ntlmTransport hands each request a lane and runs the handshake on it.
+type ntlmTransport struct {
+	auth     *ntlmAuth
+	next     http.RoundTripper
+	template *http.Transport // nil when next is not an *http.Transport
+
+	// warm holds lanes that have been used, cold those never opened; warm
+	// ones are taken first, so that Terraform's ten parallel operations
+	// keep to about ten connections however large the pool.
+	warm, cold chan *ntlmLane
+
+	// scheme is the one the server last asked for ("NTLM" or
+	// "Negotiate"), so that a new lane can start the handshake at once.
+	scheme atomic.Pointer[string]
+	// refused is set once the server has turned down an AUTHENTICATE
+	// message: the password is wrong, and sending it again would only
+	// bring the account closer to an Active Directory lockout.
+	refused atomic.Bool
+
+	mu     sync.Mutex
+	opened []*http.Transport // the lanes' transports, for CloseIdleConnections
+}
+
+// ntlmLane is one connection's worth of transport. Only the request that
+// holds the lane touches it.
+type ntlmLane struct {
+	rt http.RoundTripper // nil until the lane is first used
+	// authenticated: the lane's connection completed a handshake, so
+	// requests go without Authorization until the server asks again.
+	authenticated bool
+}
+
+// RoundTrip sends req down a free lane, authenticating the lane's
+// connection when the server asks for NTLM. The lane is released when the
+// response body is closed.
+func (t *ntlmTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req, err := ntlmReplayable(req)
+	if err != nil {
+		return nil, err
+	}
+	lane, err := t.acquire(req.Context())
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	x := &ntlmExchange{t: t, lane: lane, req: req}
+	resp, err := x.run()
+	if err != nil {
+		t.release(lane)
+		return nil, err
+	}
+	resp.Body = &ntlmLaneBody{ReadCloser: resp.Body, release: func() { t.release(lane) }}
+	return resp, nil
+}
+
+// CloseIdleConnections closes the lanes' idle connections. Lanes whose
+// connection goes authenticate again when the server asks.
+func (t *ntlmTransport) CloseIdleConnections() {
+	t.mu.Lock()
+	opened := slices.Clone(t.opened)
+	t.mu.Unlock()
+	for _, lt := range opened {
+		lt.CloseIdleConnections()
+	}
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok && t.template == nil {
+		c.CloseIdleConnections()
+	}
+}
+
+// acquire takes a free lane, a used one if there is one, or waits for
+// one until ctx ends.
+func (t *ntlmTransport) acquire(ctx context.Context) (*ntlmLane, error) {
+	select {
+	case l := <-t.warm:
+		return l, nil
+	default:
+	}
+	select {
+	case l := <-t.warm:
+		return l, nil
+	case l := <-t.cold:
+		t.open(l)
+		return l, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (t *ntlmTransport) open(l *ntlmLane) {
+	if l.rt != nil {
+		return
+	}
+	if t.template == nil {
+		l.rt = t.next
+		return
+	}
+	lt := t.template.Clone()
+	l.rt = lt
+	t.mu.Lock()
+	t.opened = append(t.opened, lt)
+	t.mu.Unlock()
+}
+
+// release gives a lane back; the channel has room for every lane.
+func (t *ntlmTransport) release(l *ntlmLane) { t.warm <- l }
+
+func (t *ntlmTransport) knownScheme() string {
+	if s := t.scheme.Load(); s != nil {
+		return *s
+	}
+	return ""
+}
+
+// ntlmChallengeError: the server's CHALLENGE cannot be answered (it asks
+// for key exchange or NTLMv1, which go-ntlmssp does not do, or is
+// malformed). Every attempt would meet the same challenge, so it matches
+// ErrUnauthorized, which the client never retries. go-ntlmssp's errors
+// describe the challenge, never the password.
+type ntlmChallengeError struct{ err error }
+
+func (e *ntlmChallengeError) Error() string {
+	return "NTLM: the server's challenge cannot be answered: " + e.err.Error()
+}
+func (e *ntlmChallengeError) Unwrap() error        { return e.err }
+func (e *ntlmChallengeError) Is(target error) bool { return target == ErrUnauthorized }
+
+// ntlmExchange is one request's trip down its lane: one to three legs.
+type ntlmExchange struct {
+	t    *ntlmTransport
+	lane *ntlmLane
+	req  *http.Request
+	legs int
+}
+
+// run sends the request, and runs the handshake when the server asks for
+// NTLM. A lane that is not authenticated starts the handshake at once when
+// the server is already known to want it.
+func (x *ntlmExchange) run() (*http.Response, error) {
+	if scheme := x.t.knownScheme(); scheme != "" && !x.lane.authenticated && !x.t.refused.Load() {
+		return x.handshake(scheme)
+	}
+	resp, err := x.send("")
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || x.t.refused.Load() {
+		return resp, err
+	}
+	scheme := ntlmOfferedScheme(resp.Header.Values("WWW-Authenticate"))
+	if scheme == "" {
+		return resp, nil // not ours to answer: the caller sees the server's 401
+	}
+	x.t.scheme.Store(&scheme)
+	x.lane.authenticated = false
+	ntlmDiscard(resp)
+	return x.handshake(scheme)
+}
+
+// handshake sends NEGOTIATE, answers the CHALLENGE with AUTHENTICATE, and
+// returns the server's answer to the latter, which carries the response
+// to the request itself.
+func (x *ntlmExchange) handshake(scheme string) (*http.Response, error) {
+	negotiate, err := ntlmssp.NewNegotiateMessage("", "")
+	if err != nil {
+		return nil, fmt.Errorf("NTLM: building the NEGOTIATE message: %w", err)
+	}
+	resp, err := x.send(scheme + " " + base64.StdEncoding.EncodeToString(negotiate))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusUnauthorized {
+		// The connection needed no handshake after all (it was already
+		// authenticated), and the server has answered the request.
+		x.lane.authenticated = true
+		return resp, nil
+	}
+	challenge, ok := ntlmChallengeToken(resp.Header.Values("WWW-Authenticate"))
+	if !ok {
+		return resp, nil // no CHALLENGE: the server's 401 is the answer
+	}
+	ntlmDiscard(resp)
+	authenticate, err := ntlmssp.NewAuthenticateMessage(challenge, x.t.auth.account, x.t.auth.password, nil)
+	if err != nil {
+		return nil, &ntlmChallengeError{err: err}
+	}
+	resp, err = x.send(scheme + " " + base64.StdEncoding.EncodeToString(authenticate))
+	if err != nil {
+		return nil, err
+	}
+	x.lane.authenticated = resp.StatusCode != http.StatusUnauthorized
+	if !x.lane.authenticated {
+		x.t.refused.Store(true)
+	}
+	return resp, nil
+}
+
+// send sends one leg with the given Authorization value (none when
+// empty). The first leg sends the request's own body; later legs get a
+// fresh copy from GetBody.
+func (x *ntlmExchange) send(authorization string) (*http.Response, error) {
+	r := x.req.Clone(x.req.Context())
+	if x.legs > 0 && x.req.Body != nil && x.req.Body != http.NoBody {
+		body, err := x.req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("NTLM: %w: %w", errBodyNotReplayable, err)
+		}
+		r.Body = body
+	}
+	x.legs++
+	if authorization == "" {
+		r.Header.Del("Authorization")
+	} else {
+		r.Header.Set("Authorization", authorization)
+	}
+	return x.lane.rt.RoundTrip(r)
+}
+
+// ntlmReplayable returns req, or a copy of it whose body GetBody can produce
+// again for the handshake's later legs.
+func ntlmReplayable(req *http.Request) (*http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
+		return req, nil
+	}
+	b, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("NTLM: reading the request body: %w", err)
+	}
+	out := req.Clone(req.Context())
+	out.Body = io.NopCloser(bytes.NewReader(b))
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return out, nil
+}
+
+// ntlmOfferedScheme picks the scheme to run NTLM under from a 401's
+// WWW-Authenticate values: "NTLM" when offered, else "Negotiate" (IIS
+// accepts NTLM inside it), else "".
+func ntlmOfferedScheme(challenges []string) string {
+	offered := offeredSchemes(challenges)
+	switch {
+	case offered["ntlm"]:
+		return "NTLM"
+	case offered["negotiate"]:
+		return "Negotiate"
+	}
+	return ""
+}
+
+// ntlmChallengeToken finds the NTLM CHALLENGE message in a 401's
+// WWW-Authenticate values, under "NTLM" or "Negotiate". Each value may
+// hold several comma-separated challenges.
+func ntlmChallengeToken(challenges []string) ([]byte, bool) {
+	for _, v := range challenges {
+		for part := range strings.SplitSeq(v, ",") {
+			scheme, data, _ := strings.Cut(strings.TrimSpace(part), " ")
+			if !strings.EqualFold(scheme, "NTLM") && !strings.EqualFold(scheme, "Negotiate") {
+				continue
+			}
+			token, err := base64.StdEncoding.DecodeString(strings.TrimSpace(data))
+			if err == nil && bytes.HasPrefix(token, ntlmSignature) {
+				return token, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// ntlmSignature starts every NTLMSSP message.
+var ntlmSignature = []byte("NTLMSSP\x00")
+
+// ntlmDiscard reads a little of an answer that is not wanted and closes it, so
+// that its connection can carry the next leg.
+func ntlmDiscard(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+// ntlmLaneBody gives the lane back when the response body is closed.
+type ntlmLaneBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *ntlmLaneBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
+}

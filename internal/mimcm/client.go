@@ -19,8 +19,9 @@ const DefaultBasePath = "/CertificateManagement/api/v1.0"
 
 // Defaults for Config fields left at their zero value.
 const (
-	DefaultRequestTimeout = 60 * time.Second
-	DefaultMaxRetries     = 4
+	DefaultRequestTimeout        = 60 * time.Second
+	DefaultMaxRetries            = 4
+	DefaultMaxConcurrentRequests = 8
 )
 
 // Logger receives the client's structured debug logs. Fields never hold
@@ -65,8 +66,14 @@ type Config struct {
 	UserAgent string
 	// Logger receives debug logs; nil discards them.
 	Logger Logger
-	// MaxIdleConnsPerHost sizes the keep-alive pool; 16 when zero, enough
-	// for Terraform's default parallelism of 10.
+	// MaxConcurrentRequests caps the HTTP requests in flight at once
+	// across everything that shares the Client, so that Terraform's
+	// -parallelism cannot overload the server; DefaultMaxConcurrentRequests
+	// when zero.
+	MaxConcurrentRequests int
+	// MaxIdleConnsPerHost sizes the keep-alive pool; MaxConcurrentRequests
+	// plus two when zero, so that every request in flight can keep its
+	// connection.
 	MaxIdleConnsPerHost int
 	// PollIntervalMin and PollIntervalMax bound the capped exponential
 	// backoff between reads while WaitForStatus waits for a request to
@@ -149,8 +156,11 @@ func (cfg *Config) applyDefaults() {
 	if cfg.PollIntervalMax < cfg.PollIntervalMin {
 		cfg.PollIntervalMax = max(defaultPollIntervalMax, cfg.PollIntervalMin)
 	}
+	if cfg.MaxConcurrentRequests <= 0 {
+		cfg.MaxConcurrentRequests = DefaultMaxConcurrentRequests
+	}
 	if cfg.MaxIdleConnsPerHost <= 0 {
-		cfg.MaxIdleConnsPerHost = defaultIdleConnsPerHost
+		cfg.MaxIdleConnsPerHost = cfg.MaxConcurrentRequests + 2
 	}
 	if cfg.Auth == nil {
 		cfg.Auth = NoAuth()

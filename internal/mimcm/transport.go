@@ -6,11 +6,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -48,7 +50,7 @@ func newHTTPClient(cfg Config) (*http.Client, error) {
 		return nil, err
 	}
 	return &http.Client{
-		Transport: cfg.Auth.Wrap(transport),
+		Transport: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(transport)),
 		Jar:       jar,
 		Timeout:   cfg.RequestTimeout,
 	}, nil
@@ -231,4 +233,44 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	return min(wait, maxRetryAfter), true
+}
+
+// limitTransport lets at most cap(slots) requests be in flight at once. A
+// request holds its slot from sending until its answer's body is closed;
+// waiting for a slot ends with the request's context.
+type limitTransport struct {
+	slots chan struct{}
+	next  http.RoundTripper
+}
+
+func newLimitTransport(limit int, next http.RoundTripper) *limitTransport {
+	return &limitTransport{slots: make(chan struct{}, limit), next: next}
+}
+
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	select {
+	case t.slots <- struct{}{}:
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		<-t.slots
+		return nil, err
+	}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { <-t.slots }}
+	return resp, nil
+}
+
+// releasingBody gives the request's slot back when the body is closed.
+type releasingBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
 }

@@ -33,6 +33,7 @@ const (
 	envBasePath           = "MIMCM_BASE_PATH"
 	envRequestTimeout     = "MIMCM_REQUEST_TIMEOUT"
 	envMaxRetries         = "MIMCM_MAX_RETRIES"
+	envMaxConcurrent      = "MIMCM_MAX_CONCURRENT_REQUESTS"
 	envInsecureSkipVerify = "MIMCM_INSECURE_SKIP_VERIFY"
 	envCACertPEM          = "MIMCM_CA_CERT_PEM"
 	envHeaders            = "MIMCM_HEADERS"
@@ -60,6 +61,7 @@ type MimcmProviderModel struct {
 	BasePath           types.String `tfsdk:"base_path"`
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	MaxConcurrent      types.Int64  `tfsdk:"max_concurrent_requests"`
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
 	CACertPEM          types.String `tfsdk:"ca_cert_pem"`
 	Headers            types.Map    `tfsdk:"headers"`
@@ -116,6 +118,13 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"(a 500 is retried at most once). Defaults to `4`; also read from `" + envMaxRetries + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"max_concurrent_requests": schema.Int64Attribute{
+				MarkdownDescription: "Most API calls in flight at once, shared by every resource and data source of this provider " +
+					"configuration, so that Terraform's `-parallelism` cannot overload MIM CM. Defaults to `8`; also read from `" +
+					envMaxConcurrent + "`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 64)},
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
 				MarkdownDescription: "Skip verification of the server's TLS certificate. For tests only. Defaults to `false`; " +
@@ -297,7 +306,7 @@ func (cfg MimcmProviderModel) unknownArguments() []string {
 	var names []string
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"host": cfg.Host, "base_path": cfg.BasePath, "request_timeout": cfg.RequestTimeout,
-		"max_retries": cfg.MaxRetries, "insecure_skip_verify": cfg.InsecureSkipVerify,
+		"max_retries": cfg.MaxRetries, "max_concurrent_requests": cfg.MaxConcurrent, "insecure_skip_verify": cfg.InsecureSkipVerify,
 		"ca_cert_pem": cfg.CACertPEM, "headers": cfg.Headers, "auth_method": cfg.AuthMethod,
 		"username": cfg.Username, "password": cfg.Password, "token": cfg.Token, "domain": cfg.Domain,
 		"kerberos_realm": cfg.KerberosRealm, "kerberos_keytab": cfg.KerberosKeytab,
@@ -353,6 +362,18 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 				fmt.Sprintf("%s=%q is not a whole number between 0 and 20.", envMaxRetries, s))
 		}
 		out.MaxRetries = n
+	}
+
+	out.MaxConcurrentRequests = mimcm.DefaultMaxConcurrentRequests
+	if !cfg.MaxConcurrent.IsNull() {
+		out.MaxConcurrentRequests = int(cfg.MaxConcurrent.ValueInt64())
+	} else if s := os.Getenv(envMaxConcurrent); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 64 {
+			diags.AddAttributeError(path.Root("max_concurrent_requests"), "Invalid max_concurrent_requests",
+				fmt.Sprintf("%s=%q is not a whole number between 1 and 64.", envMaxConcurrent, s))
+		}
+		out.MaxConcurrentRequests = n
 	}
 
 	if !cfg.InsecureSkipVerify.IsNull() {

@@ -160,6 +160,7 @@ func TestProviderModel_resolve(t *testing.T) {
 			check: func(t *testing.T, c mimcm.Config) {
 				if c.Host != "https://api.contoso.com" || c.BasePath != mimcm.DefaultBasePath ||
 					c.RequestTimeout != mimcm.DefaultRequestTimeout || c.MaxRetries != mimcm.DefaultMaxRetries ||
+					c.MaxConcurrentRequests != mimcm.DefaultMaxConcurrentRequests ||
 					c.InsecureSkipVerify || c.Auth.Name() != "none" {
 					t.Errorf("unexpected defaults: %+v", c)
 				}
@@ -169,11 +170,11 @@ func TestProviderModel_resolve(t *testing.T) {
 			name: "environment",
 			env: map[string]string{
 				"MIMCM_HOST": "https://cm.contoso.com", "MIMCM_BASE_PATH": "/cm/api/v1.0/", "MIMCM_REQUEST_TIMEOUT": "90s",
-				"MIMCM_MAX_RETRIES": "2", "MIMCM_HEADERS": `{"X-Team":"pki"}`, "MIMCM_TOKEN": "tok",
+				"MIMCM_MAX_RETRIES": "2", "MIMCM_MAX_CONCURRENT_REQUESTS": "3", "MIMCM_HEADERS": `{"X-Team":"pki"}`, "MIMCM_TOKEN": "tok",
 			},
 			check: func(t *testing.T, c mimcm.Config) {
 				if c.Host != "https://cm.contoso.com" || c.BasePath != "/cm/api/v1.0" || c.RequestTimeout.String() != "1m30s" ||
-					c.MaxRetries != 2 || c.Headers["X-Team"] != "pki" || c.Auth.Name() != "bearer" {
+					c.MaxRetries != 2 || c.MaxConcurrentRequests != 3 || c.Headers["X-Team"] != "pki" || c.Auth.Name() != "bearer" {
 					t.Errorf("environment not applied: %+v", c)
 				}
 			},
@@ -305,14 +306,17 @@ func TestProviderModel_resolve(t *testing.T) {
 			errors: map[string]string{"headers": "auth_method"},
 		},
 		{
-			name:   "bad environment values",
-			env:    map[string]string{"MIMCM_HOST": "cm.contoso.com", "MIMCM_MAX_RETRIES": "many", "MIMCM_INSECURE_SKIP_VERIFY": "yes please", "MIMCM_HEADERS": "X-Team=pki", "MIMCM_AUTH_METHOD": "ntlm2"},
-			errors: map[string]string{"host": "no http or https scheme", "max_retries": "MIMCM_MAX_RETRIES", "insecure_skip_verify": "true or false", "headers": "JSON object", "auth_method": "ntlm2"},
+			name: "bad environment values",
+			env: map[string]string{"MIMCM_HOST": "cm.contoso.com", "MIMCM_MAX_RETRIES": "many", "MIMCM_MAX_CONCURRENT_REQUESTS": "0",
+				"MIMCM_INSECURE_SKIP_VERIFY": "yes please", "MIMCM_HEADERS": "X-Team=pki", "MIMCM_AUTH_METHOD": "ntlm2"},
+			errors: map[string]string{"host": "no http or https scheme", "max_retries": "MIMCM_MAX_RETRIES", "max_concurrent_requests": "between 1 and 64",
+				"insecure_skip_verify": "true or false", "headers": "JSON object", "auth_method": "ntlm2"},
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envInsecureSkipVerify, envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken} {
+			for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envMaxConcurrent, envInsecureSkipVerify,
+				envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken} {
 				t.Setenv(name, tc.env[name])
 			}
 			cfg := nullProviderModel()

@@ -41,7 +41,7 @@ func prepareTerraform() (func(), error) {
 	os.Setenv("CHECKPOINT_DISABLE", "1")
 	// The provider reads MIMCM_* variables; the tests configure it
 	// explicitly and must not pick up the developer's own.
-	for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envInsecureSkipVerify,
+	for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envMaxConcurrent, envInsecureSkipVerify,
 		envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken,
 		envDomain, envKerberosRealm, envKerberosKeytab, envKerberosKeytabBase64, envKerberosCCache,
 		envKrb5Conf, envKrb5ConfContent, envKerberosSPN, envCACertFile, envClientCertPEM, envClientKeyPEM,

@@ -3,6 +3,10 @@
 //
 //	mimcm-mock -listen 127.0.0.1:0 -seed-example -url-file /tmp/mock.url
 //
+// -auth chooses what the API demands, as IIS would (none by default):
+//
+//	MIMCM_MOCK_NTLM_PASSWORD=... mimcm-mock -auth ntlm -ntlm-user svc-terraform -ntlm-domain CONTOSO
+//
 // It prints one line when it listens, then serves until SIGINT or SIGTERM.
 // The admin routes under /_mock/ (seed, drift, faults, settings, call log)
 // are described in the mockapi package documentation. Secrets are never
@@ -37,7 +41,18 @@ var version = "dev"
 const (
 	envBasicPassword = "MIMCM_MOCK_BASIC_PASSWORD"
 	envBearerToken   = "MIMCM_MOCK_BEARER_TOKEN"
+	envNTLMPassword  = "MIMCM_MOCK_NTLM_PASSWORD"
 )
+
+// The methods -auth can demand.
+const (
+	authNone   = "none"
+	authBasic  = "basic"
+	authBearer = "bearer"
+	authNTLM   = "ntlm"
+)
+
+var authMethods = []string{authNone, authBasic, authBearer, authNTLM}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -72,6 +87,10 @@ type config struct {
 	basicUser       string
 	basicPassword   string
 	bearerToken     string
+	auth            string
+	ntlmUser        string
+	ntlmDomain      string
+	ntlmPassword    string
 	pendingOnCreate bool
 	executingPolls  int
 	urlFile         string
@@ -94,6 +113,11 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.basicUser, "basic-user", "", "demand HTTP Basic authentication with this `user`")
 	fs.StringVar(&c.basicPassword, "basic-password", "", "the Basic password (default from "+envBasicPassword+")")
 	fs.StringVar(&c.bearerToken, "bearer-token", "", "demand this bearer `token` (default from "+envBearerToken+")")
+	fs.StringVar(&c.auth, "auth", "", "the `method` the API demands: "+strings.Join(authMethods, ", ")+
+		" (default none, or what -basic-user and -bearer-token imply)")
+	fs.StringVar(&c.ntlmUser, "ntlm-user", "", "with -auth ntlm: the `user`, or DOMAIN\\user")
+	fs.StringVar(&c.ntlmDomain, "ntlm-domain", "", "with -auth ntlm: the user's `domain`")
+	fs.StringVar(&c.ntlmPassword, "ntlm-password", "", "the NTLM password (default from "+envNTLMPassword+")")
 	fs.BoolVar(&c.pendingOnCreate, "pending-on-create", false, "created requests start Pending instead of Approved")
 	fs.IntVar(&c.executingPolls, "executing-polls", 0, "a completed request stays Executing for `n` GETs")
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the server's base URL to `file` (removed on exit)")
@@ -128,7 +152,56 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	if _, err := mimcm.ParseBasePath(c.basePath); err != nil {
 		return c, fmt.Errorf("-base-path: %w", err)
 	}
-	return c, nil
+	ntlmFlags := false
+	fs.Visit(func(f *flag.Flag) { ntlmFlags = ntlmFlags || strings.HasPrefix(f.Name, "ntlm-") })
+	if c.auth != authNTLM && ntlmFlags {
+		return c, errors.New("-ntlm-user, -ntlm-domain and -ntlm-password need -auth ntlm")
+	}
+	if c.ntlmPassword == "" && c.auth == authNTLM {
+		c.ntlmPassword = getenv(envNTLMPassword)
+	}
+	return c, c.checkAuth()
+}
+
+// checkAuth checks that -auth has the secrets it needs. Basic and Bearer
+// are also demanded whenever -basic-user or -bearer-token is given, as
+// before -auth existed.
+func (c config) checkAuth() error {
+	switch c.auth {
+	case "":
+	case authNone:
+		if c.basicUser != "" || c.bearerToken != "" {
+			return fmt.Errorf("-auth none, but -basic-user, -bearer-token or %s asks for authentication", envBearerToken)
+		}
+	case authBasic:
+		if c.basicUser == "" {
+			return fmt.Errorf("-auth basic needs -basic-user, and a password in %s or -basic-password", envBasicPassword)
+		}
+	case authBearer:
+		if c.bearerToken == "" {
+			return fmt.Errorf("-auth bearer needs a token: set %s or pass -bearer-token", envBearerToken)
+		}
+	case authNTLM:
+		if c.ntlmUser == "" {
+			return errors.New("-auth ntlm needs -ntlm-user")
+		}
+		if c.ntlmPassword == "" {
+			return fmt.Errorf("-auth ntlm needs a password: set %s or pass -ntlm-password", envNTLMPassword)
+		}
+	default:
+		return fmt.Errorf("-auth %q: want one of %s", c.auth, strings.Join(authMethods, ", "))
+	}
+	return nil
+}
+
+// authenticators are the schemes -auth demands beyond Basic and Bearer,
+// which mockapi.Options configures through its own fields.
+func (c config) authenticators() []mockapi.Authenticator {
+	switch c.auth {
+	case authNTLM:
+		return []mockapi.Authenticator{mockapi.NTLMAuthenticator(c.ntlmUser, c.ntlmPassword, c.ntlmDomain)}
+	}
+	return nil
 }
 
 // checkLoopback refuses addresses other hosts could reach.
@@ -170,6 +243,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		BasicUser:       c.basicUser,
 		BasicPassword:   c.basicPassword,
 		BearerToken:     c.bearerToken,
+		Auth:            c.authenticators(),
 		PendingOnCreate: c.pendingOnCreate,
 	})
 	m.SetExecutingPolls(c.executingPolls)

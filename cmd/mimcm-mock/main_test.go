@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -238,6 +239,18 @@ func TestRun_refused(t *testing.T) {
 		{"negative polls", []string{"-executing-polls", "-1"}, nil, "-executing-polls -1: want 0 or more"},
 		{"relative base path", []string{"-base-path", "api"}, nil, `-base-path: "api" does not start with "/"; want a path such as /CertificateManagement/api/v1.0`},
 		{"missing seed file", []string{"-seed", "/nonexistent/seed.json"}, nil, "seed file: open /nonexistent/seed.json: no such file or directory"},
+		{"unknown auth method", []string{"-auth", "kerberos5"}, nil, `-auth "kerberos5": want one of none, basic, bearer, ntlm`},
+		{"auth none with a user", []string{"-auth", "none", "-basic-user", "svc"}, map[string]string{envBasicPassword: "pw"},
+			"-auth none, but -basic-user, -bearer-token or MIMCM_MOCK_BEARER_TOKEN asks for authentication"},
+		{"auth none with a token from the environment", []string{"-auth", "none"}, map[string]string{envBearerToken: "t"},
+			"-auth none, but -basic-user, -bearer-token or MIMCM_MOCK_BEARER_TOKEN asks for authentication"},
+		{"auth basic without a user", []string{"-auth", "basic"}, nil, "-auth basic needs -basic-user, and a password in MIMCM_MOCK_BASIC_PASSWORD or -basic-password"},
+		{"auth bearer without a token", []string{"-auth", "bearer"}, nil, "-auth bearer needs a token: set MIMCM_MOCK_BEARER_TOKEN or pass -bearer-token"},
+		{"auth ntlm without a user", []string{"-auth", "ntlm"}, map[string]string{envNTLMPassword: "pw"}, "-auth ntlm needs -ntlm-user"},
+		{"auth ntlm without a password", []string{"-auth", "ntlm", "-ntlm-user", "svc"}, nil, "-auth ntlm needs a password: set MIMCM_MOCK_NTLM_PASSWORD or pass -ntlm-password"},
+		{"ntlm user without auth ntlm", []string{"-ntlm-user", "svc"}, map[string]string{envNTLMPassword: "pw"}, "-ntlm-user, -ntlm-domain and -ntlm-password need -auth ntlm"},
+		{"ntlm domain with auth basic", []string{"-auth", "basic", "-basic-user", "svc", "-ntlm-domain", "CONTOSO"}, map[string]string{envBasicPassword: "pw"},
+			"-ntlm-user, -ntlm-domain and -ntlm-password need -auth ntlm"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -265,7 +278,7 @@ func TestRun_refused(t *testing.T) {
 		if !errors.Is(err, flag.ErrHelp) {
 			t.Fatalf("want flag.ErrHelp, got %v", err)
 		}
-		for _, f := range []string{"-listen", "-allow-remote", "-base-path", "-seed-example", "-seed", "-basic-user", "-basic-password", "-bearer-token", "-pending-on-create", "-executing-polls", "-url-file", "-version"} {
+		for _, f := range []string{"-listen", "-allow-remote", "-base-path", "-seed-example", "-seed", "-basic-user", "-basic-password", "-bearer-token", "-auth", "-ntlm-user", "-ntlm-domain", "-ntlm-password", "-pending-on-create", "-executing-polls", "-url-file", "-version"} {
 			if !strings.Contains(stderr.String(), "  "+f) {
 				t.Errorf("help lacks %s", f)
 			}
@@ -282,6 +295,85 @@ func TestCheckLoopback(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", "[::]:0", ":0", "10.0.0.1:80", "example.com:80"} {
 		if err := checkLoopback(addr); err == nil {
 			t.Errorf("%s accepted", addr)
+		}
+	}
+}
+
+func TestParseFlags_auth(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want config // only the auth fields are compared
+	}{
+		{"default", nil, nil, config{}},
+		{"none", []string{"-auth", "none"}, nil, config{auth: authNone}},
+		{"basic implied", []string{"-basic-user", "svc"}, map[string]string{envBasicPassword: "pw"},
+			config{basicUser: "svc", basicPassword: "pw"}},
+		{"basic", []string{"-auth", "basic", "-basic-user", "svc"}, map[string]string{envBasicPassword: "pw"},
+			config{auth: authBasic, basicUser: "svc", basicPassword: "pw"}},
+		{"bearer", []string{"-auth", "bearer"}, map[string]string{envBearerToken: "t"}, config{auth: authBearer, bearerToken: "t"}},
+		{"ntlm, password from the environment", []string{"-auth", "ntlm", "-ntlm-user", "svc", "-ntlm-domain", "CONTOSO"},
+			map[string]string{envNTLMPassword: "pw"}, config{auth: authNTLM, ntlmUser: "svc", ntlmDomain: "CONTOSO", ntlmPassword: "pw"}},
+		{"ntlm, password flag wins", []string{"-auth", "ntlm", "-ntlm-user", `CONTOSO\svc`, "-ntlm-password", "flag"},
+			map[string]string{envNTLMPassword: "env"}, config{auth: authNTLM, ntlmUser: `CONTOSO\svc`, ntlmPassword: "flag"}},
+		{"ntlm password in the environment, ntlm not asked for", nil, map[string]string{envNTLMPassword: "pw"}, config{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			c, err := parseFlags(tt.args, &stderr, env(tt.env))
+			if err != nil {
+				t.Fatalf("%v (stderr: %s)", err, stderr.String())
+			}
+			got := config{auth: c.auth, basicUser: c.basicUser, basicPassword: c.basicPassword, bearerToken: c.bearerToken,
+				ntlmUser: c.ntlmUser, ntlmDomain: c.ntlmDomain, ntlmPassword: c.ntlmPassword}
+			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tt.want) {
+				t.Fatalf("\n want %+v\n got  %+v", tt.want, got)
+			}
+		})
+	}
+}
+
+// TestRun_ntlm demands NTLM: the API answers 401 offering NTLM, the
+// client's NTLM gets through with the password from the environment, and
+// a wrong password does not.
+func TestRun_ntlm(t *testing.T) {
+	const password = "ntlm-pa55-from-env"
+	s := start(t, env(map[string]string{envNTLMPassword: password}),
+		"-auth", "ntlm", "-ntlm-user", "svc-terraform", "-ntlm-domain", "CONTOSO", "-seed-example")
+
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.url+mimcm.DefaultBasePath+"/requests/"+string(mockapi.ExampleRequestID), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") != "NTLM" {
+		t.Fatalf("without credentials: want 401 offering NTLM, got %d %q", resp.StatusCode, resp.Header.Values("WWW-Authenticate"))
+	}
+
+	for _, tt := range []struct {
+		name, password string
+		wantErr        error
+	}{
+		{"right password", password, nil},
+		{"wrong password", "wrong", mimcm.ErrUnauthorized},
+	} {
+		c, err := mimcm.NewClient(mimcm.Config{Host: s.url, Auth: mimcm.NTLMAuth(`CONTOSO\svc-terraform`, tt.password, ""), MaxRetries: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetRequest(t.Context(), mockapi.ExampleRequestID); !errors.Is(err, tt.wantErr) {
+			t.Errorf("%s: want %v, got %v", tt.name, tt.wantErr, err)
+		}
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{s.stdout.String(), s.stderr.String()} {
+		if strings.Contains(out, password) {
+			t.Fatalf("the password was printed: %q", out)
 		}
 	}
 }

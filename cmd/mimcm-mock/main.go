@@ -6,6 +6,7 @@
 // -auth chooses what the API demands, as IIS would (none by default):
 //
 //	MIMCM_MOCK_NTLM_PASSWORD=... mimcm-mock -auth ntlm -ntlm-user svc-terraform -ntlm-domain CONTOSO
+//	mimcm-mock -auth negotiate -keytab http.keytab -spn HTTP/127.0.0.1
 //
 // It prints one line when it listens, then serves until SIGINT or SIGTERM.
 // The admin routes under /_mock/ (seed, drift, faults, settings, call log)
@@ -50,9 +51,12 @@ const (
 	authBasic  = "basic"
 	authBearer = "bearer"
 	authNTLM   = "ntlm"
+	// authNegotiate demands Kerberos through SPNEGO, checked with a
+	// service keytab (-keytab, -spn).
+	authNegotiate = "negotiate"
 )
 
-var authMethods = []string{authNone, authBasic, authBearer, authNTLM}
+var authMethods = []string{authNone, authBasic, authBearer, authNTLM, authNegotiate}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -91,6 +95,8 @@ type config struct {
 	ntlmUser        string
 	ntlmDomain      string
 	ntlmPassword    string
+	keytabFile      string // -auth negotiate
+	spn             string // -auth negotiate
 	pendingOnCreate bool
 	executingPolls  int
 	urlFile         string
@@ -118,6 +124,8 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.ntlmUser, "ntlm-user", "", "with -auth ntlm: the `user`, or DOMAIN\\user")
 	fs.StringVar(&c.ntlmDomain, "ntlm-domain", "", "with -auth ntlm: the user's `domain`")
 	fs.StringVar(&c.ntlmPassword, "ntlm-password", "", "the NTLM password (default from "+envNTLMPassword+")")
+	fs.StringVar(&c.keytabFile, "keytab", "", "with -auth negotiate: the service's keytab `file` (kadmin's ktadd, or ktpass)")
+	fs.StringVar(&c.spn, "spn", "", "with -auth negotiate: the service `principal` tokens must be for, such as HTTP/127.0.0.1 (default: any in the keytab)")
 	fs.BoolVar(&c.pendingOnCreate, "pending-on-create", false, "created requests start Pending instead of Approved")
 	fs.IntVar(&c.executingPolls, "executing-polls", 0, "a completed request stays Executing for `n` GETs")
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the server's base URL to `file` (removed on exit)")
@@ -157,6 +165,9 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	if c.auth != authNTLM && ntlmFlags {
 		return c, errors.New("-ntlm-user, -ntlm-domain and -ntlm-password need -auth ntlm")
 	}
+	if c.auth != authNegotiate && (c.keytabFile != "" || c.spn != "") {
+		return c, errors.New("-keytab and -spn need -auth negotiate")
+	}
 	if c.ntlmPassword == "" && c.auth == authNTLM {
 		c.ntlmPassword = getenv(envNTLMPassword)
 	}
@@ -188,6 +199,10 @@ func (c config) checkAuth() error {
 		if c.ntlmPassword == "" {
 			return fmt.Errorf("-auth ntlm needs a password: set %s or pass -ntlm-password", envNTLMPassword)
 		}
+	case authNegotiate:
+		if c.keytabFile == "" {
+			return errors.New("-auth negotiate needs -keytab, the service's keytab file")
+		}
 	default:
 		return fmt.Errorf("-auth %q: want one of %s", c.auth, strings.Join(authMethods, ", "))
 	}
@@ -202,6 +217,19 @@ func (c config) authenticators() []mockapi.Authenticator {
 		return []mockapi.Authenticator{mockapi.NTLMAuthenticator(c.ntlmUser, c.ntlmPassword, c.ntlmDomain)}
 	}
 	return nil
+}
+
+// negotiateAuthenticator reads the service keytab for -auth negotiate.
+func negotiateAuthenticator(keytabFile, spn string) (mockapi.Authenticator, error) {
+	kt, err := os.ReadFile(keytabFile)
+	if err != nil {
+		return nil, fmt.Errorf("-keytab: %w", err)
+	}
+	a, err := mockapi.NegotiateAuthenticator(kt, spn)
+	if err != nil {
+		return nil, fmt.Errorf("-keytab %s: %w", keytabFile, err)
+	}
+	return a, nil
 }
 
 // checkLoopback refuses addresses other hosts could reach.
@@ -238,12 +266,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "mimcm-mock: warning: listening on %s, which other hosts may reach (-allow-remote)\n", c.listen)
 	}
 
+	auths := c.authenticators()
+	if c.auth == authNegotiate {
+		neg, err := negotiateAuthenticator(c.keytabFile, c.spn)
+		if err != nil {
+			return err
+		}
+		auths = append(auths, neg)
+	}
 	m := mockapi.New(mockapi.Options{
 		BasePath:        c.basePath,
 		BasicUser:       c.basicUser,
 		BasicPassword:   c.basicPassword,
 		BearerToken:     c.bearerToken,
-		Auth:            c.authenticators(),
+		Auth:            auths,
 		PendingOnCreate: c.pendingOnCreate,
 	})
 	m.SetExecutingPolls(c.executingPolls)

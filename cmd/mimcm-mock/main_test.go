@@ -239,7 +239,7 @@ func TestRun_refused(t *testing.T) {
 		{"negative polls", []string{"-executing-polls", "-1"}, nil, "-executing-polls -1: want 0 or more"},
 		{"relative base path", []string{"-base-path", "api"}, nil, `-base-path: "api" does not start with "/"; want a path such as /CertificateManagement/api/v1.0`},
 		{"missing seed file", []string{"-seed", "/nonexistent/seed.json"}, nil, "seed file: open /nonexistent/seed.json: no such file or directory"},
-		{"unknown auth method", []string{"-auth", "kerberos5"}, nil, `-auth "kerberos5": want one of none, basic, bearer, ntlm`},
+		{"unknown auth method", []string{"-auth", "kerberos5"}, nil, `-auth "kerberos5": want one of none, basic, bearer, ntlm, negotiate`},
 		{"auth none with a user", []string{"-auth", "none", "-basic-user", "svc"}, map[string]string{envBasicPassword: "pw"},
 			"-auth none, but -basic-user, -bearer-token or MIMCM_MOCK_BEARER_TOKEN asks for authentication"},
 		{"auth none with a token from the environment", []string{"-auth", "none"}, map[string]string{envBearerToken: "t"},
@@ -278,7 +278,7 @@ func TestRun_refused(t *testing.T) {
 		if !errors.Is(err, flag.ErrHelp) {
 			t.Fatalf("want flag.ErrHelp, got %v", err)
 		}
-		for _, f := range []string{"-listen", "-allow-remote", "-base-path", "-seed-example", "-seed", "-basic-user", "-basic-password", "-bearer-token", "-auth", "-ntlm-user", "-ntlm-domain", "-ntlm-password", "-pending-on-create", "-executing-polls", "-url-file", "-version"} {
+		for _, f := range []string{"-listen", "-allow-remote", "-base-path", "-seed-example", "-seed", "-basic-user", "-basic-password", "-bearer-token", "-auth", "-ntlm-user", "-ntlm-domain", "-ntlm-password", "-keytab", "-spn", "-pending-on-create", "-executing-polls", "-url-file", "-version"} {
 			if !strings.Contains(stderr.String(), "  "+f) {
 				t.Errorf("help lacks %s", f)
 			}

@@ -236,12 +236,19 @@ func TestNTLMAuth_replaysBodies(t *testing.T) {
 }
 
 // TestNTLMAuth_connectionReuse sends 500 GETs at Terraform's default
-// parallelism of 10 through one client: each connection authenticates at
-// most once, and the lanes bound the connections.
+// parallelism of 10 through one client allowing 10 requests in flight and
+// 16 idle connections (so 16 lanes): each connection authenticates at most
+// once, and the lanes bound the connections.
 func TestNTLMAuth_connectionReuse(t *testing.T) {
-	const calls, parallelism, lanes = 500, 10, 16 // 16: the client's default MaxIdleConnsPerHost
+	const calls, parallelism, lanes = 500, 10, 16
 	m := newNTLMMock(t, mockapi.NTLMAuthenticator(ntlmUser, ntlmPassword, ntlmDomain))
-	c := newNTLMClient(t, m.url, mimcm.NTLMAuth(`CONTOSO\svc-terraform`, ntlmPassword, ""))
+	c, err := mimcm.NewClient(mimcm.Config{
+		Host: m.url, Auth: mimcm.NTLMAuth(`CONTOSO\svc-terraform`, ntlmPassword, ""),
+		MaxRetries: 0, MaxConcurrentRequests: parallelism, MaxIdleConnsPerHost: lanes,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	work := make(chan struct{}, calls)
 	for range calls {

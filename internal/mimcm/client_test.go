@@ -214,7 +214,7 @@ func TestConfig_applyDefaults(t *testing.T) {
 			if c.RequestTimeout != DefaultRequestTimeout || c.MaxRetries != 0 ||
 				c.RetryWaitMin != defaultRetryWaitMin || c.RetryWaitMax != defaultRetryWaitMax ||
 				c.PollIntervalMin != defaultPollIntervalMin || c.PollIntervalMax != defaultPollIntervalMax ||
-				c.MaxIdleConnsPerHost != defaultIdleConnsPerHost || c.Auth == nil || c.Auth.Name() != "none" ||
+				c.MaxConcurrentRequests != DefaultMaxConcurrentRequests || c.MaxIdleConnsPerHost != DefaultMaxConcurrentRequests+2 || c.Auth == nil || c.Auth.Name() != "none" ||
 				c.UserAgent != "terraform-provider-mimcm/dev" {
 				t.Errorf("defaults = %+v", c)
 			}

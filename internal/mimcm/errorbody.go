@@ -29,14 +29,29 @@ type errorBody struct {
 // parseErrorBody extracts the server's message and correlation ID from an
 // error answer. It copes with ASP.NET's {"Message": ...}, a bare JSON
 // string, HTML error pages from IIS or a proxy, plain text and nothing.
+// The correlation ID is always a GUID, as written by the server: the
+// message's, else an X-Correlation-ID header's.
 func parseErrorBody(header http.Header, body []byte) (message, correlationID string) {
 	message = errorMessage(header, body)
 	if m := correlationIDPattern.FindStringSubmatch(message); m != nil {
-		correlationID = m[1]
-	} else if id := header.Get("X-Correlation-ID"); id != "" {
-		correlationID = clean(id, 100)
+		return message, m[1]
 	}
-	return message, correlationID
+	return message, headerCorrelationID(header)
+}
+
+// headerCorrelationID returns the X-Correlation-ID header when it holds a
+// GUID (optionally in braces), and "" otherwise. Other text there is some
+// proxy's own ID: it locates nothing in the MIM CM event log, which is where
+// the error's hint sends the reader with it.
+func headerCorrelationID(header http.Header) string {
+	id := strings.TrimSpace(header.Get("X-Correlation-ID"))
+	if len(id) == 38 && id[0] == '{' && id[37] == '}' {
+		id = id[1:37]
+	}
+	if _, err := ParseGUID(id); err != nil {
+		return ""
+	}
+	return id
 }
 
 func errorMessage(header http.Header, body []byte) string {

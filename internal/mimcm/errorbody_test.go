@@ -97,9 +97,15 @@ func TestParseErrorBody_cases(t *testing.T) {
 			wantCorr:    exampleCorrelationID,
 		},
 		{
-			name:     "header correlation ID with an empty body",
-			header:   map[string]string{"X-Correlation-ID": "abc\n123"},
-			wantCorr: "abc 123",
+			name:     "header correlation ID in braces with an empty body",
+			header:   map[string]string{"X-Correlation-ID": " {" + exampleCorrelationID + "} "},
+			wantCorr: exampleCorrelationID,
+		},
+		{
+			// Found by FuzzParseErrorBody: the hint sends the reader to the
+			// MIM CM event log with it, where only a GUID can be found.
+			name:   "header correlation ID that is not a GUID is ignored",
+			header: map[string]string{"X-Correlation-ID": "abc\n123"},
 		},
 	}
 	for _, tc := range tests {

@@ -180,7 +180,8 @@ func (s *Server) adminCalls(r *http.Request) answer {
 			Calls       []adminCall    `json:"calls"`
 			Counts      map[string]int `json:"counts"`
 			Connections int            `json:"connections"`
-		}{Calls: make([]adminCall, 0, len(calls)), Counts: countCalls(calls), Connections: connections}
+			Handshakes  int            `json:"handshakes"`
+		}{Calls: make([]adminCall, 0, len(calls)), Counts: countCalls(calls), Connections: connections, Handshakes: s.Handshakes()}
 		for _, c := range calls {
 			out.Calls = append(out.Calls, adminCall{
 				Method:    c.Method,

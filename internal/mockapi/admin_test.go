@@ -244,13 +244,13 @@ func TestAdmin_calls(t *testing.T) {
 		`{"method":"PUT","path":"` + base + `/requests/` + exampleID + `","query":"","request_id":"` + exampleID + `","status":200,"time":"` + ts + `"},` +
 		`{"method":"POST","path":"` + base + `/requests","query":"","request_id":"","status":500,"time":"` + ts + `"},` +
 		`{"method":"GET","path":"` + base + `/requests","query":"status=Completed","request_id":"","status":200,"time":"` + ts + `"}],` +
-		`"counts":{"GET":2,"POST":1,"PUT":1,"total":4},"connections":1}`
+		`"counts":{"GET":2,"POST":1,"PUT":1,"total":4},"connections":1,"handshakes":0}`
 	if string(r.body) != want {
 		t.Fatalf("calls:\n want %s\n got  %s", want, r.body)
 	}
 	wantNoContent(t, f.do(t, http.MethodDelete, "/_mock/calls", ""))
 	r = f.do(t, http.MethodGet, "/_mock/calls", "")
-	if want := `{"calls":[],"counts":{"GET":0,"POST":0,"PUT":0,"total":0},"connections":0}`; string(r.body) != want {
+	if want := `{"calls":[],"counts":{"GET":0,"POST":0,"PUT":0,"total":0},"connections":0,"handshakes":0}`; string(r.body) != want {
 		t.Fatalf("after DELETE:\n want %s\n got  %s", want, r.body)
 	}
 }

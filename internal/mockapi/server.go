@@ -22,7 +22,7 @@
 //	GET    /_mock/requests/{id}       one request; 404 when unknown
 //	PATCH  /_mock/requests/{id}       overwrite the fields a partial wire-form object names (drift); 200 with the result
 //	DELETE /_mock/requests/{id}       204; 404 when unknown
-//	GET    /_mock/calls               {"calls":[{"method","path","query","request_id","status","time"}],"counts":{"GET":n,"PUT":n,"POST":n,"total":n},"connections":n}
+//	GET    /_mock/calls               {"calls":[{"method","path","query","request_id","status","time"}],"counts":{"GET":n,"PUT":n,"POST":n,"total":n},"connections":n,"handshakes":n}
 //	DELETE /_mock/calls               empty the call log and zero the connection count; 204
 //	GET    /_mock/faults              the active faults, count holding the answers each has left
 //	POST   /_mock/faults              {"status","count","retry_after","method","request_id","message"}; 201 with the fault

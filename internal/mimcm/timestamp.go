@@ -3,6 +3,7 @@ package mimcm
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -10,6 +11,9 @@ import (
 // DotNetMinValue is how the server writes .NET's DateTime.MinValue, its
 // "no date" for a request that has not completed.
 const DotNetMinValue = "0001-01-01T00:00:00"
+
+// dateTimeShape is the date and time of an RFC 3339 time, without the zone.
+var dateTimeShape = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?$`)
 
 // Timestamp is a time from the API that remembers how precisely the server
 // wrote it, so that state shows exactly what the server sent. The zero
@@ -44,6 +48,12 @@ func ParseTimestamp(s string) (Timestamp, error) {
 		return Timestamp{}, nil
 	}
 	date, zone, zoned := splitZone(s)
+	// time.Parse is lenient where the server never is (one-digit hours, a
+	// comma before the fraction); such text would not render back as it
+	// was read, so only the exact RFC 3339 shape is accepted.
+	if !dateTimeShape.MatchString(date) {
+		return Timestamp{}, fmt.Errorf("time %q is not an RFC 3339 date and time such as 2015-07-07T23:36:21.93Z", s)
+	}
 	digits := 0
 	if dot := strings.IndexByte(date, '.'); dot >= 0 {
 		digits = len(date) - dot - 1

@@ -124,6 +124,11 @@ func TestParseTimestamp_bad(t *testing.T) {
 		"2015-07-07T23:36:21+0200",
 		"2015-07-07T23:36:21.93ZZ",
 		"Z",
+		// Found by FuzzParseTimestamp: time.Parse takes these, but they
+		// would not render back as they were read.
+		"0000-01-01T0:00:00,1",
+		"2015-07-07T23:36:21,93Z",
+		"2015-07-07T3:36:21Z",
 	} {
 		t.Run(in, func(t *testing.T) {
 			if ts, err := ParseTimestamp(in); err == nil {

@@ -17,6 +17,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,9 +56,12 @@ const (
 	// authNegotiate demands Kerberos through SPNEGO, checked with a
 	// service keytab (-keytab, -spn).
 	authNegotiate = "negotiate"
+	// authMTLS demands a TLS client certificate signed by -client-ca, and
+	// so needs -tls-cert and -tls-key.
+	authMTLS = "mtls"
 )
 
-var authMethods = []string{authNone, authBasic, authBearer, authNTLM, authNegotiate}
+var authMethods = []string{authNone, authBasic, authBearer, authNTLM, authNegotiate, authMTLS}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -97,6 +102,9 @@ type config struct {
 	ntlmPassword    string
 	keytabFile      string // -auth negotiate
 	spn             string // -auth negotiate
+	tlsCert         string // serve https with this certificate...
+	tlsKey          string // ...and key
+	clientCA        string // -auth mtls
 	pendingOnCreate bool
 	executingPolls  int
 	urlFile         string
@@ -126,6 +134,9 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.ntlmPassword, "ntlm-password", "", "the NTLM password (default from "+envNTLMPassword+")")
 	fs.StringVar(&c.keytabFile, "keytab", "", "with -auth negotiate: the service's keytab `file` (kadmin's ktadd, or ktpass)")
 	fs.StringVar(&c.spn, "spn", "", "with -auth negotiate: the service `principal` tokens must be for, such as HTTP/127.0.0.1 (default: any in the keytab)")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve https with the PEM certificate in `file` (with -tls-key)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key `file` of -tls-cert")
+	fs.StringVar(&c.clientCA, "client-ca", "", "with -auth mtls: the PEM `file` of the CA that signs client certificates")
 	fs.BoolVar(&c.pendingOnCreate, "pending-on-create", false, "created requests start Pending instead of Approved")
 	fs.IntVar(&c.executingPolls, "executing-polls", 0, "a completed request stays Executing for `n` GETs")
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the server's base URL to `file` (removed on exit)")
@@ -168,6 +179,12 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	if c.auth != authNegotiate && (c.keytabFile != "" || c.spn != "") {
 		return c, errors.New("-keytab and -spn need -auth negotiate")
 	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return c, errors.New("-tls-cert and -tls-key go together")
+	}
+	if c.auth != authMTLS && c.clientCA != "" {
+		return c, errors.New("-client-ca needs -auth mtls")
+	}
 	if c.ntlmPassword == "" && c.auth == authNTLM {
 		c.ntlmPassword = getenv(envNTLMPassword)
 	}
@@ -203,6 +220,10 @@ func (c config) checkAuth() error {
 		if c.keytabFile == "" {
 			return errors.New("-auth negotiate needs -keytab, the service's keytab file")
 		}
+	case authMTLS:
+		if c.clientCA == "" || c.tlsCert == "" {
+			return errors.New("-auth mtls needs -client-ca, and -tls-cert and -tls-key to serve https")
+		}
 	default:
 		return fmt.Errorf("-auth %q: want one of %s", c.auth, strings.Join(authMethods, ", "))
 	}
@@ -230,6 +251,31 @@ func negotiateAuthenticator(keytabFile, spn string) (mockapi.Authenticator, erro
 		return nil, fmt.Errorf("-keytab %s: %w", keytabFile, err)
 	}
 	return a, nil
+}
+
+// tlsConfig loads the server certificate and, for -auth mtls, the CA that
+// client certificates must chain to.
+func (c config) tlsConfig() (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("-tls-cert/-tls-key: %w", err)
+	}
+	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if c.clientCA == "" {
+		return tc, nil
+	}
+	pem, err := os.ReadFile(c.clientCA)
+	if err != nil {
+		return nil, fmt.Errorf("-client-ca: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("-client-ca %s holds no PEM certificate", c.clientCA)
+	}
+	// Verify a certificate when one is sent; the API answers 403.7 to a
+	// call without one, as IIS does, rather than failing the handshake.
+	tc.ClientCAs, tc.ClientAuth = pool, tls.VerifyClientCertIfGiven
+	return tc, nil
 }
 
 // checkLoopback refuses addresses other hosts could reach.
@@ -275,12 +321,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		auths = append(auths, neg)
 	}
 	m := mockapi.New(mockapi.Options{
-		BasePath:        c.basePath,
-		BasicUser:       c.basicUser,
-		BasicPassword:   c.basicPassword,
-		BearerToken:     c.bearerToken,
-		Auth:            auths,
-		PendingOnCreate: c.pendingOnCreate,
+		BasePath:          c.basePath,
+		BasicUser:         c.basicUser,
+		BasicPassword:     c.basicPassword,
+		BearerToken:       c.bearerToken,
+		Auth:              auths,
+		RequireClientCert: c.auth == authMTLS,
+		PendingOnCreate:   c.pendingOnCreate,
 	})
 	m.SetExecutingPolls(c.executingPolls)
 	if c.seedExample {
@@ -299,6 +346,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return err
 	}
 	url := "http://" + ln.Addr().String()
+	if c.tlsCert != "" {
+		tc, err := c.tlsConfig()
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		ln = tls.NewListener(ln, tc)
+		url = "https://" + ln.Addr().String()
+	}
 	srv := &http.Server{Handler: m, ConnContext: m.ConnContext, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+	"github.com/mimcm/terraform-provider-mimcm/internal/testcerts"
 	"github.com/mimcm/terraform-provider-mimcm/internal/testkdc"
 )
 
@@ -27,9 +28,9 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 		password = "Pa55-w0rd-never-logged"
 		token    = "eyJhbGciOi.token-never-logged"
 	)
-	clientCA := newTestCA(t, "MIM CM client CA")
-	serverCA := newTestCA(t, "MIM CM server CA")
-	clientCert, clientKey := clientCA.issue(t, "svc-terraform", true)
+	clientCA := testcerts.NewCA(t, "MIM CM client CA")
+	serverCA := testcerts.NewCA(t, "MIM CM server CA")
+	clientCert, clientKey := clientCA.Client(t, "svc-terraform")
 
 	type method struct {
 		name    string
@@ -72,7 +73,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 				return newTLSTestMock(t, serverCA, clientCA, seedRequest(testID, mimcm.StatusApproved))
 			},
 			args: []string{
-				arg("auth_method", "none"), arg("ca_cert_pem", serverCA.certPEM),
+				arg("auth_method", "none"), arg("ca_cert_pem", serverCA.CertPEM),
 				arg("client_cert_pem", clientCert),
 			},
 			env:     map[string]string{envClientKeyPEM: clientKey},

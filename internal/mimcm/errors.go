@@ -3,6 +3,7 @@ package mimcm
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -107,8 +108,12 @@ func (e *APIError) Hint() string {
 	case ErrForbidden:
 		return "The account is authenticated but not allowed to do this: check its permissions on the request and its profile template in MIM CM."
 	case ErrServer:
-		if e.CorrelationID != "" {
+		switch {
+		case e.CorrelationID != "":
 			return "Give the correlation ID to the MIM CM administrator: it locates the error in the server's event log."
+		case e.StatusCode == http.StatusBadGateway || e.StatusCode == http.StatusServiceUnavailable || e.StatusCode == http.StatusGatewayTimeout:
+			return "A 502, 503 or 504 usually comes from a proxy or load balancer in front of IIS, and is retried up to max_retries times: " +
+				"check that the MIM CM server is up and reachable from it, or raise max_retries."
 		}
 		return "Check the MIM CM server's event log around this time."
 	case ErrRejected:

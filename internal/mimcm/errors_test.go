@@ -42,11 +42,17 @@ func TestAPIError_Error(t *testing.T) {
 		},
 		{
 			name: "server error without correlation ID",
-			err:  &APIError{Kind: ErrServer, Method: "GET", Path: path, StatusCode: 502},
-			want: []string{"(HTTP 502)", "event log"},
+			err:  &APIError{Kind: ErrServer, Method: "GET", Path: path, StatusCode: 500},
+			want: []string{"(HTTP 500)", "event log"},
 			wantAbsent: []string{
 				"(request", "Server message", "Correlation ID", "Cause",
 			},
+		},
+		{
+			name:       "bad gateway from a proxy",
+			err:        &APIError{Kind: ErrServer, Method: "GET", Path: path, StatusCode: 502, Message: "502 - Web server received an invalid response"},
+			want:       []string{"(HTTP 502)", "proxy or load balancer", "raise max_retries"},
+			wantAbsent: []string{"event log"},
 		},
 		{
 			name: "transport error with cause",

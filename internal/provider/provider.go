@@ -359,7 +359,7 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 || n > 20 {
 			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-				fmt.Sprintf("%s=%q is not a whole number between 0 and 20.", envMaxRetries, s))
+				fmt.Sprintf("%s=%q is not a whole number between 0 and 20. Set it to one, such as %d, or unset it to use that default.", envMaxRetries, s, mimcm.DefaultMaxRetries))
 		}
 		out.MaxRetries = n
 	}
@@ -371,7 +371,7 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 64 {
 			diags.AddAttributeError(path.Root("max_concurrent_requests"), "Invalid max_concurrent_requests",
-				fmt.Sprintf("%s=%q is not a whole number between 1 and 64.", envMaxConcurrent, s))
+				fmt.Sprintf("%s=%q is not a whole number between 1 and 64. Set it to one, such as %d, or unset it to use that default.", envMaxConcurrent, s, mimcm.DefaultMaxConcurrentRequests))
 		}
 		out.MaxConcurrentRequests = n
 	}
@@ -382,7 +382,7 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 		b, err := strconv.ParseBool(s)
 		if err != nil {
 			diags.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid insecure_skip_verify",
-				fmt.Sprintf("%s=%q is not true or false.", envInsecureSkipVerify, s))
+				fmt.Sprintf("%s=%q is not true or false. Set it to true or false, or unset it to verify certificates.", envInsecureSkipVerify, s))
 		}
 		out.InsecureSkipVerify = b
 	}
@@ -456,7 +456,7 @@ func parsePositiveDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a duration: want a number with a unit, such as 30s or 2m", s)
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration", s)
+		return 0, fmt.Errorf("%q is not a positive duration: want a number above zero with a unit, such as 30s or 2m", s)
 	}
 	return d, nil
 }

@@ -147,7 +147,8 @@ func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, [
 		auth = c.auto(&diags, host)
 	default:
 		diags.AddAttributeError(path.Root("auth_method"), "Unknown auth method",
-			fmt.Sprintf("%s=%q is not one of %s.", envAuthMethod, method, strings.Join(authMethods, ", ")))
+			fmt.Sprintf("%s=%q is not one of %s. Set auth_method (or %s) to one of them, or unset both to choose from the credentials.",
+				envAuthMethod, method, strings.Join(authMethods, ", "), envAuthMethod))
 	}
 	return auth, c.secrets(), diags
 }
@@ -303,10 +304,12 @@ func (cfg MimcmProviderModel) tlsSettings(out *mimcm.Config) diag.Diagnostics {
 		pem, err := os.ReadFile(file)
 		switch {
 		case err != nil:
-			diags.AddAttributeError(path.Root("ca_cert_file"), "Cannot read CA certificate file", err.Error())
+			diags.AddAttributeError(path.Root("ca_cert_file"), "Cannot read CA certificate file",
+				fmt.Sprintf("%v. Check the path in ca_cert_file (or %s), or pass the certificates inline with ca_cert_pem.", err, envCACertFile))
 		case !x509.NewCertPool().AppendCertsFromPEM(pem):
 			diags.AddAttributeError(path.Root("ca_cert_file"), "Invalid CA certificate file",
-				fmt.Sprintf("%s holds no PEM-encoded certificate.", file))
+				fmt.Sprintf("%s holds no PEM-encoded certificate: it must contain -----BEGIN CERTIFICATE----- blocks. "+
+					"Point ca_cert_file at the CA certificate in PEM (Base-64) form, not DER.", file))
 		}
 		bundle.Write(pem)
 	}
@@ -318,14 +321,17 @@ func (cfg MimcmProviderModel) tlsSettings(out *mimcm.Config) diag.Diagnostics {
 	case cert == "" && key == "":
 	case key == "":
 		diags.AddAttributeError(path.Root("client_key_pem"), "Missing client key",
-			"client_cert_pem is set but client_key_pem is not: mutual TLS needs both the certificate and its private key.")
+			"client_cert_pem is set but client_key_pem is not: mutual TLS needs both the certificate and its private key. "+
+				"Set client_key_pem (or "+envClientKeyPEM+") to the certificate's private key, or remove client_cert_pem.")
 	case cert == "":
 		diags.AddAttributeError(path.Root("client_cert_pem"), "Missing client certificate",
-			"client_key_pem is set but client_cert_pem is not: mutual TLS needs both the certificate and its private key.")
+			"client_key_pem is set but client_cert_pem is not: mutual TLS needs both the certificate and its private key. "+
+				"Set client_cert_pem (or "+envClientCertPEM+") to the certificate, or remove client_key_pem.")
 	default:
 		if _, err := tls.X509KeyPair([]byte(cert), []byte(key)); err != nil {
 			diags.AddAttributeError(path.Root("client_cert_pem"), "Invalid client certificate or key",
-				fmt.Sprintf("client_cert_pem and client_key_pem do not form a certificate and matching private key: %v.", err))
+				fmt.Sprintf("client_cert_pem and client_key_pem do not form a certificate and matching private key: %v. "+
+					"Check that both are PEM-encoded (-----BEGIN ...----- blocks) and that the key is the certificate's own.", err))
 			break
 		}
 		out.ClientCertPEM = cert

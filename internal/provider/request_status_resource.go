@@ -239,7 +239,7 @@ func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.Im
 	id, err := mimcm.ParseGUID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
-			fmt.Sprintf("The import ID must be the request's GUID: %v.", err))
+			fmt.Sprintf("The import ID must be the request's GUID: %v. For example: terraform import mimcm_request_status.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("request_id"), req.ID)...)

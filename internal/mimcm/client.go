@@ -200,8 +200,8 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 {
 		return []Request{}, nil
 	}
-	var list []Request
-	if err := json.Unmarshal(res.body, &list); err != nil {
+	list, err := decodeRequests(res.body)
+	if err != nil {
 		return nil, res.fail(ErrUndecodable, fmt.Errorf("want a JSON array of requests%s: %w", res.contentTypeNote(), err))
 	}
 	if list == nil {
@@ -341,7 +341,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	}
 	defer resp.Body.Close()
 	res.status, res.header = resp.StatusCode, resp.Header
-	res.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	res.body, err = readBody(resp.Body, resp.ContentLength)
 	switch {
 	case err != nil:
 		return nil, res.fail(ErrTransport, fmt.Errorf("reading the answer: %w", transportCause(ctx, err)))
@@ -355,6 +355,31 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		return nil, e
 	}
 	return res, nil
+}
+
+// readBody reads an answer in full, but no more than maxBodyBytes+1 bytes
+// of it. When the server announced the length, as it does for lists, the
+// buffer is allocated once at that size: io.ReadAll would grow it step by
+// step, copying a 15 MB list several times over.
+func readBody(body io.Reader, length int64) ([]byte, error) {
+	limited := io.LimitReader(body, maxBodyBytes+1)
+	if length <= 0 || length > maxBodyBytes {
+		return io.ReadAll(limited)
+	}
+	b := make([]byte, 0, length+1) // +1: room for the read that finds the end
+	for {
+		n, err := limited.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // transportCause names a deadline or cancellation plainly.
@@ -397,8 +422,8 @@ func (r *result) fail(kind error, cause error) *APIError {
 // decodeRequest decodes a Request answer and checks that it is the one
 // asked for.
 func (r *result) decodeRequest(id GUID) (*Request, error) {
-	var got Request
-	if err := json.Unmarshal(r.body, &got); err != nil {
+	got, err := decodeRequest(r.body)
+	if err != nil {
 		return nil, r.fail(ErrUndecodable, fmt.Errorf("want a JSON request object%s: %w", r.contentTypeNote(), err))
 	}
 	switch {

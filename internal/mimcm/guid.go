@@ -1,6 +1,7 @@
 package mimcm
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -64,12 +65,37 @@ func (g *GUID) UnmarshalJSON(b []byte) error {
 		*g = ""
 		return nil
 	}
+	if raw, ok := plainJSONString(b); ok {
+		if string(bytes.TrimSpace(raw)) == ZeroGUID {
+			*g = "" // without allocating: most GUIDs the server sends are zero
+			return nil
+		}
+		*g = normalizeGUID(string(raw))
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("GUID: %w", err)
 	}
 	*g = normalizeGUID(s)
 	return nil
+}
+
+// plainJSONString returns the text of a JSON string literal that holds only
+// printable ASCII and no escapes, which decodes to exactly those bytes. It
+// lets GUIDs and times, which always look like that, skip a second pass of
+// encoding/json over a value the decoder has already checked.
+func plainJSONString(b []byte) ([]byte, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return nil, false
+	}
+	raw := b[1 : len(b)-1]
+	for _, c := range raw {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	return raw, true
 }
 
 // MarshalJSON encodes "no value" as the all-zero GUID, as the server does.

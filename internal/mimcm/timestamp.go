@@ -3,7 +3,6 @@ package mimcm
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -12,8 +11,40 @@ import (
 // "no date" for a request that has not completed.
 const DotNetMinValue = "0001-01-01T00:00:00"
 
-// dateTimeShape is the date and time of an RFC 3339 time, without the zone.
-var dateTimeShape = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?$`)
+// hasDateTimeShape reports whether s is the date and time of an RFC 3339
+// time without the zone: `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?$`.
+// It is written out rather than a regexp because every request carries two
+// times and a list can hold 10,000 requests.
+func hasDateTimeShape(s string) bool {
+	const shape = "0000-00-00T00:00:00" // 0 stands for a digit
+	if len(s) < len(shape) {
+		return false
+	}
+	for i := 0; i < len(shape); i++ {
+		if shape[i] == '0' {
+			if !isDigit(s[i]) {
+				return false
+			}
+		} else if s[i] != shape[i] {
+			return false
+		}
+	}
+	fraction := s[len(shape):]
+	if fraction == "" {
+		return true
+	}
+	if fraction[0] != '.' {
+		return false
+	}
+	for i := 1; i < len(fraction); i++ {
+		if !isDigit(fraction[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // Timestamp is a time from the API that remembers how precisely the server
 // wrote it, so that state shows exactly what the server sent. The zero
@@ -51,7 +82,7 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	// time.Parse is lenient where the server never is (one-digit hours, a
 	// comma before the fraction); such text would not render back as it
 	// was read, so only the exact RFC 3339 shape is accepted.
-	if !dateTimeShape.MatchString(date) {
+	if !hasDateTimeShape(date) {
 		return Timestamp{}, fmt.Errorf("time %q is not an RFC 3339 date and time such as 2015-07-07T23:36:21.93Z", s)
 	}
 	digits := 0
@@ -61,10 +92,7 @@ func ParseTimestamp(s string) (Timestamp, error) {
 			return Timestamp{}, fmt.Errorf("time %q: want between 1 and 9 fraction digits", s)
 		}
 	}
-	layout := "2006-01-02T15:04:05"
-	if digits > 0 {
-		layout += "." + strings.Repeat("9", digits)
-	}
+	layout := parseLayouts[digits]
 	var (
 		t   time.Time
 		err error
@@ -115,15 +143,25 @@ func (ts Timestamp) String() string {
 }
 
 func (ts Timestamp) layout(withZone bool) string {
-	layout := "2006-01-02T15:04:05"
-	if ts.digits > 0 {
-		layout += "." + strings.Repeat("0", ts.digits)
-	}
 	if withZone {
-		layout += "Z07:00"
+		return zonedFormatLayouts[ts.digits]
 	}
-	return layout
+	return formatLayouts[ts.digits]
 }
+
+// The layouts for 0 to 9 fraction digits, built once rather than for every
+// time decoded or shown.
+var parseLayouts, formatLayouts, zonedFormatLayouts = func() (parse, format, zoned [10]string) {
+	for digits := range 10 {
+		parse[digits], format[digits] = "2006-01-02T15:04:05", "2006-01-02T15:04:05"
+		if digits > 0 {
+			parse[digits] += "." + strings.Repeat("9", digits)
+			format[digits] += "." + strings.Repeat("0", digits)
+		}
+		zoned[digits] = format[digits] + "Z07:00"
+	}
+	return parse, format, zoned
+}()
 
 // UnmarshalJSON decodes a time in any of the forms ParseTimestamp accepts;
 // null decodes to "no value".
@@ -133,7 +171,13 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if raw, ok := plainJSONString(b); ok {
+		if string(raw) == DotNetMinValue {
+			*ts = Timestamp{} // without allocating: every open request has one
+			return nil
+		}
+		s = string(raw)
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("time: %w", err)
 	}
 	parsed, err := ParseTimestamp(s)

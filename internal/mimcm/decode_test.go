@@ -1,0 +1,103 @@
+package mimcm
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"regexp"
+	"testing"
+)
+
+// The client decodes answers through decodeRequest and decodeRequests, fast
+// paths that skip encoding/json's extra passes. These tests hold them to
+// exactly what json.Unmarshal into Request gives, for valid and invalid
+// input alike.
+
+// decodeCases are answers and near-answers the fast paths must treat as
+// json.Unmarshal does.
+var decodeCases = []string{
+	`{}`,
+	`null`,
+	`{"Uuid":"A9B4B42C-CC50-4C9B-89D1-BBC0BCD5A099","Status":99,"Completed":"0001-01-01T00:00:00","SecurityDescriptor":"O:BA\u0000\u0000"}`,
+	`{"uuid":" 00000000-0000-0000-0000-000000000000 ","submitted":"2015-07-07T23:36:21.93+02:00","DataCollection":[{"Name":"n","Value":null}]}`,
+	`{"Uuid":"\u0041\u0039B4B42C-CC50-4C9B-89D1-BBC0BCD5A099","Submitted":"2015-07-07T23:36:21\u002e93Z"}`,
+	`{"Uuid":"not a guid","Submitted":"2015-07-07T23:36:21"}`,
+	`{"Uuid":null,"Submitted":null,"Completed":"","DataCollection":null}`,
+	`{"Submitted":"yesterday"}`,
+	`{"Submitted":"2015-07-07T23:36:21."}`,
+	`{"Submitted":"2015-7-07T23:36:21Z"}`,
+	`{"Completed":"0001-01-01T00:00:00Z"}`,
+	`{"Uuid":42}`,
+	`{"Status":"Completed"}`,
+	`{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","Comment":"caf\u00e9 \"quoted\"","SecurityDescriptor":"\u0000"}`,
+	`{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"`,
+	`[1]`,
+	`"text"`,
+}
+
+func TestDecodeRequest_matchesUnmarshalJSON(t *testing.T) {
+	cases := decodeCases
+	if ref, err := os.ReadFile(referenceResponsePath); err == nil {
+		cases = append(cases, string(ref))
+	}
+	for _, in := range cases {
+		t.Run(in, func(t *testing.T) {
+			checkDecodeMatches(t, []byte(in))
+			checkDecodeMatches(t, []byte("["+in+"]"))
+			checkDecodeMatches(t, []byte("["+in+","+in+"]"))
+		})
+	}
+}
+
+// FuzzDecodeRequests_matchesUnmarshalJSON checks the fast paths against
+// json.Unmarshal on any input.
+func FuzzDecodeRequests_matchesUnmarshalJSON(f *testing.F) {
+	for _, in := range decodeCases {
+		f.Add([]byte(in))
+		f.Add([]byte("[" + in + "]"))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecodeMatches(t, data)
+	})
+}
+
+// checkDecodeMatches decodes data as one request and as a list, each both
+// ways, and fails when the results or the errors differ.
+func checkDecodeMatches(t *testing.T, data []byte) {
+	t.Helper()
+	var want Request
+	wantErr := json.Unmarshal(data, &want)
+	got, gotErr := decodeRequest(data)
+	if (gotErr == nil) != (wantErr == nil) {
+		t.Fatalf("decodeRequest(%q) error %v; json.Unmarshal error %v", data, gotErr, wantErr)
+	}
+	if wantErr == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("decodeRequest(%q) = %+v; json.Unmarshal gives %+v", data, got, want)
+	}
+
+	var wantList []Request
+	wantErr = json.Unmarshal(data, &wantList)
+	gotList, gotErr := decodeRequests(data)
+	if (gotErr == nil) != (wantErr == nil) {
+		t.Fatalf("decodeRequests(%q) error %v; json.Unmarshal error %v", data, gotErr, wantErr)
+	}
+	if wantErr == nil && !reflect.DeepEqual(gotList, wantList) {
+		t.Fatalf("decodeRequests(%q) = %+v; json.Unmarshal gives %+v", data, gotList, wantList)
+	}
+}
+
+// TestHasDateTimeShape_matchesPattern holds the hand-written check to the
+// pattern it replaces.
+func TestHasDateTimeShape_matchesPattern(t *testing.T) {
+	pattern := regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?$`)
+	for _, s := range []string{
+		"", "2015-07-07T23:36:21", "2015-07-07T23:36:21.", "2015-07-07T23:36:21.93", "2015-07-07T23:36:21.930000000000",
+		"2015-07-07T23:36:21Z", "2015-07-07t23:36:21", "2015-07-07 23:36:21", "2015-7-07T23:36:21", "2015-07-07T23:36:2",
+		"2015-07-07T23:36:21.9a", "2015-07-07T23:36:21,93", "2015-07-07T23:36:21.93\n", "+2015-07-07T23:36:21",
+		"0001-01-01T00:00:00", "２０１５-07-07T23:36:21", "2015-07-07T23:36:21..9", "2015-07-07T23:36:21.\u0669",
+	} {
+		if got, want := hasDateTimeShape(s), pattern.MatchString(s); got != want {
+			t.Errorf("hasDateTimeShape(%q) = %v; the pattern says %v", s, got, want)
+		}
+	}
+}

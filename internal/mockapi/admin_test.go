@@ -178,7 +178,7 @@ func TestAdmin_badInput(t *testing.T) {
 		{"patch: array", "PATCH", "/_mock/requests/" + exampleID, `[]`, 400,
 			"Cannot patch request " + exampleID + ": want a JSON object in the wire form of a request: json: cannot unmarshal array into Go value of type map[string]json.RawMessage"},
 		{"patch: bad time", "PATCH", "/_mock/requests/" + exampleID, `{"Completed":"yesterday"}`, 400,
-			`Cannot patch request ` + exampleID + `: time "yesterday" is not an RFC 3339 date and time: parsing time "yesterday" as "2006-01-02T15:04:05": cannot parse "yesterday" as "2006"`},
+			`Cannot patch request ` + exampleID + `: time "yesterday" is not an RFC 3339 date and time such as 2015-07-07T23:36:21.93Z`},
 		{"delete: unknown", "DELETE", "/_mock/requests/" + otherID, ``, 404, "The mock holds no request " + otherID},
 		{"requests: PUT", "PUT", "/_mock/requests", `{}`, 405, "PUT is not supported here; use GET, POST"},
 		{"fault: status", "POST", "/_mock/faults", `{"status":99}`, 400, "Cannot add the fault: status 99: want an HTTP status from 200 to 599"},

@@ -419,6 +419,9 @@ func (s *Server) newRequestFrom(body []byte) (mimcm.Request, error) {
 	if err != nil {
 		return mimcm.Request{}, fmt.Errorf("profiletemplateuuid: %v", err)
 	}
+	if template == mimcm.ZeroGUID {
+		return mimcm.Request{}, fmt.Errorf("profiletemplateuuid is the all-zero GUID, which names no profile template")
+	}
 	items, err := decodeDataCollection(in.DataCollection)
 	if err != nil {
 		return mimcm.Request{}, err
@@ -480,7 +483,10 @@ func decodeDataCollection(raw json.RawMessage) ([]mimcm.DataCollectionItem, erro
 		return nil, fmt.Errorf(`datacollection: want an array of {"name":..., "value":...}: %v`, err)
 	}
 	items := make([]mimcm.DataCollectionItem, 0, len(in))
-	for _, it := range in {
+	for i, it := range in {
+		if strings.TrimSpace(it.Name) == "" {
+			return nil, fmt.Errorf("datacollection item %d of %d has no name; each item names a data item of the profile template", i+1, len(in))
+		}
 		items = append(items, mimcm.DataCollectionItem{Name: it.Name, Value: it.Value})
 	}
 	return items, nil

@@ -339,6 +339,11 @@ func TestCreate(t *testing.T) {
 		{name: "no template", body: `{"datacollection":[],"type":1,"comment":""}`, wantErr: "profiletemplateuuid is required"},
 		{name: "bad template", body: `{"profiletemplateuuid":"x","datacollection":[],"type":1,"comment":""}`,
 			wantErr: `profiletemplateuuid: "x" is not a GUID: want 36 characters in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got 1`},
+		// Found by FuzzCreateBody: both were stored as new requests.
+		{name: "all-zero template", body: `{"profiletemplateuuid":"00000000-0000-0000-0000-000000000000","datacollection":[],"type":1,"comment":""}`,
+			wantErr: "profiletemplateuuid is the all-zero GUID, which names no profile template"},
+		{name: "datacollection item without a name", body: `{"profiletemplateuuid":"` + template + `","datacollection":[{"name":"a","value":"1"},{}],"type":1,"comment":""}`,
+			wantErr: "datacollection item 2 of 2 has no name; each item names a data item of the profile template"},
 		{name: "no datacollection", body: `{"profiletemplateuuid":"` + template + `","type":1,"comment":""}`, wantErr: "datacollection is required (it may be [])"},
 		{name: "bad datacollection", body: `{"profiletemplateuuid":"` + template + `","datacollection":{"a":1},"type":1,"comment":""}`,
 			wantErr: `datacollection: want an array of {"name":..., "value":...}: json: cannot unmarshal object into Go value of type []struct { Name string "json:\"name\""; Value *string "json:\"value\"" }`},

@@ -498,7 +498,6 @@ func buildToken(s *kerberosSession, spn string, tkt messages.Ticket, key types.E
 // GSS-API token IDs of Kerberos tokens (RFC 4121 4.1).
 var (
 	tokIDAPReq = []byte{0x01, 0x00}
-	tokIDAPRep = []byte{0x02, 0x00}
 )
 
 // krb5MechToken frames a Kerberos message as a GSS-API token (RFC 2743

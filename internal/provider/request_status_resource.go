@@ -253,6 +253,12 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		// Nothing changes, and the rest would only convert the plan and the
+		// state to set the same plan again: most of the provider's time in a
+		// plan of thousands of unchanged resources.
+		return
+	}
 	var plan RequestStatusResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.RequestID.IsUnknown() || plan.Status.IsUnknown() {

@@ -33,6 +33,46 @@ var decodeCases = []string{
 	`{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"`,
 	`[1]`,
 	`"text"`,
+	// Strings: every escape, raw UTF-8, invalid UTF-8, surrogates.
+	`{"Comment":"\" \\ \/ \b \f \n \r \t \u00e9 \u0000 \u20AC","SecurityDescriptor":"O:BA\u0000\u0000\u0000"}`,
+	"{\"Comment\":\"caf\xc3\xa9 \xe2\x82\xac\"}",
+	"{\"Comment\":\"bad \xff byte\"}",
+	`{"Comment":"\ud83d\ude00 pair","Uuid":"\ud83d"}`,
+	`{"Comment":"\x"}`,
+	"{\"Comment\":\"tab\there\"}",
+	`{"SecurityDescriptor":"\u0000"}`,
+	// Numbers, booleans and nulls in every field.
+	`{"Status":-0,"RequestType":01}`,
+	`{"Status":1.0}`,
+	`{"Status":1e2}`,
+	`{"Priority":99999999999999999999}`,
+	`{"Priority":-9223372036854775808,"Flags":9223372036854775807}`,
+	`{"IsSmartcard":true,"IsEnrollmentAgent":false,"IsDataCollectionComplete":null}`,
+	`{"IsSmartcard":"true"}`,
+	`{"IsSmartcard":tru}`,
+	`{"Uuid":null,"RequestType":null,"Status":null,"Flags":null,"DataCollection":null,"DataCollectionFlags":null,"OriginatorUserUuid":null,"TargetUserUuid":null,"Submitted":null,"Completed":null,"NewProfileUuid":null,"OldProfileUuid":null,"NewSmartcardUuid":null,"OldSmartcardUuid":null,"Priority":null,"Comment":null,"ProfileTemplateUuid":null,"SecurityDescriptor":null,"IsSmartcard":null,"IsEnrollmentAgent":null,"IsDataCollectionComplete":null}`,
+	// Data collections.
+	`{"DataCollection":[]}`,
+	`{"DataCollection":[null,{"Name":"a","Value":"b"},{"Value":null},{}]}`,
+	`{"DataCollection":[{"Name":"a","Name":"b"}]}`,
+	`{"DataCollection":[{"name":"a"}]}`,
+	`{"DataCollection":[{"Name":"a","Other":1}]}`,
+	`{"DataCollection":{"Name":"a"}}`,
+	`{"DataCollection":[{"Name":"a"},{"Name":"b"}],"DataCollection":[{"Value":"c"}]}`,
+	// Keys: twice, another letter case, unknown, escaped.
+	`{"Status":3,"Status":8}`,
+	`{"STATUS":8}`,
+	`{"Unknown":{"nested":[1,2,{"a":null}]},"Status":8}`,
+	`{"St\u0061tus":8}`,
+	// Syntax.
+	" \t\r\n{ \"Status\" : 8 , \"Comment\" : \"x\" } \n",
+	`{"Status":8,}`,
+	`{"Status":8} trailing`,
+	"\xef\xbb\xbf{\"Status\":8}",
+	`{"Status" 8}`,
+	`{"Submitted":"2015-07-07T23:36:21.93Z","Completed":"0001-01-01T00:00:00"}`,
+	`{"Submitted":"0001-01-01T00:00:00Z","Completed":"2015-07-07T23:36:21.930+02:00"}`,
+	`{"Submitted":"0001-01-01T00:00:00\u0000"}`,
 }
 
 func TestDecodeRequest_matchesUnmarshalJSON(t *testing.T) {
@@ -83,6 +123,27 @@ func checkDecodeMatches(t *testing.T, data []byte) {
 	}
 	if wantErr == nil && !reflect.DeepEqual(gotList, wantList) {
 		t.Fatalf("decodeRequests(%q) = %+v; json.Unmarshal gives %+v", data, gotList, wantList)
+	}
+}
+
+// TestFastDecode_takesTheServersForm makes sure the fast path, not the
+// fallback, decodes what the server sends: the reference answer and a list
+// of it.
+func TestFastDecode_takesTheServersForm(t *testing.T) {
+	ref, err := os.ReadFile(referenceResponsePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, ok := fastDecodeRequest(ref)
+	if !ok {
+		t.Fatal("fastDecodeRequest gave up on the reference answer")
+	}
+	if one.Uuid != exampleID || one.SecurityDescriptor != referenceSDDL {
+		t.Errorf("fastDecodeRequest(reference) = %+v", one)
+	}
+	list, ok := fastDecodeRequests([]byte("[" + string(ref) + "," + string(ref) + "]"))
+	if !ok || len(list) != 2 {
+		t.Fatalf("fastDecodeRequests gave up on a list of the reference answer (ok %v, %d requests)", ok, len(list))
 	}
 }
 

@@ -68,8 +68,12 @@ func (w *wireRequest) request() Request {
 	return r
 }
 
-// decodeRequest decodes one request object, as Request.UnmarshalJSON does.
+// decodeRequest decodes one request object, as Request.UnmarshalJSON does:
+// through fastDecodeRequest when the answer is in the server's own form.
 func decodeRequest(b []byte) (Request, error) {
+	if r, ok := fastDecodeRequest(b); ok {
+		return r, nil
+	}
 	var w wireRequest
 	if err := json.Unmarshal(b, &w); err != nil {
 		return Request{}, err
@@ -77,8 +81,12 @@ func decodeRequest(b []byte) (Request, error) {
 	return w.request(), nil
 }
 
-// decodeRequests decodes a JSON array of requests, or null (a nil slice).
+// decodeRequests decodes a JSON array of requests, or null (a nil slice):
+// through fastDecodeRequests when the answer is in the server's own form.
 func decodeRequests(b []byte) ([]Request, error) {
+	if list, ok := fastDecodeRequests(b); ok {
+		return list, nil
+	}
 	var wire []wireRequest
 	if err := json.Unmarshal(b, &wire); err != nil || wire == nil {
 		return nil, err

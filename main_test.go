@@ -33,12 +33,12 @@ func TestQuietWhenTerraformDiscardsLogs(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, name := range append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, pluginLogLevels...) {
-				t.Setenv(name, "") // restored after the test
 				if v, ok := tc.env[name]; ok {
-					os.Setenv(name, v)
-				} else {
-					os.Unsetenv(name)
+					t.Setenv(name, v)
+					continue
 				}
+				t.Setenv(name, "") // restored after the test
+				os.Unsetenv(name)
 			}
 			quietWhenTerraformDiscardsLogs()
 			for name, want := range tc.want {

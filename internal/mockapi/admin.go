@@ -19,6 +19,7 @@ type adminCall struct {
 	Query     string `json:"query"`
 	RequestID string `json:"request_id"`
 	Status    int    `json:"status"`
+	Chaos     string `json:"chaos,omitempty"`
 	Time      string `json:"time"`
 }
 
@@ -77,6 +78,8 @@ func (s *Server) answerAdmin(r *http.Request, rest string) answer {
 		return s.adminFaults(r)
 	case name == "settings" && len(segs) == 1:
 		return s.adminSettings(r)
+	case name == "chaos" && len(segs) == 1:
+		return s.adminChaos(r)
 	case name == "reset" && len(segs) == 1:
 		if r.Method != http.MethodPost {
 			return adminMethodNotAllowed(r.Method, "POST")
@@ -189,6 +192,7 @@ func (s *Server) adminCalls(r *http.Request) answer {
 				Query:     c.Query,
 				RequestID: string(c.RequestID),
 				Status:    c.Status,
+				Chaos:     c.Chaos,
 				Time:      c.Time.UTC().Format(time.RFC3339Nano),
 			})
 		}

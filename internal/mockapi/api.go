@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -51,15 +52,17 @@ func parseAPIRoute(rest string) apiRoute {
 
 // serveAPI answers a call under the base path and logs it.
 //
-// The order of the checks is: latency, then faults, then authentication,
-// then the route. Latency comes first because a slow network or server is
-// slow for every answer, errors included. Faults come before authentication
-// because they stand for what a proxy, load balancer or overloaded server in
-// front of the application answers (429, 502, 503 ...) without ever
-// authenticating the caller — and so that a test can inject a 401 or 403
-// whatever credentials its client sends. Authentication comes before the
-// route because IIS authenticates a request before the application sees it,
-// so an unauthenticated caller learns nothing about routes or requests.
+// The order of the checks is: latency, then chaos, then faults, then
+// authentication, then the route. Latency comes first because a slow
+// network or server is slow for every answer, errors included. Chaos
+// (SetChaos) and faults come before authentication because they stand for
+// what a proxy, load balancer or overloaded server in front of the
+// application answers (429, 502, 503 ...) without ever authenticating the
+// caller — and so that a test can inject a 401 or 403 whatever credentials
+// its client sends; chaos, the network's and the farm's randomness, comes
+// before a test's deliberate faults. Authentication comes before the route
+// because IIS authenticates a request before the application sees it, so an
+// unauthenticated caller learns nothing about routes or requests.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rest string) {
 	route := parseAPIRoute(rest)
 	call := Call{
@@ -69,13 +72,25 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rest string) {
 		RequestID: route.id,
 		Time:      s.now(),
 	}
-	if !s.delay(r.Context()) {
+	bufferBody(r)
+	chaos := s.drawChaos()
+	if !s.delay(r.Context(), chaos.latency) {
 		s.record(call) // the caller went away: no answer, status 0
+		return
+	}
+	if chaos.kind != chaosNone && s.serveChaos(w, r, route, call, chaos) {
 		return
 	}
 	a, about := s.answerAPI(r, route)
 	if about != "" {
 		call.RequestID = about
+	}
+	if r.Method == http.MethodPut && a.status/100 == 2 && s.drawLostPUT() {
+		// Applied, but the caller never learns it.
+		call.Chaos = chaosNames[chaosLostPUT]
+		s.record(call)
+		resetConnection(w, a, 0.5)
+		return
 	}
 	call.Status = a.status
 	// Log before answering, so that a client that has its answer always
@@ -84,10 +99,69 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rest string) {
 	a.write(w)
 }
 
-// delay waits for the configured latency; false when ctx ended first.
-func (s *Server) delay(ctx context.Context) bool {
+// serveChaos answers a call with the fault chaos drew for it, and logs it.
+// A GET's truncated answer is its real one; every other fault is answered
+// without the store being touched. It reports false when the call must be
+// answered normally after all.
+func (s *Server) serveChaos(w http.ResponseWriter, r *http.Request, route apiRoute, call Call, p chaosPlan) bool {
+	call.Chaos = chaosNames[p.kind]
+	switch p.kind {
+	case chaosStatus:
+		a := s.chaosAnswer(p, r)
+		call.Status = a.status
+		s.record(call)
+		a.write(w)
+	case chaosHTML:
+		call.Status = p.status
+		s.record(call)
+		writeHTMLPage(w, p)
+	case chaosReset:
+		s.record(call)
+		resetConnection(w, answer{status: http.StatusOK, body: make([]byte, 1500)}, p.cut)
+	case chaosTruncate:
+		a := unavailable()
+		if r.Method == http.MethodGet {
+			var about mimcm.GUID
+			if a, about = s.answerAPI(r, route); about != "" {
+				call.RequestID = about
+			}
+		}
+		call.Status = a.status
+		s.record(call)
+		truncateAnswer(w, a, p.cut)
+	default:
+		return false
+	}
+	return true
+}
+
+// bufferBody reads r's body (up to one byte more than maxBodyBytes, so that
+// readBody still finds it too large) before the call waits for its latency:
+// net/http watches a connection for the caller going away only once the
+// body has been read, and only then does the call's context end, and the
+// call stay unapplied, when the caller gives up while it waits.
+func bufferBody(r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	var body io.Reader = bytes.NewReader(b)
+	if err != nil {
+		body = io.MultiReader(body, errReader{err})
+	}
+	r.Body = io.NopCloser(body)
+}
+
+// errReader fails every read with the error reading the body met.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// delay waits for the configured latency plus extra; false when ctx ended
+// first.
+func (s *Server) delay(ctx context.Context, extra time.Duration) bool {
 	s.mu.Lock()
-	d := s.settings.latency
+	d := s.settings.latency + extra
 	s.mu.Unlock()
 	if d <= 0 {
 		return true

@@ -20,8 +20,11 @@ type Call struct {
 	// from the path, or the request a POST created. Empty when there is none.
 	RequestID mimcm.GUID
 	// Status is the HTTP status answered; 0 when the caller went away before
-	// an answer (see SetLatency).
+	// an answer (see SetLatency) or chaos reset the connection.
 	Status int
+	// Chaos names the fault chaos injected into the call (SetChaos):
+	// "status", "reset", "truncate", "html" or "lost_put"; empty for none.
+	Chaos string
 	// Time is when the call arrived, by the mock's clock.
 	Time time.Time
 }

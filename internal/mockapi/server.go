@@ -11,7 +11,7 @@
 // statuses come from the project's one status table in package mimcm.
 //
 // Tests steer it through its Go methods (Seed, Update, AddFault,
-// SetLatency, ...) or, from outside the process, through the admin routes
+// SetLatency, SetChaos, ...) or, from outside the process, through the admin routes
 // under /_mock/ (outside the base path). They take and give JSON, are never
 // delayed, faulted or authenticated, never appear in the call log, and
 // answer bad input with 400 and {"Message": why}:
@@ -29,7 +29,21 @@
 //	DELETE /_mock/faults              clear the faults; 204
 //	GET    /_mock/settings            {"latency_ms","put_no_content","executing_polls","pending_on_create"}
 //	PUT    /_mock/settings            change the settings the body names; 200 with all of them
-//	POST   /_mock/reset               empty the store, the call log and the faults, restore the settings; 204
+//	GET    /_mock/chaos               {"chaos":{...},"on":bool,"counts":{"calls","status":{"503":n},"resets","truncated","html","lost_puts"},"latency_ms":n}
+//	PUT    /_mock/chaos               {"seed","rates":{"503":0.1,...},"retry_after":["0","1"],"latency_min_ms","latency_max_ms",
+//	                                  "reset_rate","truncate_rate","html_rate","lost_put_rate"}: replace the chaos, restart
+//	                                  its stream from the seed, zero its counts; 200 as GET
+//	DELETE /_mock/chaos               turn chaos off, keeping its counts; 204
+//	POST   /_mock/reset               empty the store, the call log and the faults, turn chaos off, restore the settings; 204
+//
+// Chaos (SetChaos, PUT /_mock/chaos) fails API calls at random with a seeded,
+// reproducible stream: error statuses (429 and 503 with Retry-After, 500,
+// 502, 504, ...), random latency, connections reset in the middle of the
+// answer's headers, bodies cut shorter than their Content-Length, and IIS's
+// HTML error pages. It strikes before the call reaches the store, so a
+// failed call changed nothing, except for the opt-in lost PUT, which is
+// applied and then loses its answer. The call log names the fault each call
+// met.
 package mockapi
 
 import (
@@ -106,6 +120,7 @@ type Server struct {
 	connections int
 	faults      []*activeFault
 	settings    settings
+	chaos       *chaosState
 }
 
 // New returns a Server with an empty store.
@@ -285,8 +300,8 @@ func (s *Server) Delete(id mimcm.GUID) bool {
 	return true
 }
 
-// Reset empties the store, the call log and the faults, and restores the
-// settings to what Options gave.
+// Reset empties the store, the call log and the faults, turns chaos off
+// and zeroes its counts, and restores the settings to what Options gave.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -296,6 +311,7 @@ func (s *Server) Reset() {
 	s.connections = 0
 	s.faults = nil
 	s.settings = settings{pendingOnCreate: s.opts.PendingOnCreate}
+	s.chaos = newChaosState()
 }
 
 // SetLatency delays every API answer by d (admin routes are never delayed).

@@ -1,0 +1,562 @@
+package mockapi
+
+import (
+	"bufio"
+	"crypto/tls"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Chaos makes the mock fail API calls at random, as a busy IIS farm behind
+// a load balancer does. Every decision is drawn from one pseudo-random
+// stream seeded with Seed, so the same sequence of calls meets the same
+// faults; under concurrency the order in which calls draw decides which of
+// them meet which fault, but the fault mix stays the same.
+//
+// Each API call draws once: with probability Rates[status] it is answered
+// with that status, ResetRate it loses its connection, TruncateRate its
+// answer is cut short, and HTMLRate it gets a proxy's HTML error page. The
+// rates add up to the share of calls that fail; their sum may not exceed 1.
+// All of these happen before the call reaches the store, so the failed call
+// changed nothing — as when a proxy, a load balancer or an overloaded
+// server refuses it. Only LostPUTRate models a change that was made: the
+// PUT is applied and then its answer is lost.
+//
+// The zero Chaos is off.
+type Chaos struct {
+	// Seed seeds the pseudo-random stream.
+	Seed uint64
+	// Rates maps an HTTP error status (400-599; a proxy sends 429, 502,
+	// 503 and 504, the server itself 500) to the probability that a call
+	// is answered with it. The body is JSON {"Message": ...}, with a
+	// correlation ID for 5xx.
+	Rates map[int]float64
+	// RetryAfter are the Retry-After values sent with 429 and 503 answers,
+	// one picked at random per answer; none is sent when empty.
+	RetryAfter []string
+	// LatencyMin and LatencyMax delay every API call by a uniformly random
+	// time between them, on top of SetLatency's fixed delay.
+	LatencyMin, LatencyMax time.Duration
+	// ResetRate is the probability that the connection is reset (TCP RST)
+	// after the start of the answer's status line and headers, or before
+	// any of it.
+	ResetRate float64
+	// TruncateRate is the probability that the answer announces a
+	// Content-Length larger than what is sent before the connection
+	// closes. A GET's real answer is cut; other methods get a cut 503.
+	TruncateRate float64
+	// HTMLRate is the probability of an HTML error page, text/html, as IIS
+	// or Application Request Routing in front of the API sends: 502 or 503,
+	// with Retry-After for 503.
+	HTMLRate float64
+	// LostPUTRate is the probability that a successful PUT is applied and
+	// then its connection is reset instead of answered, so the caller
+	// cannot know whether it was. Opt-in: it is drawn separately, after the
+	// PUT succeeded, and not counted in the sum of the other rates.
+	LostPUTRate float64
+}
+
+// On reports whether c injects anything at all.
+func (c Chaos) On() bool {
+	return c.failRate() > 0 || c.LostPUTRate > 0 || c.LatencyMax > 0
+}
+
+func (c Chaos) failRate() float64 {
+	sum := c.ResetRate + c.TruncateRate + c.HTMLRate
+	for _, r := range c.Rates {
+		sum += r
+	}
+	return sum
+}
+
+// Validate says what is wrong with c, if anything.
+func (c Chaos) Validate() error {
+	for _, code := range slices.Sorted(maps.Keys(c.Rates)) {
+		if code < 400 || code > 599 {
+			return fmt.Errorf("rate for status %d: want an error status from 400 to 599", code)
+		}
+		if err := checkRate(strconv.Itoa(code), c.Rates[code]); err != nil {
+			return err
+		}
+	}
+	for name, r := range map[string]float64{"reset": c.ResetRate, "truncate": c.TruncateRate, "html": c.HTMLRate, "lost_put": c.LostPUTRate} {
+		if err := checkRate(name, r); err != nil {
+			return err
+		}
+	}
+	if sum := c.failRate(); sum > 1+1e-9 {
+		return fmt.Errorf("the rates add up to %.3g: want at most 1", sum)
+	}
+	for _, v := range c.RetryAfter {
+		if !validRetryAfter(v) {
+			return fmt.Errorf("retry_after %q: want seconds (\"2\") or an HTTP date", v)
+		}
+	}
+	if c.LatencyMin < 0 || c.LatencyMax < c.LatencyMin {
+		return fmt.Errorf("latency %s to %s: want 0 <= min <= max", c.LatencyMin, c.LatencyMax)
+	}
+	return nil
+}
+
+func checkRate(name string, r float64) error {
+	if r < 0 || r > 1 || r != r { // r != r: NaN
+		return fmt.Errorf("rate %s=%v: want a probability from 0 to 1", name, r)
+	}
+	return nil
+}
+
+// SetRates sets rates from a comma-separated list of KIND=PROBABILITY, where
+// KIND is an HTTP status or one of reset, truncate, html and lost_put (or
+// lost-put): "503=0.1,429=0.05,reset=0.02". Rates it does not name keep
+// their values.
+func (c *Chaos) SetRates(spec string) error {
+	for item := range strings.SplitSeq(spec, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		kind, value, ok := strings.Cut(item, "=")
+		if !ok {
+			return fmt.Errorf("%q: want KIND=PROBABILITY, such as 503=0.1 or reset=0.02", item)
+		}
+		r, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			return fmt.Errorf("%q: %q is not a number", item, value)
+		}
+		if err := checkRate(kind, r); err != nil {
+			return err
+		}
+		switch kind = strings.ToLower(strings.TrimSpace(kind)); kind {
+		case "reset":
+			c.ResetRate = r
+		case "truncate":
+			c.TruncateRate = r
+		case "html":
+			c.HTMLRate = r
+		case "lost_put", "lost-put":
+			c.LostPUTRate = r
+		default:
+			code, err := strconv.Atoi(kind)
+			if err != nil || code < 400 || code > 599 {
+				return fmt.Errorf("%q: want an HTTP status from 400 to 599, reset, truncate, html or lost_put before the =", item)
+			}
+			if c.Rates == nil {
+				c.Rates = map[int]float64{}
+			}
+			c.Rates[code] = r
+		}
+	}
+	return nil
+}
+
+// ChaosCounts counts what Chaos injected since it was last set.
+type ChaosCounts struct {
+	// Calls is how many API calls drew a decision.
+	Calls int `json:"calls"`
+	// Status counts the JSON error answers by HTTP status.
+	Status map[int]int `json:"status"`
+	// Resets, Truncated, HTML and LostPUTs count the other kinds of fault.
+	Resets    int `json:"resets"`
+	Truncated int `json:"truncated"`
+	HTML      int `json:"html"`
+	LostPUTs  int `json:"lost_puts"`
+	// Latency is the delay added in all, in milliseconds for JSON.
+	Latency time.Duration `json:"-"`
+}
+
+// Faults is the number of calls that were failed.
+func (c ChaosCounts) Faults() int {
+	n := c.Resets + c.Truncated + c.HTML + c.LostPUTs
+	for _, v := range c.Status {
+		n += v
+	}
+	return n
+}
+
+// String summarises the counts for a log line.
+func (c ChaosCounts) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d faults in %d calls:", c.Faults(), c.Calls)
+	for _, code := range slices.Sorted(maps.Keys(c.Status)) {
+		fmt.Fprintf(&b, " %d×%d", c.Status[code], code)
+	}
+	fmt.Fprintf(&b, ", %d resets, %d truncated, %d HTML pages, %d lost PUTs; %s of added latency",
+		c.Resets, c.Truncated, c.HTML, c.LostPUTs, c.Latency.Round(time.Millisecond))
+	return b.String()
+}
+
+func (c ChaosCounts) clone() ChaosCounts {
+	c.Status = maps.Clone(c.Status)
+	if c.Status == nil {
+		c.Status = map[int]int{}
+	}
+	return c
+}
+
+// chaosState is the chaos the server runs: its configuration, its stream
+// and what it injected. Guarded by Server.mu.
+type chaosState struct {
+	cfg    Chaos
+	codes  []int // the statuses of cfg.Rates, sorted, so draws do not depend on map order
+	rng    *rand.Rand
+	counts ChaosCounts
+}
+
+// SetChaos replaces the chaos the mock runs, restarts its pseudo-random
+// stream from c.Seed and zeroes its counts. SetChaos(Chaos{}) turns it off.
+func (s *Server) SetChaos(c Chaos) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.Rates = maps.Clone(c.Rates)
+	c.RetryAfter = slices.Clone(c.RetryAfter)
+	st := &chaosState{
+		cfg:    c,
+		codes:  slices.Sorted(maps.Keys(c.Rates)),
+		rng:    rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15)), //nolint:gosec // reproducible faults, not secrets
+		counts: ChaosCounts{Status: map[int]int{}},
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chaos = st
+	return nil
+}
+
+// StopChaos turns chaos off and keeps its counts for ChaosCounts.
+func (s *Server) StopChaos() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chaos.cfg = Chaos{}
+}
+
+// ChaosConfig returns the chaos the mock runs; the zero Chaos when off.
+func (s *Server) ChaosConfig() Chaos {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chaos.cfg
+	c.Rates = maps.Clone(c.Rates)
+	c.RetryAfter = slices.Clone(c.RetryAfter)
+	return c
+}
+
+// ChaosCounts returns what chaos injected since SetChaos.
+func (s *Server) ChaosCounts() ChaosCounts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chaos.counts.clone()
+}
+
+// newChaosState is chaos turned off.
+func newChaosState() *chaosState {
+	return &chaosState{rng: rand.New(rand.NewPCG(0, 0)), counts: ChaosCounts{Status: map[int]int{}}} //nolint:gosec // see SetChaos
+}
+
+// chaosKind is the fault a call meets.
+type chaosKind int
+
+const (
+	chaosNone chaosKind = iota
+	chaosStatus
+	chaosReset
+	chaosTruncate
+	chaosHTML
+	chaosLostPUT
+)
+
+// Names of the chaos kinds in the call log.
+var chaosNames = map[chaosKind]string{
+	chaosStatus: "status", chaosReset: "reset", chaosTruncate: "truncate", chaosHTML: "html", chaosLostPUT: "lost_put",
+}
+
+// chaosPlan is what chaos decided for one call.
+type chaosPlan struct {
+	kind       chaosKind
+	status     int           // chaosStatus, chaosHTML
+	retryAfter string        // chaosStatus 429/503, chaosHTML 503
+	latency    time.Duration // added delay
+	cut        float64       // chaosReset, chaosTruncate: how much of the answer is sent, 0 to 1
+}
+
+// drawChaos decides, for one API call, its added latency and fault. It draws
+// the same number of values for every call while the configuration stays
+// the same, so a run is reproducible from the seed.
+func (s *Server) drawChaos() chaosPlan {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.chaos
+	if !st.cfg.On() {
+		return chaosPlan{}
+	}
+	cfg := &st.cfg
+	st.counts.Calls++
+	var p chaosPlan
+	u, extra := st.rng.Float64(), st.rng.Float64()
+	if cfg.LatencyMax > 0 {
+		p.latency = cfg.LatencyMin + time.Duration(st.rng.Int64N(int64(cfg.LatencyMax-cfg.LatencyMin)+1))
+		st.counts.Latency += p.latency
+	}
+	// pickRetryAfter picks a Retry-After value by a fraction from 0 to 1.
+	pickRetryAfter := func(f float64) string {
+		if len(cfg.RetryAfter) == 0 {
+			return ""
+		}
+		return cfg.RetryAfter[min(int(f*float64(len(cfg.RetryAfter))), len(cfg.RetryAfter)-1)]
+	}
+	for _, code := range st.codes {
+		if u -= cfg.Rates[code]; u < 0 {
+			p.kind, p.status = chaosStatus, code
+			if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
+				p.retryAfter = pickRetryAfter(extra)
+			}
+			st.counts.Status[code]++
+			return p
+		}
+	}
+	switch {
+	case u < cfg.ResetRate:
+		p.kind, p.cut = chaosReset, extra
+		st.counts.Resets++
+	case u < cfg.ResetRate+cfg.TruncateRate:
+		p.kind, p.cut = chaosTruncate, extra
+		st.counts.Truncated++
+	case u < cfg.ResetRate+cfg.TruncateRate+cfg.HTMLRate:
+		p.kind, p.status = chaosHTML, http.StatusBadGateway
+		if extra < 0.5 {
+			p.status, p.retryAfter = http.StatusServiceUnavailable, pickRetryAfter(2*extra)
+		}
+		st.counts.HTML++
+	}
+	return p
+}
+
+// drawLostPUT decides whether a PUT the store has applied loses its answer.
+func (s *Server) drawLostPUT() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.chaos
+	if st.cfg.LostPUTRate <= 0 || st.rng.Float64() >= st.cfg.LostPUTRate {
+		return false
+	}
+	st.counts.LostPUTs++
+	return true
+}
+
+// chaosAnswer is the JSON answer a status fault gives.
+func (s *Server) chaosAnswer(p chaosPlan, r *http.Request) answer {
+	return s.faultAnswer(Fault{Status: p.status, RetryAfter: p.retryAfter}, r)
+}
+
+// unavailable is the answer a cut-short non-GET call would have had.
+func unavailable() answer {
+	return messageAnswer(http.StatusServiceUnavailable, withCorrelationID(defaultMessage(http.StatusServiceUnavailable)))
+}
+
+// HTML error pages as IIS sends them in front of the application: the
+// reverse proxy's (Application Request Routing) 502 and HTTP.sys's 503 when
+// the application pool is down or its queue is full.
+const (
+	htmlBadGateway = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"/>
+<title>502 - Web server received an invalid response while acting as a gateway or proxy server.</title>
+</head>
+<body>
+<div id="header"><h1>Server Error</h1></div>
+<div id="content">
+ <div class="content-container"><fieldset>
+  <h2>502 - Web server received an invalid response while acting as a gateway or proxy server.</h2>
+  <h3>There is a problem with the page you are looking for, and it cannot be displayed. When the Web server (while acting as a gateway or proxy) contacted the upstream content server, it received an invalid response from the content server.</h3>
+ </fieldset></div>
+</div>
+</body>
+</html>
+`
+	htmlServiceUnavailable = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n" +
+		"<HTML><HEAD><TITLE>Service Unavailable</TITLE>\r\n" +
+		"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n" +
+		"<BODY><h2>Service Unavailable</h2>\r\n<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n</BODY></HTML>\r\n"
+)
+
+// writeHTMLPage sends the proxy's or HTTP.sys's HTML page for p.status.
+func writeHTMLPage(w http.ResponseWriter, p chaosPlan) {
+	body, ct, server := htmlBadGateway, "text/html", "Microsoft-IIS/10.0"
+	if p.status == http.StatusServiceUnavailable {
+		body, ct, server = htmlServiceUnavailable, "text/html; charset=us-ascii", "Microsoft-HTTPAPI/2.0"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Server", server)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	if p.retryAfter != "" {
+		w.Header().Set("Retry-After", p.retryAfter)
+	}
+	w.WriteHeader(p.status)
+	_, _ = w.Write([]byte(body))
+}
+
+// rawAnswer is a as it goes on the wire: status line, headers, body.
+func rawAnswer(a answer) (head, body []byte) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", a.status, http.StatusText(a.status))
+	h := a.header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if a.body != nil {
+		h.Set("Content-Type", contentTypeJSON)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	_ = h.Write(&b)
+	b.WriteString("\r\n")
+	return []byte(b.String()), a.body
+}
+
+// resetConnection sends the first cut share of a's status line and headers
+// and then resets the connection, so the caller gets no usable answer.
+func resetConnection(w http.ResponseWriter, a answer, cut float64) {
+	head, _ := rawAnswer(a)
+	n := int(cut * float64(len(head)))
+	conn, buf, ok := hijack(w)
+	if !ok {
+		panic(http.ErrAbortHandler) // HTTP/2: abort the stream instead
+	}
+	_, _ = buf.Write(head[:n])
+	_ = buf.Flush()
+	abortConn(conn)
+}
+
+// truncateAnswer sends a's status line and headers, announcing a's full
+// Content-Length, then only part of the body, and closes the connection.
+func truncateAnswer(w http.ResponseWriter, a answer, cut float64) {
+	if len(a.body) < 2 {
+		a = unavailable() // nothing to cut: cut an error instead
+	}
+	head, body := rawAnswer(a)
+	n := 1 + int(cut*float64(len(body)-1)) // at least one byte, never all of them
+	conn, buf, ok := hijack(w)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	_, _ = buf.Write(head)
+	_, _ = buf.Write(body[:n])
+	_ = buf.Flush()
+	_ = conn.Close()
+}
+
+func hijack(w http.ResponseWriter) (net.Conn, *bufio.ReadWriter, bool) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return nil, nil, false
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, false
+	}
+	return conn, buf, true
+}
+
+// abortConn closes conn with a TCP RST rather than a FIN, as a crashed
+// worker process or a load balancer dropping the connection does.
+func abortConn(conn net.Conn) {
+	raw := conn
+	if tc, ok := conn.(*tls.Conn); ok {
+		raw = tc.NetConn()
+	}
+	if tcp, ok := raw.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// adminChaosConfig is Chaos as the admin routes take and give it.
+type adminChaosConfig struct {
+	Seed         uint64             `json:"seed"`
+	Rates        map[string]float64 `json:"rates,omitempty"`
+	RetryAfter   []string           `json:"retry_after,omitempty"`
+	LatencyMinMS int64              `json:"latency_min_ms"`
+	LatencyMaxMS int64              `json:"latency_max_ms"`
+	ResetRate    float64            `json:"reset_rate"`
+	TruncateRate float64            `json:"truncate_rate"`
+	HTMLRate     float64            `json:"html_rate"`
+	LostPUTRate  float64            `json:"lost_put_rate"`
+}
+
+func toAdminChaos(c Chaos) adminChaosConfig {
+	out := adminChaosConfig{
+		Seed: c.Seed, RetryAfter: c.RetryAfter,
+		LatencyMinMS: c.LatencyMin.Milliseconds(), LatencyMaxMS: c.LatencyMax.Milliseconds(),
+		ResetRate: c.ResetRate, TruncateRate: c.TruncateRate, HTMLRate: c.HTMLRate, LostPUTRate: c.LostPUTRate,
+	}
+	if len(c.Rates) > 0 {
+		out.Rates = map[string]float64{}
+		for code, r := range c.Rates {
+			out.Rates[strconv.Itoa(code)] = r
+		}
+	}
+	return out
+}
+
+func (in adminChaosConfig) chaos() (Chaos, error) {
+	c := Chaos{
+		Seed: in.Seed, RetryAfter: in.RetryAfter,
+		LatencyMin: time.Duration(in.LatencyMinMS) * time.Millisecond, LatencyMax: time.Duration(in.LatencyMaxMS) * time.Millisecond,
+		ResetRate: in.ResetRate, TruncateRate: in.TruncateRate, HTMLRate: in.HTMLRate, LostPUTRate: in.LostPUTRate,
+	}
+	for key, r := range in.Rates {
+		code, err := strconv.Atoi(key)
+		if err != nil {
+			return Chaos{}, fmt.Errorf("rates: %q is not an HTTP status", key)
+		}
+		if c.Rates == nil {
+			c.Rates = map[int]float64{}
+		}
+		c.Rates[code] = r
+	}
+	return c, c.Validate()
+}
+
+// adminChaosState is what GET /_mock/chaos answers.
+type adminChaosState struct {
+	Chaos  adminChaosConfig `json:"chaos"`
+	On     bool             `json:"on"`
+	Counts ChaosCounts      `json:"counts"`
+	// LatencyMS is Counts.Latency in milliseconds.
+	LatencyMS int64 `json:"latency_ms"`
+}
+
+func (s *Server) chaosState() adminChaosState {
+	c, counts := s.ChaosConfig(), s.ChaosCounts()
+	return adminChaosState{Chaos: toAdminChaos(c), On: c.On(), Counts: counts, LatencyMS: counts.Latency.Milliseconds()}
+}
+
+func (s *Server) adminChaos(r *http.Request) answer {
+	switch r.Method {
+	case http.MethodGet:
+		return jsonAnswer(http.StatusOK, s.chaosState())
+	case http.MethodPut:
+		var in adminChaosConfig
+		if err := decodeStrict(r, &in); err != nil {
+			return badRequest("Cannot set chaos: %v", err)
+		}
+		c, err := in.chaos()
+		if err != nil {
+			return badRequest("Cannot set chaos: %v", err)
+		}
+		if err := s.SetChaos(c); err != nil {
+			return badRequest("Cannot set chaos: %v", err)
+		}
+		return jsonAnswer(http.StatusOK, s.chaosState())
+	case http.MethodDelete:
+		s.StopChaos()
+		return noContent()
+	}
+	return adminMethodNotAllowed(r.Method, "GET, PUT, DELETE")
+}

@@ -8,6 +8,12 @@
 //	MIMCM_MOCK_NTLM_PASSWORD=... mimcm-mock -auth ntlm -ntlm-user svc-terraform -ntlm-domain CONTOSO
 //	mimcm-mock -auth negotiate -keytab http.keytab -spn HTTP/127.0.0.1
 //
+// -chaos-rate makes it fail API calls at random, reproducibly for a -chaos-seed
+// (mockapi.Chaos; the admin route /_mock/chaos changes it while it runs):
+//
+//	mimcm-mock -chaos-seed 7 -chaos-rate 429=0.05,503=0.05,500=0.02,reset=0.03,truncate=0.02,html=0.03 \
+//	           -chaos-retry-after 0,1 -chaos-latency 5ms-100ms
+//
 // It prints one line when it listens, then serves until SIGINT or SIGTERM.
 // The admin routes under /_mock/ (seed, drift, faults, settings, call log)
 // are described in the mockapi package documentation. Secrets are never
@@ -107,6 +113,7 @@ type config struct {
 	clientCA        string // -auth mtls
 	pendingOnCreate bool
 	executingPolls  int
+	chaos           mockapi.Chaos
 	urlFile         string
 	showVersion     bool
 }
@@ -139,6 +146,24 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.clientCA, "client-ca", "", "with -auth mtls: the PEM `file` of the CA that signs client certificates")
 	fs.BoolVar(&c.pendingOnCreate, "pending-on-create", false, "created requests start Pending instead of Approved")
 	fs.IntVar(&c.executingPolls, "executing-polls", 0, "a completed request stays Executing for `n` GETs")
+	fs.Uint64Var(&c.chaos.Seed, "chaos-seed", 0, "`seed` of -chaos-rate's random stream: the same seed fails the same calls")
+	fs.Func("chaos-rate", "fail API calls at random: comma-separated `KIND=P`, KIND an HTTP status (429, 500, 502, 503, 504 ...) "+
+		"or reset, truncate, html, lost_put, P a probability; repeatable", c.chaos.SetRates)
+	fs.Func("chaos-retry-after", "comma-separated Retry-After `values` for chaos's 429 and 503 answers, such as 0,1", func(v string) error {
+		c.chaos.RetryAfter = append(c.chaos.RetryAfter, strings.Split(v, ",")...)
+		return nil
+	})
+	fs.Func("chaos-latency", "random latency `MIN-MAX` (or MAX) added to every API call, such as 5ms-100ms", func(v string) error {
+		lo, hi, ok := strings.Cut(v, "-")
+		if !ok {
+			lo, hi = "0s", v
+		}
+		var err error
+		if c.chaos.LatencyMin, err = time.ParseDuration(lo); err == nil {
+			c.chaos.LatencyMax, err = time.ParseDuration(hi)
+		}
+		return err
+	})
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the server's base URL to `file` (removed on exit)")
 	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
@@ -167,6 +192,9 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 		return c, fmt.Errorf("-basic-user needs a password: set %s or pass -basic-password", envBasicPassword)
 	case c.executingPolls < 0:
 		return c, fmt.Errorf("-executing-polls %d: want 0 or more", c.executingPolls)
+	}
+	if err := c.chaos.Validate(); err != nil {
+		return c, fmt.Errorf("-chaos-*: %w", err)
 	}
 	if _, err := mimcm.ParseBasePath(c.basePath); err != nil {
 		return c, fmt.Errorf("-base-path: %w", err)
@@ -330,6 +358,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		PendingOnCreate:   c.pendingOnCreate,
 	})
 	m.SetExecutingPolls(c.executingPolls)
+	if err := m.SetChaos(c.chaos); err != nil {
+		return err
+	}
 	if c.seedExample {
 		m.Seed(mockapi.ExampleRequest())
 	}

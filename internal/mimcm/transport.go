@@ -1,6 +1,7 @@
 package mimcm
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -50,7 +51,7 @@ func newHTTPClient(cfg Config) (*http.Client, error) {
 		return nil, err
 	}
 	return &http.Client{
-		Transport: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(transport)),
+		Transport: bufferingTransport{next: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(transport))},
 		Jar:       jar,
 		Timeout:   cfg.RequestTimeout,
 	}, nil
@@ -273,4 +274,34 @@ func (b *releasingBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.once.Do(b.release)
 	return err
+}
+
+// bufferingTransport reads each answer's body in full before it hands the
+// answer on. A body cut short — the connection lost in the middle of the
+// answer, or a proxy closing it before Content-Length bytes came — then
+// fails the attempt as a connection error does, and the retry policy sends
+// the call again; read later, after the retries, it would fail the whole
+// call. Bodies are read up to maxBodyBytes+1 bytes, so that the caller
+// can tell an oversized answer from one that fits.
+type bufferingTransport struct {
+	next http.RoundTripper
+}
+
+func (t bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxBodyBytes {
+		buf.Grow(int(n) + bytes.MinRead) // one allocation when the length is announced
+	}
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer (HTTP %d): %w", resp.StatusCode, err)
+	}
+	resp.Body = io.NopCloser(&buf)
+	resp.ContentLength = int64(buf.Len())
+	return resp, nil
 }

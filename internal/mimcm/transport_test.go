@@ -73,6 +73,63 @@ func TestRetry_sequences(t *testing.T) {
 	}
 }
 
+// TestRetry_writeServerError checks that a write's 500 is retried at most
+// once, however many retries are left: the server reports refusals that
+// way.
+func TestRetry_writeServerError(t *testing.T) {
+	status := func(code int) reply {
+		return jsonReply(code, `{"Message":"status `+strconv.Itoa(code)+`"}`)
+	}
+	tests := []struct {
+		name         string
+		replies      []reply
+		wantCalls    int
+		wantAttempts int
+	}{
+		{name: "500 retried only once", replies: []reply{status(500), status(500), jsonReply(200, "{}")}, wantCalls: 2, wantAttempts: 2},
+		{name: "500 once among 503s", replies: []reply{status(500), status(503), status(500), jsonReply(200, "{}")}, wantCalls: 3, wantAttempts: 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, calls := scriptedServer(t, tc.replies...)
+			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 5 })
+			_, err := c.call(context.Background(), http.MethodPut, "/requests/"+string(exampleID), nil, []byte(`{"status":"Completed"}`), exampleID)
+			if calls.count() != tc.wantCalls {
+				t.Errorf("server saw %d calls, want %d", calls.count(), tc.wantCalls)
+			}
+			apiErr := asAPIError(t, err, ErrServer)
+			if apiErr.StatusCode != 500 || apiErr.Attempts != tc.wantAttempts {
+				t.Errorf("StatusCode, Attempts = %d, %d; want 500, %d", apiErr.StatusCode, apiErr.Attempts, tc.wantAttempts)
+			}
+		})
+	}
+}
+
+// TestRetry_truncatedBody checks that an answer whose body is cut short is
+// retried like a lost connection, not accepted and then failed.
+func TestRetry_truncatedBody(t *testing.T) {
+	srv, calls := handlerServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		body := requestJSON(exampleID, StatusCompleted)
+		if n > 2 {
+			jsonReply(200, body).write(t, w)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte(body[:len(body)/2]))
+		w.(http.Flusher).Flush()
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.Close()
+	})
+	got, err := newTestClient(t, srv.URL).GetRequest(context.Background(), exampleID)
+	if err != nil {
+		t.Fatalf("GetRequest: %v", err)
+	}
+	if got.Status != StatusCompleted || calls.count() != 3 {
+		t.Errorf("got %s after %d calls; want Completed after 3", got.Status, calls.count())
+	}
+}
+
 func TestRetry_serverGone(t *testing.T) {
 	srv, _ := scriptedServer(t, jsonReply(200, "{}"))
 	url := srv.URL

@@ -480,10 +480,11 @@ func TestClient_errorMapping(t *testing.T) {
 		{
 			name:  "500 with a correlation ID",
 			reply: jsonReply(500, `{"Message":"An error has occurred. Correlation ID: `+exampleCorrelationID+`"}`),
-			kind:  ErrServer, wantStatus: 500, wantAttempts: 2,
+			// A GET's 500 is retried like a 503: 1 + MaxRetries attempts.
+			kind: ErrServer, wantStatus: 500, wantAttempts: 4,
 			wantMessage: "An error has occurred. Correlation ID: " + exampleCorrelationID,
 			wantCorr:    exampleCorrelationID,
-			wantInError: []string{"GET " + path, "(request " + string(exampleID) + ")", "server error", "(HTTP 500)", "after 2 attempts", "An error has occurred.", exampleCorrelationID},
+			wantInError: []string{"GET " + path, "(request " + string(exampleID) + ")", "server error", "(HTTP 500)", "after 4 attempts", "An error has occurred.", exampleCorrelationID},
 		},
 		{
 			name:  "502 HTML page from a proxy",
@@ -508,7 +509,7 @@ func TestClient_errorMapping(t *testing.T) {
 		{
 			name:  "500 empty body",
 			reply: reply{status: 500},
-			kind:  ErrServer, wantStatus: 500, wantAttempts: 2,
+			kind:  ErrServer, wantStatus: 500, wantAttempts: 4,
 			wantInError: []string{"(HTTP 500)", "event log"},
 		},
 		{
@@ -725,7 +726,10 @@ func TestSetStatus_answers(t *testing.T) {
 		name string
 		// applyOnPut: the server moves the request to Completed when a PUT
 		// arrives, whatever it answers.
-		applyOnPut  bool
+		applyOnPut bool
+		// applyOnOK: the server moves the request only when it answers a
+		// PUT with 200.
+		applyOnOK   bool
 		put         []reply
 		wantMethods string
 		wantStatus  Status
@@ -763,10 +767,25 @@ func TestSetStatus_answers(t *testing.T) {
 			wantMethods: "PUT PUT PUT PUT GET", wantStatus: StatusCompleted,
 		},
 		{
-			name: "500 twice and not applied: the PUT's error", applyOnPut: false,
+			// Each PUT's 500 is retried once; the GET shows the request
+			// still Executing, so the PUT is sent once more, and then the
+			// server's error is the answer.
+			name: "500 every time and not applied: sent twice, then the PUT's error", applyOnPut: false,
 			put:         []reply{serverError},
-			wantMethods: "PUT PUT GET", wantKind: ErrServer,
+			wantMethods: "PUT PUT GET PUT PUT GET", wantKind: ErrServer,
 			wantInErr: []string{"PUT " + DefaultBasePath + "/requests/" + string(exampleID), "(HTTP 500)", exampleCorrelationID},
+		},
+		{
+			name: "500 twice, not applied, then accepted when sent again", applyOnOK: true,
+			put:         []reply{serverError, serverError, jsonReply(200, requestJSON(exampleID, StatusCompleted))},
+			wantMethods: "PUT PUT GET PUT", wantStatus: StatusCompleted,
+		},
+		{
+			// The first PUT was applied but its answer lost; the server
+			// refuses the repeat because the request already moved.
+			name: "403 after a lost answer: settled by a GET", applyOnPut: true,
+			put:         []reply{{hijack: true}, jsonReply(403, `{"Message":"Request is in a terminal state."}`)},
+			wantMethods: "PUT PUT GET", wantStatus: StatusCompleted,
 		},
 		{
 			name: "403 is not settled", applyOnPut: false,
@@ -797,6 +816,9 @@ func TestSetStatus_answers(t *testing.T) {
 					rep := tc.put[min(puts, len(tc.put)-1)]
 					puts++
 					mu.Unlock()
+					if tc.applyOnOK && rep.status == http.StatusOK {
+						status.Store(int64(StatusCompleted))
+					}
 					rep.write(t, w)
 				case http.MethodGet:
 					jsonReply(200, requestJSON(exampleID, Status(status.Load()))).write(t, w)

@@ -1,0 +1,648 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+)
+
+// chaosResource is the resource every chaos test configures, one instance
+// per request with for_each.
+const chaosResource = "mimcm_request_status.chaos"
+
+// chaosGUID is the GUID of the i-th request of a chaos test.
+func chaosGUID(i int) string {
+	return fmt.Sprintf("c4a05000-0000-4000-8000-%012x", i+1)
+}
+
+// chaosPlan is a set of requests and the status each is driven to.
+type chaosPlan struct {
+	ids     []string
+	desired map[string]mimcm.DesiredStatus
+}
+
+// newChaosPlan seeds n requests on m with a mix of starting and desired
+// statuses: two in five Approved → Completed, one Approved → Abandoned, one
+// Pending → Canceled and one Approved → Canceled.
+func newChaosPlan(m *testMock, n int) chaosPlan {
+	p := chaosPlan{desired: map[string]mimcm.DesiredStatus{}}
+	var seed []mimcm.Request
+	for i := range n {
+		id := chaosGUID(i)
+		start, desired := mimcm.StatusApproved, mimcm.DesiredCompleted
+		switch i % 5 {
+		case 2:
+			desired = mimcm.DesiredAbandoned
+		case 3:
+			start, desired = mimcm.StatusPending, mimcm.DesiredCanceled
+		case 4:
+			desired = mimcm.DesiredCanceled
+		}
+		p.ids = append(p.ids, id)
+		p.desired[id] = desired
+		seed = append(seed, seedRequest(id, start))
+	}
+	m.Seed(seed...)
+	return p
+}
+
+// config is the provider block and one counted resource over the plan's
+// requests. (count, not for_each: the testing framework's legacy state,
+// which TestCheckFuncs get, cannot hold for_each instances.)
+func (p chaosPlan) config(m *testMock, providerArgs string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "provider \"mimcm\" {\n  host = %q\n%s\n}\n\nlocals {\n  requests = [\n", m.URL, providerArgs)
+	for _, id := range p.ids {
+		fmt.Fprintf(&b, "    { id = %q, status = %q },\n", id, p.desired[id])
+	}
+	b.WriteString("  ]\n}\n\nresource \"mimcm_request_status\" \"chaos\" {\n  count      = length(local.requests)\n  request_id = local.requests[count.index].id\n  status     = local.requests[count.index].status\n}\n")
+	return b.String()
+}
+
+// address is the resource address of the i-th request's instance.
+func (p chaosPlan) address(i int) string {
+	return fmt.Sprintf("%s[%d]", chaosResource, i)
+}
+
+// checkConverged checks that every request in ids has its desired status
+// on the mock, that state holds exactly those requests, and that each
+// instance's status_code, observed_status and completed equal the mock's.
+func (p chaosPlan) checkConverged(m *testMock, ids []string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		instances := map[string]map[string]string{}
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type == "mimcm_request_status" {
+				instances[addr] = rs.Primary.Attributes
+			}
+		}
+		return p.compare(m, ids, instances)
+	}
+}
+
+// compare is checkConverged for instances given as their attributes by
+// address.
+func (p chaosPlan) compare(m *testMock, ids []string, instances map[string]map[string]string) error {
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	var problems []string
+	for addr, attrs := range instances {
+		id := attrs["request_id"]
+		if !want[id] {
+			problems = append(problems, fmt.Sprintf("%s is in state but should not be", addr))
+			continue
+		}
+		got, ok := m.Request(mimcm.GUID(id))
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s: the mock has no request %s", addr, id))
+			continue
+		}
+		if !got.Status.Satisfies(p.desired[id]) {
+			problems = append(problems, fmt.Sprintf("%s: the mock holds %s, want %s", addr, got.Status, p.desired[id]))
+		}
+		mock, _ := newRequestAttributesModel(&got)
+		for attr, wantValue := range map[string]string{
+			"status_code":     fmt.Sprint(mock.StatusCode.ValueInt64()),
+			"observed_status": mock.ObservedStatus.ValueString(),
+			"completed":       mock.Completed.ValueString(),
+			"status":          string(p.desired[id]),
+		} {
+			if v := attrs[attr]; v != wantValue {
+				problems = append(problems, fmt.Sprintf("%s: %s = %q in state, %q on the mock", addr, attr, v, wantValue))
+			}
+		}
+	}
+	if len(instances) != len(ids) {
+		problems = append(problems, fmt.Sprintf("state holds %d instances, want %d", len(instances), len(ids)))
+	}
+	sort.Strings(problems)
+	if len(problems) > 20 {
+		problems = append(problems[:20], fmt.Sprintf("... and %d more", len(problems)-20))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("state and mock disagree:\n%s", strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// TestAccChaos_200Resources applies 210 resources at Terraform's default
+// parallelism through a mock that fails 30% of the calls — 429 and 503 with
+// Retry-After, 500, 502, 504, reset connections, truncated bodies and HTML
+// error pages — with latency, and that loses the answer of 5% of the PUTs
+// it applies. One apply must succeed and leave every request in its desired
+// status and state equal to the mock; chaos then stops, and the harness's
+// plans after the apply must be empty.
+//
+// The provider's retries back off from 1s to 30s; at a 30% fault rate the
+// unluckiest of some 700 calls meets five or six faults in a row, and the
+// apply waits for it: expect 40 to 90 seconds.
+func TestAccChaos_200Resources(t *testing.T) {
+	t.Parallel()
+	const n = 210
+	m := newTestMock(t, mockapi.Options{})
+	p := newChaosPlan(m, n)
+	chaos := mockapi.Chaos{
+		Seed: 20240605,
+		Rates: map[int]float64{
+			429: 0.06, // with Retry-After 0 or 1
+			500: 0.03,
+			502: 0.03,
+			503: 0.06, // with Retry-After 0 or 1
+			504: 0.03,
+		},
+		RetryAfter:   []string{"0", "1"},
+		ResetRate:    0.03,
+		TruncateRate: 0.03,
+		HTMLRate:     0.03, // half 502, half 503 with Retry-After
+		LostPUTRate:  0.05,
+		LatencyMin:   2 * time.Millisecond,
+		LatencyMax:   20 * time.Millisecond,
+	}
+	if err := m.SetChaos(chaos); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: p.config(m, "  request_timeout = \"10s\"\n  max_retries     = 20"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(p.address(0), plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(p.address(n-1), plancheck.ResourceActionCreate),
+				},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				p.checkConverged(m, p.ids),
+				func(*terraform.State) error {
+					m.StopChaos()
+					counts := m.ChaosCounts()
+					t.Logf("one apply of %d resources took %s and survived %s (%.0f%% of the calls failed)",
+						n, time.Since(start).Round(100*time.Millisecond), counts,
+						100*float64(counts.Faults()-counts.LostPUTs)/float64(counts.Calls))
+					return nil
+				},
+			),
+		}},
+	})
+	counts := m.ChaosCounts()
+	if share := float64(counts.Faults()-counts.LostPUTs) / float64(counts.Calls); share < 0.25 {
+		t.Errorf("only %.0f%% of the calls failed; the test is meant to survive 30%%", 100*share)
+	}
+	if counts.LostPUTs == 0 || counts.Resets == 0 || counts.Truncated == 0 || counts.HTML == 0 || len(counts.Status) < 5 {
+		t.Errorf("some kind of fault never struck: %s", counts)
+	}
+	t.Logf("%d API calls in all: %v", len(m.Calls()), m.Counts())
+}
+
+// TestAccChaos_partialFailure applies 50 resources of which 10 are refused
+// with 403. The apply fails with one error per refused request, naming its
+// GUID; the other 40 are in state. Once the permission is restored, a
+// second apply converges with only the 10 PUTs left to do.
+func TestAccChaos_partialFailure(t *testing.T) {
+	t.Parallel()
+	const n = 50
+	m := newTestMock(t, mockapi.Options{})
+	p := newChaosPlan(m, n)
+	var forbidden, allowed, forbiddenAlternatives []string
+	isForbidden := map[string]bool{}
+	for k := range 10 {
+		// One in five, cycling through the five kinds of request.
+		id := p.ids[5*k+k%5]
+		isForbidden[id] = true
+		forbidden = append(forbidden, id)
+		forbiddenAlternatives = append(forbiddenAlternatives, regexp.QuoteMeta(id))
+		m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: mimcm.GUID(id),
+			Message: "The caller does not have permission to change request " + id + "."})
+	}
+	for _, id := range p.ids {
+		if !isForbidden[id] {
+			allowed = append(allowed, id)
+		}
+	}
+	// Ten errors, each naming one of the refused GUIDs (RE2 cannot say
+	// "each a different one"; the state check after it can).
+	oneError := `Error: Request\s+(?:` + strings.Join(forbiddenAlternatives, "|") +
+		`)\s+could\s+not\s+be\s+(?:completed|canceled|abandoned).*?HTTP\s+403.*?not\s+allowed\s+to\s+do\s+this`
+	config := p.config(m, "  request_timeout = \"5s\"\n  max_retries     = 3")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)(?:` + oneError + `.*?){10}`),
+			},
+			{
+				// What the failed apply left: the 40 it could do, and
+				// nothing for the 10 it could not.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					p.checkConverged(m, allowed),
+					func(*terraform.State) error {
+						for _, id := range forbidden {
+							if got, _ := m.Request(mimcm.GUID(id)); got.Status.IsTerminal() {
+								return fmt.Errorf("refused request %s is %s on the mock", id, got.Status)
+							}
+						}
+						puts := map[mimcm.GUID]int{}
+						for _, c := range m.Calls() {
+							if c.Method == "PUT" {
+								puts[c.RequestID]++
+								if isForbidden[string(c.RequestID)] != (c.Status == 403) {
+									return fmt.Errorf("PUT %s answered %d", c.RequestID, c.Status)
+								}
+							}
+						}
+						for _, id := range p.ids {
+							if puts[mimcm.GUID(id)] != 1 {
+								return fmt.Errorf("request %s was PUT %d times, want once (a 403 is not retried)", id, puts[mimcm.GUID(id)])
+							}
+						}
+						return nil
+					},
+				),
+			},
+			{
+				PreConfig: func() {
+					m.ClearFaults()
+					m.ResetCalls()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: forbiddenCreates(p, isForbidden),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					p.checkConverged(m, p.ids),
+					func(*terraform.State) error {
+						if got := m.Counts()["PUT"]; got != len(forbidden) {
+							return fmt.Errorf("the second apply sent %d PUTs, want %d: one per request the first could not do", got, len(forbidden))
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// forbiddenCreates expects the plan to create the refused requests' instances
+// and to leave the others alone.
+func forbiddenCreates(p chaosPlan, isForbidden map[string]bool) []plancheck.PlanCheck {
+	var checks []plancheck.PlanCheck
+	for i, id := range p.ids {
+		action := plancheck.ResourceActionNoop
+		if isForbidden[id] {
+			action = plancheck.ResourceActionCreate
+		}
+		checks = append(checks, plancheck.ExpectResourceAction(p.address(i), action))
+	}
+	return checks
+}
+
+// TestAccChaos_cancellation interrupts a slow apply as Ctrl-C does, runs
+// the provider as Terraform runs it (a plugin binary, through dev_overrides)
+// and checks that Terraform ends promptly, that state holds exactly the
+// resources whose requests reached their desired status, and that the next
+// apply finishes the rest.
+func TestAccChaos_cancellation(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	if !canInterrupt {
+		t.Skip("os.Interrupt cannot be sent to another process on " + runtime.GOOS)
+	}
+	t.Parallel()
+	const n = 30
+	m := newTestMock(t, mockapi.Options{})
+	p := newChaosPlan(m, n)
+	// Every call is slow, and completions do not finish: the provider polls
+	// them until it is interrupted.
+	m.SetLatency(200 * time.Millisecond)
+	m.SetExecutingPolls(1_000_000)
+
+	tf := newTerraformCLI(t, buildProvider(t))
+	tf.writeConfig(p.config(m, "  request_timeout = \"30s\""))
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	started := time.Now()
+	apply, out := tf.start(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
+	exited := make(chan error, 1)
+	go func() { exited <- apply.Wait() }()
+
+	// Interrupt once PUTs have both finished some requests and left others
+	// Executing, so that the apply has work done and work in progress.
+	if err := waitFor(ctx, exited, func() bool {
+		finished, executing := false, false
+		for _, c := range m.Calls() {
+			if c.Method != "PUT" || c.Status != 200 {
+				continue
+			}
+			got, _ := m.Request(c.RequestID)
+			finished = finished || got.Status.IsTerminal()
+			executing = executing || got.Status == mimcm.StatusExecuting
+		}
+		return finished && executing
+	}); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	// Interrupt while no call is being applied: a PUT the server applies in
+	// the instant between its answer and the interrupt is done, but the
+	// provider never hears of it — no provider can record that, and the
+	// next plan adopts such a request without a PUT. So first have the
+	// server turn every call away with 503 and Retry-After: 5, and let the
+	// calls already under way be answered and read; the provider is then
+	// waiting out the Retry-After, or its polling backoff, when interrupted.
+	m.AddFault(mockapi.Fault{Status: 503, RetryAfter: "5"})
+	time.Sleep(400 * time.Millisecond)
+	if err := apply.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	interrupted := time.Now()
+	// Terraform may still start an operation it had dispatched just before
+	// it told the provider to stop (terraform-plugin-go cancels only the
+	// operations running at that moment); let such an operation run to
+	// its end quickly rather than sit behind the 503s and an endless
+	// Executing.
+	m.ClearFaults()
+	m.SetExecutingPolls(0)
+	var exitErr error
+	select {
+	case exitErr = <-exited:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("terraform apply was still running 30s after the interrupt\n%s", out)
+	}
+	took := time.Since(interrupted)
+	t.Logf("interrupted terraform apply %s after it started; it exited %s later (%v)",
+		interrupted.Sub(started).Round(time.Millisecond), took.Round(time.Millisecond), exitErr)
+	if took > 5*time.Second {
+		t.Errorf("terraform apply took %s to end after the interrupt; want a few seconds at most", took.Round(time.Millisecond))
+	}
+	if exitErr == nil {
+		t.Errorf("an interrupted apply must fail, it succeeded:\n%s", out)
+	}
+	if !strings.Contains(out.String(), "Interrupt received") {
+		t.Errorf("terraform did not report the interrupt:\n%s", out)
+	}
+
+	// State holds exactly the requests that reached their desired status.
+	var done []string
+	for _, id := range p.ids {
+		if got, _ := m.Request(mimcm.GUID(id)); got.Status.Satisfies(p.desired[id]) {
+			done = append(done, id)
+		}
+	}
+	if len(done) == 0 || len(done) == n {
+		t.Fatalf("%d of %d requests finished before the interrupt: want some, not all\n%s", len(done), n, out)
+	}
+	if err := tf.checkState(p, m, done); err != nil {
+		t.Fatalf("after the interrupt: %v\n%s", err, out)
+	}
+	t.Logf("after the interrupt, state holds the %d of %d requests that reached their status; %v", len(done), n, m.Counts())
+
+	// The next apply, on a quick server, finishes the rest, and sends a PUT
+	// only for the requests that are not done.
+	m.SetLatency(0)
+	m.SetExecutingPolls(0)
+	m.ResetCalls()
+	if code, stdout, stderr := tf.run(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("re-apply: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if err := tf.checkState(p, m, p.ids); err != nil {
+		t.Fatalf("after the re-apply: %v", err)
+	}
+	isDone := map[mimcm.GUID]bool{}
+	for _, id := range done {
+		isDone[mimcm.GUID(id)] = true
+	}
+	puts := 0
+	for _, c := range m.Calls() {
+		if c.Method == "PUT" {
+			puts++
+			if isDone[c.RequestID] {
+				t.Errorf("the re-apply sent a PUT for %s, which was done before the interrupt", c.RequestID)
+			}
+		}
+	}
+	if puts != n-len(done) {
+		t.Errorf("the re-apply sent %d PUTs, want %d: one per request not done", puts, n-len(done))
+	}
+	if code, stdout, stderr := tf.run(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("plan after the re-apply: exit %d, want 0 (no changes)\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// waitFor polls cond until it holds, the process ends or ctx ends.
+func waitFor(ctx context.Context, exited <-chan error, cond func() bool) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("gave up waiting: %w", ctx.Err())
+		case err := <-exited:
+			return fmt.Errorf("terraform exited before the interrupt (%v)", err)
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// buildProvider builds the provider binary into a temporary directory and
+// returns the directory.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the cancellation test builds the provider binary and needs the go command: put it on PATH (%v)", err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goBin, "build", "-o", filepath.Join(dir, "terraform-provider-mimcm"), "github.com/mimcm/terraform-provider-mimcm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build of the provider: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// terraformCLI runs Terraform in a working directory of its own, with a CLI
+// configuration whose dev_overrides point at a provider binary (as
+// scripts/demo.sh does): no init, nothing downloaded.
+type terraformCLI struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+func newTerraformCLI(t *testing.T, providerDir string) *terraformCLI {
+	t.Helper()
+	dir := t.TempDir()
+	rc := filepath.Join(dir, "terraform.rc")
+	err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/mimcm/mimcm" = %q
+  }
+  direct {}
+}
+`, providerDir)), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "TF_CLI_CONFIG_FILE" || name == "TF_REATTACH_PROVIDERS" || name == "TF_DATA_DIR" ||
+			name == "TF_WORKSPACE" || strings.HasPrefix(name, "TF_LOG") || strings.HasPrefix(name, "TF_CLI_ARGS") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	work := filepath.Join(dir, "work")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return &terraformCLI{t: t, bin: os.Getenv("TF_ACC_TERRAFORM_PATH"), dir: work, env: env}
+}
+
+// writeConfig writes the configuration, with the terraform block that names
+// the provider's source.
+func (tf *terraformCLI) writeConfig(config string) {
+	tf.t.Helper()
+	config = "terraform {\n  required_providers {\n    mimcm = {\n      source = \"mimcm/mimcm\"\n    }\n  }\n}\n\n" + config
+	if err := os.WriteFile(filepath.Join(tf.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		tf.t.Fatal(err)
+	}
+}
+
+// start starts terraform with args in a process group of its own, which
+// the test's cleanup kills; stdout and stderr go to the buffer.
+func (tf *terraformCLI) start(ctx context.Context, args ...string) (*exec.Cmd, *syncBuffer) {
+	tf.t.Helper()
+	cmd := exec.CommandContext(ctx, tf.bin, args...)
+	cmd.Dir, cmd.Env = tf.dir, tf.env
+	inOwnProcessGroup(cmd)
+	cmd.Cancel = func() error { killProcessGroup(cmd); return nil }
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		tf.t.Fatal(err)
+	}
+	tf.t.Cleanup(func() { killProcessGroup(cmd) })
+	return cmd, out
+}
+
+// run runs terraform with args to the end and returns its exit code and
+// output.
+func (tf *terraformCLI) run(ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	tf.t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tf.bin, args...)
+	cmd.Dir, cmd.Env = tf.dir, tf.env
+	inOwnProcessGroup(cmd)
+	cmd.Cancel = func() error { killProcessGroup(cmd); return nil }
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exitErr):
+		code = exitErr.ExitCode()
+	default:
+		tf.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
+	}
+	return code, o.String(), e.String()
+}
+
+// checkState checks that `terraform state list` and `terraform show -json`
+// hold exactly the instances of the requests in ids, with the mock's
+// status_code, observed_status and completed, and that the mock holds each
+// of them in its desired status.
+func (tf *terraformCLI) checkState(p chaosPlan, m *testMock, ids []string) error {
+	code, list, stderr := tf.run(tf.t.Context(), "state", "list")
+	if code != 0 {
+		return fmt.Errorf("terraform state list: exit %d: %s", code, stderr)
+	}
+	if got := len(strings.Fields(list)); got != len(ids) {
+		return fmt.Errorf("terraform state list shows %d instances, want %d:\n%s", got, len(ids), list)
+	}
+	code, shown, stderr := tf.run(tf.t.Context(), "show", "-json")
+	if code != 0 {
+		return fmt.Errorf("terraform show -json: exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(shown), &doc); err != nil {
+		return fmt.Errorf("terraform show -json: %w", err)
+	}
+	instances := map[string]map[string]string{}
+	for _, r := range doc.Values.RootModule.Resources {
+		attrs := map[string]string{}
+		for k, v := range r.Values {
+			switch v := v.(type) {
+			case nil:
+				attrs[k] = ""
+			case string:
+				attrs[k] = v
+			case float64:
+				attrs[k] = fmt.Sprint(int64(v))
+			default:
+				attrs[k] = fmt.Sprint(v)
+			}
+		}
+		instances[r.Address] = attrs
+	}
+	return p.compare(m, ids, instances)
+}
+
+// syncBuffer is a bytes.Buffer that a running process and the test may use
+// at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

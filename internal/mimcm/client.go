@@ -210,70 +210,40 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 	return list, nil
 }
 
-// maxStatusPUTs is how many times SetStatus sends its PUT, each time with
-// its own retries.
-const maxStatusPUTs = 2
-
 // SetStatus asks the server to move a request to the desired status:
 // PUT /requests/{id} with {"status": desired}. A 200 answer is decoded; a
 // 204 answer is followed by one GET. When the PUT fails in a way that leaves
 // its outcome unknown, one GET settles it: a request that already satisfies
-// desired is returned without error. When the PUT failed with a 500 (which
-// the retry policy repeats only once for a write) and that GET shows the
-// request in a status that is not final, the PUT is sent once more after a
-// backoff, so that a passing server failure does not fail the change; a
-// server that refuses the move for good refuses it again, and that error is
-// returned.
+// desired is returned without error.
 func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
 	body, err := json.Marshal(map[string]string{"status": string(desired)})
 	if err != nil {
 		return nil, err
 	}
-	for sent := 1; ; sent++ {
-		res, err := c.call(ctx, http.MethodPut, "/requests/"+string(id), nil, body, id)
-		if err == nil {
-			if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 || string(bytes.TrimSpace(res.body)) == "null" {
-				return c.GetRequest(ctx, id)
-			}
-			return res.decodeRequest(id)
-		}
-		got, done := c.settle(ctx, id, desired, err)
-		if done {
-			return got, nil
-		}
-		var apiErr *APIError
-		if sent >= maxStatusPUTs || got == nil || got.Status.IsTerminal() ||
-			!errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError {
-			return nil, err
-		}
-		c.logger.Debug(ctx, "The PUT failed with a server error and the request has not moved; sending it again", map[string]any{
-			"request_id": string(id), "status": got.Status.String(), "attempt": sent + 1,
-		})
-		if !sleep(ctx, jittered(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, 1)) {
-			return nil, err
-		}
+	res, err := c.call(ctx, http.MethodPut, "/requests/"+string(id), nil, body, id)
+	if err != nil {
+		return c.settle(ctx, id, desired, err)
 	}
+	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 || string(bytes.TrimSpace(res.body)) == "null" {
+		return c.GetRequest(ctx, id)
+	}
+	return res.decodeRequest(id)
 }
 
-// settle reads a request after a PUT that failed in a way that leaves its
-// outcome unknown: if the server did what was asked before failing, the
-// request shows it, and settle returns it with done true. Otherwise it
-// returns the request as read, or nil when it was not read.
-func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus, putErr error) (got *Request, done bool) {
+// settle reads a request after a PUT whose outcome is unknown: if the
+// server did what was asked before failing, the request shows it.
+func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus, putErr error) (*Request, error) {
 	if !outcomeUnknown(putErr) || ctx.Err() != nil {
-		return nil, false
+		return nil, putErr
 	}
 	got, err := c.GetRequest(ctx, id)
-	if err != nil {
-		return nil, false
-	}
-	if got.Status.Satisfies(desired) {
+	if err == nil && got.Status.Satisfies(desired) {
 		c.logger.Debug(ctx, "The PUT failed but the request has the desired status", map[string]any{
 			"request_id": string(id), "status": got.Status.String(),
 		})
-		return got, true
+		return got, nil
 	}
-	return got, false
+	return nil, putErr
 }
 
 // outcomeUnknown reports whether a failed PUT may have been applied: the
@@ -287,18 +257,6 @@ func outcomeUnknown(err error) bool {
 	}
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.Attempts > 1
-}
-
-// sleep waits for d; false when ctx ended first.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // WaitForStatus polls GET /requests/{id} with capped exponential backoff and

@@ -480,11 +480,10 @@ func TestClient_errorMapping(t *testing.T) {
 		{
 			name:  "500 with a correlation ID",
 			reply: jsonReply(500, `{"Message":"An error has occurred. Correlation ID: `+exampleCorrelationID+`"}`),
-			// A GET's 500 is retried like a 503: 1 + MaxRetries attempts.
-			kind: ErrServer, wantStatus: 500, wantAttempts: 4,
+			kind:  ErrServer, wantStatus: 500, wantAttempts: 2,
 			wantMessage: "An error has occurred. Correlation ID: " + exampleCorrelationID,
 			wantCorr:    exampleCorrelationID,
-			wantInError: []string{"GET " + path, "(request " + string(exampleID) + ")", "server error", "(HTTP 500)", "after 4 attempts", "An error has occurred.", exampleCorrelationID},
+			wantInError: []string{"GET " + path, "(request " + string(exampleID) + ")", "server error", "(HTTP 500)", "after 2 attempts", "An error has occurred.", exampleCorrelationID},
 		},
 		{
 			name:  "502 HTML page from a proxy",
@@ -509,7 +508,7 @@ func TestClient_errorMapping(t *testing.T) {
 		{
 			name:  "500 empty body",
 			reply: reply{status: 500},
-			kind:  ErrServer, wantStatus: 500, wantAttempts: 4,
+			kind:  ErrServer, wantStatus: 500, wantAttempts: 2,
 			wantInError: []string{"(HTTP 500)", "event log"},
 		},
 		{
@@ -726,10 +725,7 @@ func TestSetStatus_answers(t *testing.T) {
 		name string
 		// applyOnPut: the server moves the request to Completed when a PUT
 		// arrives, whatever it answers.
-		applyOnPut bool
-		// applyOnOK: the server moves the request only when it answers a
-		// PUT with 200.
-		applyOnOK   bool
+		applyOnPut  bool
 		put         []reply
 		wantMethods string
 		wantStatus  Status
@@ -767,18 +763,10 @@ func TestSetStatus_answers(t *testing.T) {
 			wantMethods: "PUT PUT PUT PUT GET", wantStatus: StatusCompleted,
 		},
 		{
-			// Each PUT's 500 is retried once; the GET shows the request
-			// still Executing, so the PUT is sent once more, and then the
-			// server's error is the answer.
-			name: "500 every time and not applied: sent twice, then the PUT's error", applyOnPut: false,
+			name: "500 twice and not applied: the PUT's error", applyOnPut: false,
 			put:         []reply{serverError},
-			wantMethods: "PUT PUT GET PUT PUT GET", wantKind: ErrServer,
+			wantMethods: "PUT PUT GET", wantKind: ErrServer,
 			wantInErr: []string{"PUT " + DefaultBasePath + "/requests/" + string(exampleID), "(HTTP 500)", exampleCorrelationID},
-		},
-		{
-			name: "500 twice, not applied, then accepted when sent again", applyOnOK: true,
-			put:         []reply{serverError, serverError, jsonReply(200, requestJSON(exampleID, StatusCompleted))},
-			wantMethods: "PUT PUT GET PUT", wantStatus: StatusCompleted,
 		},
 		{
 			// The first PUT was applied but its answer lost; the server
@@ -816,9 +804,6 @@ func TestSetStatus_answers(t *testing.T) {
 					rep := tc.put[min(puts, len(tc.put)-1)]
 					puts++
 					mu.Unlock()
-					if tc.applyOnOK && rep.status == http.StatusOK {
-						status.Store(int64(StatusCompleted))
-					}
 					rep.write(t, w)
 				case http.MethodGet:
 					jsonReply(200, requestJSON(exampleID, Status(status.Load()))).write(t, w)

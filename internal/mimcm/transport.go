@@ -88,10 +88,8 @@ func newTLSConfig(cfg Config) (*tls.Config, error) {
 
 // newRetryClient wraps hc with the retry policy: connection errors, 429,
 // 502, 503 and 504 are retried up to MaxRetries times with capped
-// exponential backoff and jitter, honouring Retry-After. So is a 500 to a
-// GET, which changes nothing; a 500 to any other method is retried at most
-// once, since the server reports its refusals as exceptions, and SetStatus
-// settles what is left.
+// exponential backoff and jitter, honouring Retry-After; a 500 is retried
+// at most once, since the server reports its own exceptions that way.
 func newRetryClient(cfg Config, hc *http.Client, logger Logger) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
@@ -176,13 +174,6 @@ func retryable(ctx context.Context, resp *http.Response, err error, st *callStat
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	case http.StatusInternalServerError:
-		// A GET changes nothing and the server has no reason to refuse one
-		// for good (the GUID was checked before it was sent), so its 500s
-		// are an overloaded or failing server, worth the same patience as
-		// a 503. A write's 500 is as likely the server refusing it.
-		if resp.Request != nil && resp.Request.Method == http.MethodGet {
-			return true
-		}
 		st.serverErrors++
 		return st.serverErrors == 1
 	}

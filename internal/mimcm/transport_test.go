@@ -30,10 +30,8 @@ func TestRetry_sequences(t *testing.T) {
 		{name: "502 then 200", maxRetries: 3, replies: []reply{status(502), ok}, wantCalls: 2},
 		{name: "504 then 200", maxRetries: 3, replies: []reply{status(504), ok}, wantCalls: 2},
 		{name: "500 then 200", maxRetries: 3, replies: []reply{status(500), ok}, wantCalls: 2},
-		// A GET's 500s are retried like 503s (TestRetry_writeServerError
-		// has a write's).
-		{name: "GET: 500 twice then 200", maxRetries: 3, replies: []reply{status(500), status(500), ok}, wantCalls: 3},
-		{name: "GET: 500 until retries run out", maxRetries: 2, replies: []reply{status(500)}, wantCalls: 3, wantKind: ErrServer, wantStatus: 500, wantAttempts: 3},
+		{name: "500 retried only once", maxRetries: 3, replies: []reply{status(500), status(500), ok}, wantCalls: 2, wantKind: ErrServer, wantStatus: 500, wantAttempts: 2},
+		{name: "500 once among 503s", maxRetries: 5, replies: []reply{status(500), status(503), status(500), ok}, wantCalls: 3, wantKind: ErrServer, wantStatus: 500, wantAttempts: 3},
 		{name: "503 until retries run out", maxRetries: 2, replies: []reply{status(503)}, wantCalls: 3, wantKind: ErrServer, wantStatus: 503, wantAttempts: 3},
 		{name: "429 until retries run out", maxRetries: 1, replies: []reply{status(429)}, wantCalls: 2, wantKind: ErrRejected, wantStatus: 429, wantAttempts: 2},
 		{name: "400 not retried", maxRetries: 3, replies: []reply{status(400), ok}, wantCalls: 1, wantKind: ErrRejected, wantStatus: 400, wantAttempts: 1},

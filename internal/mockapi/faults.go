@@ -116,6 +116,14 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
+// Faults returns the active faults, each with the answers it has left in
+// Count; a fault that has given all its answers is gone.
+func (s *Server) Faults() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faultsLocked()
+}
+
 // faultsLocked returns the active faults with their remaining counts in
 // Count. s.mu must be held.
 func (s *Server) faultsLocked() []Fault {

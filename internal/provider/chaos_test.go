@@ -165,9 +165,8 @@ func TestAccChaos_200Resources(t *testing.T) {
 		Seed: 20240605,
 		Rates: map[int]float64{
 			429: 0.06, // with Retry-After 0 or 1
-			500: 0.03,
 			502: 0.03,
-			503: 0.06, // with Retry-After 0 or 1
+			503: 0.088, // with Retry-After 0 or 1
 			504: 0.03,
 		},
 		RetryAfter:   []string{"0", "1"},
@@ -180,6 +179,18 @@ func TestAccChaos_200Resources(t *testing.T) {
 	}
 	if err := m.SetChaos(chaos); err != nil {
 		t.Fatal(err)
+	}
+	// MIM CM answers 500 for its own exceptions, which a retry seldom
+	// cures, so the provider retries a 500 once only: two in a row fail the
+	// call. Random 500s would make the test a lottery; instead one read and
+	// one write of every twentieth request meet a single 500 each, which
+	// the one retry must absorb.
+	var fiveHundreds int
+	for i := 0; i < n; i += 20 {
+		for _, method := range []string{"GET", "PUT"} {
+			m.AddFault(mockapi.Fault{Status: 500, Count: 1, Method: method, RequestID: mimcm.GUID(p.ids[i])})
+			fiveHundreds++
+		}
 	}
 	start := time.Now()
 	resource.Test(t, resource.TestCase{
@@ -197,9 +208,9 @@ func TestAccChaos_200Resources(t *testing.T) {
 				func(*terraform.State) error {
 					m.StopChaos()
 					counts := m.ChaosCounts()
-					t.Logf("one apply of %d resources took %s and survived %s (%.0f%% of the calls failed)",
-						n, time.Since(start).Round(100*time.Millisecond), counts,
-						100*float64(counts.Faults()-counts.LostPUTs)/float64(counts.Calls))
+					t.Logf("one apply of %d resources took %s and survived %s, and %d single 500s (%.0f%% of the calls failed)",
+						n, time.Since(start).Round(100*time.Millisecond), counts, fiveHundreds,
+						100*float64(counts.Faults()-counts.LostPUTs+fiveHundreds)/float64(counts.Calls))
 					return nil
 				},
 			),
@@ -209,8 +220,11 @@ func TestAccChaos_200Resources(t *testing.T) {
 	if share := float64(counts.Faults()-counts.LostPUTs) / float64(counts.Calls); share < 0.25 {
 		t.Errorf("only %.0f%% of the calls failed; the test is meant to survive 30%%", 100*share)
 	}
-	if counts.LostPUTs == 0 || counts.Resets == 0 || counts.Truncated == 0 || counts.HTML == 0 || len(counts.Status) < 5 {
+	if counts.LostPUTs == 0 || counts.Resets == 0 || counts.Truncated == 0 || counts.HTML == 0 || len(counts.Status) < 4 {
 		t.Errorf("some kind of fault never struck: %s", counts)
+	}
+	if left := m.Faults(); len(left) > 0 {
+		t.Errorf("%d of the %d single 500s never struck: %+v", len(left), fiveHundreds, left)
 	}
 	t.Logf("%d API calls in all: %v", len(m.Calls()), m.Counts())
 }

@@ -114,8 +114,8 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators: []validator.String{durationValidator},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a call is retried after a connection error, a cut-off answer or a 429, 502, 503 or 504 answer, " +
-					"and a read after a 500 (a write's 500 is retried once). Defaults to `4`; also read from `" + envMaxRetries + "`.",
+				MarkdownDescription: "How many times a call is retried after a connection error or a 429, 502, 503 or 504 answer " +
+					"(a 500 is retried at most once). Defaults to `4`; also read from `" + envMaxRetries + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},

@@ -612,3 +612,60 @@ import {
 		}},
 	})
 }
+
+// A failed update keeps what state had: the new status is never written
+// into state unless the server took it. Abandoned is the one desired status
+// whose name differs from the observed one (Failed), which lets a refresh
+// tell the two apart: a state that wrongly said Abandoned would be kept as
+// satisfied by Failed, while the Approved that state should hold is
+// replaced by the observed Failed.
+func TestAccRequestStatus_failedUpdateKeepsState(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: statusConfig(m, testID, "Abandoned")},
+			{
+				// Someone reopened the request, and abandoning it again is
+				// refused.
+				PreConfig: func() {
+					m.Update(testID, func(r *mimcm.Request) {
+						r.Status = mimcm.StatusApproved
+						r.Completed = mimcm.Timestamp{}
+					})
+					m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", Message: "The caller lacks the Abandon permission."})
+				},
+				Config:      statusConfig(m, testID, "Abandoned"),
+				ExpectError: regexp.MustCompile(`(?s)Request ` + testID + ` could not be abandoned.*HTTP\s+403`),
+			},
+			{
+				PreConfig: func() {
+					m.ClearFaults()
+					m.Update(testID, func(r *mimcm.Request) { r.Status = mimcm.StatusFailed })
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(testAddr, "status", "Failed"),
+					resource.TestCheckResourceAttr(testAddr, "status_code", "9"),
+				),
+			},
+			{
+				// Failed satisfies Abandoned: adopted without a PUT.
+				PreConfig: m.ResetCalls,
+				Config:    statusConfig(m, testID, "Abandoned"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.checkStatus(testID, mimcm.StatusFailed),
+					resource.TestCheckResourceAttr(testAddr, "status", "Abandoned"),
+					func(*terraform.State) error {
+						if got := m.Counts()["PUT"]; got != 0 {
+							return fmt.Errorf("want no PUT for a request already Failed, got %d", got)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}

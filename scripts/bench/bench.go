@@ -1,0 +1,449 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+// parallelism is Terraform's default -parallelism, which the bench keeps.
+const parallelism = 10
+
+// kind is what a configuration is made of.
+type kind int
+
+const (
+	kindData  kind = iota // terraform_data: Terraform's floor, no plugin, no network
+	kindFloor             // floor_item: the smallest framework plugin, no network
+	kindMimcm             // mimcm_request_status against the mock
+	kinds                 // how many kinds there are
+)
+
+var kindNames = [kinds]string{"terraform_data", "floor_item", "mimcm_request_status"}
+
+func (k kind) String() string { return kindNames[k] }
+
+// parseKind reads a kind's name.
+func parseKind(name string) (kind, bool) {
+	for k, n := range kindNames {
+		if n == name {
+			return kind(k), true
+		}
+	}
+	return 0, false
+}
+
+// operation is one Terraform command the bench times.
+type operation struct {
+	name string
+	args []string
+}
+
+// operations run in this order on a fresh state: create everything, plan
+// twice without changes, destroy everything. The plans use
+// -detailed-exitcode, so that a plan that is not empty fails the bench.
+var operations = []operation{
+	{"apply", []string{"apply", "-auto-approve"}},
+	{"refresh plan", []string{"plan", "-detailed-exitcode"}},
+	{"plan -refresh=false", []string{"plan", "-refresh=false", "-detailed-exitcode"}},
+	{"destroy", []string{"destroy", "-auto-approve"}},
+}
+
+// commonArgs go on every command: no prompts, no colours, and warnings
+// summarised (destroying mimcm_request_status warns once per resource that
+// the request keeps its status; both kinds get the same flags).
+var commonArgs = []string{"-input=false", "-no-color", "-compact-warnings"}
+
+// sample is one timed command.
+type sample struct {
+	run tfRun
+	// calls is the mock's call log for the command (mimcm only).
+	calls callCounts
+	load  float64 // 1-minute load average just before
+}
+
+// opResult holds every sample of one operation at one size.
+type opResult struct {
+	op      operation
+	samples [kinds][]sample // by kind
+}
+
+// sizeResult is everything measured at one size.
+type sizeResult struct {
+	n      int
+	rounds int
+	kinds  []kind
+	ops    []*opResult
+}
+
+// latencyResult is the latency scenario.
+type latencyResult struct {
+	n, latencyMS, rounds int
+	slow, fast           []sample // applies with and without latency
+}
+
+// bench holds what every measurement needs.
+type bench struct {
+	cfg  config
+	work string
+	mock *mockProcess
+	tf   *terraformRunner
+	log  func(format string, args ...any)
+}
+
+// run builds everything, measures and reports.
+func run(ctx context.Context, cfg config) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "mimcm-bench-")
+	if err != nil {
+		return err
+	}
+	if cfg.keep {
+		defer fmt.Fprintf(os.Stderr, "bench: kept %s\n", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	b := &bench{cfg: cfg, work: work, log: func(format string, args ...any) {
+		fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	}}
+
+	m := collectMachine(ctx)
+	b.log("building the provider, the floor plugin and the mock into %s", work)
+	overrides := map[string]string{
+		"mimcm/mimcm": filepath.Join(work, "plugins", "mimcm"),
+		"bench/floor": filepath.Join(work, "plugins", "floor"),
+	}
+	mockBinary := filepath.Join(work, "mimcm-mock")
+	for _, build := range [][]string{
+		{"build", "-o", filepath.Join(overrides["mimcm/mimcm"], "terraform-provider-mimcm"), "."},
+		{"build", "-o", filepath.Join(overrides["bench/floor"], "terraform-provider-floor"), "./scripts/bench/floor"},
+		{"build", "-o", mockBinary, "./cmd/mimcm-mock"},
+	} {
+		cmd := exec.CommandContext(ctx, "go", build...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go %s: %w", strings.Join(build, " "), err)
+		}
+	}
+	if b.tf, err = newTerraformRunner(cfg.terraform, work, overrides); err != nil {
+		return err
+	}
+	if m.terraform, err = b.tf.version(ctx); err != nil {
+		return err
+	}
+	if b.mock, err = startMock(ctx, mockBinary, work); err != nil {
+		return err
+	}
+	defer b.mock.stop()
+	if b.tf.mockPort, err = urlPort(b.mock.url); err != nil {
+		return err
+	}
+	b.log("mock at %s; %s", b.mock.url, m.terraform)
+
+	var sizes []*sizeResult
+	for i, n := range cfg.sizes {
+		res, err := b.measureSize(ctx, n, uint32(i+1))
+		if err != nil {
+			return err
+		}
+		sizes = append(sizes, res)
+	}
+	var lat *latencyResult
+	if cfg.latencyN > 0 {
+		if lat, err = b.measureLatency(ctx); err != nil {
+			return err
+		}
+	}
+	var goBench []goBenchmark
+	if cfg.goBench {
+		b.log("running the Go benchmarks")
+		if goBench, err = runGoBenchmarks(ctx, root); err != nil {
+			return err
+		}
+	}
+	m.loadEnd = loadAverage()
+	m.finished = time.Now()
+
+	// The analysis is written by hand from profiles and experiments this run
+	// does not repeat; it goes at the end of the report, marked as such.
+	analysis, err := os.ReadFile(filepath.Join(root, "scripts", "bench", "analysis.md"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	report := renderReport(m, sizes, lat, goBench, string(analysis))
+	fmt.Print(report)
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report for the repository
+			return err
+		}
+		b.log("wrote %s", cfg.out)
+	}
+	return nil
+}
+
+// urlPort is the port of an http://host:port URL.
+func urlPort(raw string) (int, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return 0, err
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		return 0, fmt.Errorf("the mock's URL %s has no port", raw)
+	}
+	return port, nil
+}
+
+// repoRoot finds the module's root from the working directory.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(b), "module github.com/mimcm/terraform-provider-mimcm\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run the bench from inside the terraform-provider-mimcm repository")
+		}
+		dir = parent
+	}
+}
+
+// requestIDs returns n GUIDs; series keeps the sizes and scenarios apart.
+func requestIDs(series uint32, n int) []mimcm.GUID {
+	ids := make([]mimcm.GUID, n)
+	for i := range ids {
+		ids[i] = mimcm.GUID(fmt.Sprintf("%08x-0000-4000-8000-%012x", series, i+1))
+	}
+	return ids
+}
+
+// writeConfig writes the configuration of n resources of a kind into dir.
+func writeConfig(dir string, k kind, mockURL string, ids []mimcm.GUID) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var c strings.Builder
+	switch k {
+	case kindFloor:
+		c.WriteString(`terraform {
+  required_providers {
+    floor = {
+      source = "bench/floor"
+    }
+  }
+}
+
+`)
+	case kindMimcm:
+		fmt.Fprintf(&c, `terraform {
+  required_providers {
+    mimcm = {
+      source = "mimcm/mimcm"
+    }
+  }
+}
+
+provider "mimcm" {
+  host        = %q
+  auth_method = "none"
+}
+
+`, mockURL)
+	case kindData:
+	}
+	c.WriteString("locals {\n  request_ids = [\n")
+	for _, id := range ids {
+		fmt.Fprintf(&c, "    %q,\n", id)
+	}
+	c.WriteString("  ]\n}\n\n")
+	switch k {
+	case kindData:
+		c.WriteString(`resource "terraform_data" "bench" {
+  count = length(local.request_ids)
+  input = local.request_ids[count.index]
+}
+`)
+	case kindFloor:
+		c.WriteString(`resource "floor_item" "bench" {
+  count = length(local.request_ids)
+  input = local.request_ids[count.index]
+}
+`)
+	case kindMimcm:
+		c.WriteString(`resource "mimcm_request_status" "bench" {
+  count      = length(local.request_ids)
+  request_id = local.request_ids[count.index]
+  status     = "Completed"
+}
+`)
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.String()), 0o644) //nolint:gosec // a configuration, not a secret
+}
+
+// removeState starts a configuration from an empty state.
+func removeState(dir string) error {
+	for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// measureSize runs every operation on every kind it measures, a different
+// kind going first each round.
+func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeResult, error) {
+	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n)}
+	ids := requestIDs(series, n)
+	var dirs [kinds]string
+	for _, k := range res.kinds {
+		dirs[k] = filepath.Join(b.work, fmt.Sprintf("n%d-%s", n, k))
+		if err := writeConfig(dirs[k], k, b.mock.url, ids); err != nil {
+			return nil, err
+		}
+	}
+	for _, op := range b.cfg.operationsFor(n) {
+		res.ops = append(res.ops, &opResult{op: op})
+	}
+	for round := range res.rounds {
+		// A fresh store: every request Approved again, so that every apply
+		// really creates (sets the status) rather than adopts.
+		if err := b.mock.reset(ctx); err != nil {
+			return nil, err
+		}
+		if err := b.mock.seed(ctx, ids); err != nil {
+			return nil, err
+		}
+		for _, k := range res.kinds {
+			if err := removeState(dirs[k]); err != nil {
+				return nil, err
+			}
+		}
+		// Each kind goes first in turn.
+		order := make([]kind, len(res.kinds))
+		for i := range order {
+			order[i] = res.kinds[(round+i)%len(res.kinds)]
+		}
+		for _, op := range res.ops {
+			for _, k := range order {
+				b.log("N=%d round %d/%d: %s %s", n, round+1, res.rounds, op.op.name, k)
+				s, err := b.measure(ctx, dirs[k], k, op.op.args)
+				if err != nil {
+					return nil, fmt.Errorf("%s of %s at N=%d: %w", op.op.name, k, n, err)
+				}
+				if k == kindMimcm && op.op.name == "apply" && s.calls.Counts["PUT"] != n {
+					return nil, fmt.Errorf("the apply at N=%d sent %d PUTs for %d resources; every request should have been set", n, s.calls.Counts["PUT"], n)
+				}
+				op.samples[k] = append(op.samples[k], s)
+			}
+		}
+	}
+	return res, nil
+}
+
+// measure runs one command and, for mimcm, reads the mock's call log for
+// it alone.
+func (b *bench) measure(ctx context.Context, dir string, k kind, args []string) (sample, error) {
+	s := sample{load: loadAverage()[0]}
+	if k == kindMimcm {
+		if err := b.mock.resetCalls(ctx); err != nil {
+			return s, err
+		}
+	}
+	r, err := b.tf.run(ctx, dir, append(slices.Clone(args), commonArgs...)...)
+	if err != nil {
+		return s, err
+	}
+	if r.exitCode != 0 {
+		return s, fmt.Errorf("terraform %s exited %d (a plan exits 2 when it is not empty):\n%s", args[0], r.exitCode, tail(r.output, 40))
+	}
+	s.run = r
+	if k == kindMimcm {
+		if s.calls, err = b.mock.calls(ctx); err != nil {
+			return s, err
+		}
+	}
+	b.log("  %.2f s; CPU: Terraform %.2f s, provider %.2f s%s", r.wall.Seconds(),
+		(r.cpu - r.providerCPU()).Seconds(), r.providerCPU().Seconds(), describeProcesses(s))
+	return s, nil
+}
+
+// measureLatency applies latencyN resources with every API answer delayed,
+// alternating with the same apply without delay.
+func (b *bench) measureLatency(ctx context.Context) (*latencyResult, error) {
+	res := &latencyResult{n: b.cfg.latencyN, latencyMS: b.cfg.latencyMS, rounds: min(b.cfg.roundsFor(b.cfg.latencyN), 3)}
+	ids := requestIDs(0xfff, res.n)
+	dir := filepath.Join(b.work, "latency-mimcm")
+	if err := writeConfig(dir, kindMimcm, b.mock.url, ids); err != nil {
+		return nil, err
+	}
+	for round := range res.rounds {
+		order := []int{res.latencyMS, 0}
+		if round%2 == 1 {
+			order = []int{0, res.latencyMS}
+		}
+		for _, ms := range order {
+			b.log("latency scenario N=%d round %d/%d: apply with %d ms latency", res.n, round+1, res.rounds, ms)
+			if err := b.mock.reset(ctx); err != nil {
+				return nil, err
+			}
+			if err := b.mock.seed(ctx, ids); err != nil {
+				return nil, err
+			}
+			if err := b.mock.setLatency(ctx, ms); err != nil {
+				return nil, err
+			}
+			if err := removeState(dir); err != nil {
+				return nil, err
+			}
+			s, err := b.measure(ctx, dir, kindMimcm, operations[0].args)
+			if err != nil {
+				return nil, fmt.Errorf("latency scenario, apply with %d ms: %w", ms, err)
+			}
+			if ms == 0 {
+				res.fast = append(res.fast, s)
+			} else {
+				res.slow = append(res.slow, s)
+			}
+		}
+	}
+	return res, b.mock.reset(ctx)
+}
+
+// tail returns the last lines of s.
+func tail(s string, lines int) string {
+	all := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(all[max(0, len(all)-lines):], "\n")
+}
+
+// describeProcesses is a progress line's account of the provider processes
+// and connections of a command.
+func describeProcesses(s sample) string {
+	if len(s.run.providers) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, p := range s.run.providers {
+		parts = append(parts, fmt.Sprintf("%d (%.2f-%.2f s, %s, %d connections)", p.pid, p.seen.Seconds(), p.gone.Seconds(), mib(p.peakKiB), len(p.mockSockets)))
+	}
+	return fmt.Sprintf("; provider processes %s; %d API calls, %d new connections at the mock",
+		strings.Join(parts, ", "), s.calls.Counts["total"], s.calls.Connections)
+}

@@ -1,0 +1,147 @@
+// Command bench measures terraform-provider-mimcm against Terraform's own
+// floor, the built-in terraform_data resource, on the mock API (make bench).
+//
+//	go run ./scripts/bench -n 500 -out BENCHMARKS.md
+//
+// It builds the provider and mimcm-mock into a temporary directory, starts
+// the mock on a free loopback port and, for each size N, generates two
+// configurations: N mimcm_request_status resources completing seeded
+// Approved requests, and N terraform_data resources. It then runs apply,
+// plan (with refresh), plan -refresh=false and destroy on both, alternating
+// between them round after round, and reports medians, ratios, the API
+// calls per resource and the new TCP connections (from the mock's call log),
+// and the provider processes' peak RSS (VmHWM, sampled from /proc every
+// 50 ms). A latency scenario, the Go benchmarks of the hot paths and the
+// targets of issue 6 (PASS or MISS) follow. Terraform runs offline: its own
+// CLI configuration with dev_overrides, CHECKPOINT_DISABLE=1,
+// TF_IN_AUTOMATION=1, -input=false, default -parallelism (10).
+//
+// Linux only: it reads /proc. It never runs terraform init and downloads
+// nothing.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// config is what the flags ask for.
+type config struct {
+	sizes     []int
+	rounds    int // 0: 3 rounds up to 1,000 resources, 1 above
+	latencyN  int
+	latencyMS int
+	goBench   bool
+	kinds     []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
+	out       string
+	terraform string
+	keep      bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	sizes := fs.String("n", "500", "resources per configuration; a comma-separated list runs each size (500,5000)")
+	fs.IntVar(&cfg.rounds, "rounds", 0, "rounds of every operation per size; 0 means 3 up to 1,000 resources and 1 above")
+	fs.IntVar(&cfg.latencyN, "latency-n", 200, "resources in the latency scenario; 0 skips it")
+	fs.IntVar(&cfg.latencyMS, "latency-ms", 50, "latency of every API answer in the latency scenario, in milliseconds")
+	fs.BoolVar(&cfg.goBench, "go-bench", true, "run the Go benchmarks of the decoding and conversion paths")
+	kindList := fs.String("kinds", "", "configurations to measure, from terraform_data, floor_item and mimcm_request_status "+
+		"(comma-separated); empty means all of them up to 1,000 resources and mimcm_request_status alone above")
+	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
+	fs.StringVar(&cfg.terraform, "terraform", "terraform", "Terraform `binary` to run")
+	fs.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (configurations, states, logs)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	for _, field := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(field))
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("-n %q: want positive whole numbers separated by commas", *sizes)
+		}
+		cfg.sizes = append(cfg.sizes, n)
+	}
+	for _, name := range strings.Split(*kindList, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		k, ok := parseKind(name)
+		if !ok {
+			return cfg, fmt.Errorf("-kinds: %q is not terraform_data, floor_item or mimcm_request_status", name)
+		}
+		cfg.kinds = append(cfg.kinds, k)
+	}
+	switch {
+	case cfg.rounds < 0:
+		return cfg, fmt.Errorf("-rounds %d: want 0 (automatic) or more", cfg.rounds)
+	case cfg.latencyN < 0 || cfg.latencyMS < 0:
+		return cfg, errors.New("-latency-n and -latency-ms cannot be negative")
+	}
+	return cfg, nil
+}
+
+// kindsFor is what a size measures. Terraform's own apply grows faster
+// than the number of resources (it copies the whole state after each one),
+// so above 1,000 resources the comparisons take hours on a shared two-core
+// machine; mimcm_request_status alone still gives its calls, connections
+// and memory.
+func (cfg config) kindsFor(n int) []kind {
+	switch {
+	case cfg.kinds != nil:
+		return cfg.kinds
+	case n <= 1000:
+		return []kind{kindData, kindFloor, kindMimcm}
+	}
+	return []kind{kindMimcm}
+}
+
+// operationsFor is what a size runs. Above 1,000 resources destroy is left
+// out (the state is simply deleted): like apply, Terraform's destroy copies
+// the whole state after each resource, so at 2,000 resources it alone took
+// more than 8 minutes here, and the provider calls no API in it.
+func (cfg config) operationsFor(n int) []operation {
+	if n <= 1000 {
+		return operations
+	}
+	return operations[:3]
+}
+
+// roundsFor is how many rounds a size gets: big sizes take minutes a run on
+// a shared two-core machine, so they get one.
+func (cfg config) roundsFor(n int) int {
+	switch {
+	case cfg.rounds > 0:
+		return cfg.rounds
+	case n <= 1000:
+		return 3
+	}
+	return 1
+}

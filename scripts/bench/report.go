@@ -1,0 +1,599 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+// The targets of issue 6.
+const (
+	targetRatio         = 1.3                                                  // × terraform_data, at targetRatioN
+	targetRatioN        = 500                                                  // resources
+	targetCreateCalls   = 3                                                    // API calls per created resource
+	targetConnections   = mimcm.DefaultMaxConcurrentRequests + 2               // new connections for a whole apply at targetRatioN
+	targetRSSMiB        = 80                                                   // provider peak RSS at targetRSSN
+	targetRSSN          = 5000                                                 // resources
+	targetListDecode    = 100 * time.Millisecond                               // mimcm_requests over 10,000 requests
+	effectiveConcurrent = min(parallelism, mimcm.DefaultMaxConcurrentRequests) // API calls in flight at once
+)
+
+// verdict is the outcome of one target.
+type verdict struct {
+	target   string
+	measured string
+	result   string // PASS, MISS or NOT RUN
+	note     string // why, for a MISS
+}
+
+func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, goBench []goBenchmark, analysis string) string {
+	var w strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
+
+	p("# Benchmarks\n\n")
+	p("Written by `make bench` (`go run ./scripts/bench`) on %s UTC in %s. Run it again to replace this file; "+
+		"`make bench N=5000` or `N=500,5000` for bigger configurations.\n\n",
+		m.started.UTC().Format("2006-01-02 15:04"), m.finished.Sub(m.started).Round(time.Second))
+
+	p("## Machine\n\n| | |\n|---|---|\n")
+	p("| CPU | %s, %d cores |\n", m.cpu, m.cores)
+	p("| Memory | %.1f GiB |\n", float64(m.memKiB)/(1<<20))
+	p("| Kernel | Linux %s |\n", m.kernel)
+	p("| Go | %s |\n| Terraform | %s |\n", m.goVersion, m.terraform)
+	p("| Load average (1, 5, 15 min) at the start | %.2f, %.2f, %.2f |\n", m.loadStart[0], m.loadStart[1], m.loadStart[2])
+	p("| Load average at the end | %.2f, %.2f, %.2f |\n", m.loadEnd[0], m.loadEnd[1], m.loadEnd[2])
+	if lo, hi, mean, ok := runLoads(sizes, lat); ok {
+		p("| 1-minute load before each timed Terraform run | %.2f to %.2f, mean %.2f |\n", lo, hi, mean)
+	}
+	p("\n")
+	if m.loadStart[0] > float64(m.cores) || m.loadEnd[0] > float64(m.cores) {
+		p("The machine was shared and busy (a load above its %d cores): wall-clock times are stretched by other work. "+
+			"The two kinds ran alternately, one after the other, so each ratio compares runs under the same load; "+
+			"the Go benchmarks report CPU time per operation (`cpu-ns/op`, from getrusage) beside wall time.\n\n", m.cores)
+	}
+
+	p("## Method\n\n")
+	p("- The provider and `mimcm-mock` are built into a temporary directory; the mock listens on a free loopback port. " +
+		"Terraform runs offline: its own CLI configuration with `dev_overrides`, `CHECKPOINT_DISABLE=1`, `TF_IN_AUTOMATION=1`, " +
+		"`-input=false -no-color -compact-warnings`, and the default `-parallelism` (10).\n")
+	p("- For each size N, one configuration holds N `mimcm_request_status` resources (`count`, `status = \"Completed\"`) " +
+		"for N requests seeded Approved through `POST /_mock/requests`; others, each in its own directory, hold N `terraform_data` " +
+		"resources, Terraform's floor (no plugin, no network), and N `floor_item` resources of a minimal framework provider " +
+		"(`scripts/bench/floor`), the floor of any plugin.\n")
+	p("- Each round resets the mock and seeds the requests again, so that every apply really sets every status; then it runs " +
+		"apply, plan (with refresh, `-detailed-exitcode`, which must find nothing to do), `plan -refresh=false` and destroy, " +
+		"each on every configuration in turn, a different one going first each round. Times are wall-clock medians.\n")
+	p("- API calls per resource and new TCP connections come from the mock's call log (`/_mock/calls`), emptied before each command. " +
+		"Provider peak RSS is the largest `VmHWM` of the provider processes Terraform starts, read from `/proc` every 50 ms until each exits; " +
+		"their CPU time from `/proc/<pid>/stat` likewise, Terraform's from its rusage, and the connections each process holds to the mock " +
+		"from its socket inodes and `/proc/net/tcp` (so a connection that lives less than 50 ms can be missed in the split, not in the total).\n\n")
+
+	for _, s := range sizes {
+		renderSize(&w, s)
+	}
+	if lat != nil {
+		renderLatency(&w, lat)
+	}
+	if len(goBench) > 0 {
+		renderGoBenchmarks(&w, goBench)
+	}
+
+	verdicts := evaluate(sizes, goBench)
+	p("## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n")
+	missed := 0
+	for _, v := range verdicts {
+		p("| %s | %s | **%s** |\n", v.target, v.measured, v.result)
+		if v.result == "MISS" {
+			missed++
+		}
+	}
+	p("\n")
+	if missed > 0 {
+		p("### Why the misses\n\n")
+		for _, v := range verdicts {
+			if v.result == "MISS" && v.note != "" {
+				p("- **%s** — %s\n", v.target, v.note)
+			}
+		}
+		p("\n")
+	}
+	if analysis != "" {
+		p("%s", analysis)
+	}
+	return w.String()
+}
+
+func renderSize(w *strings.Builder, s *sizeResult) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("## N = %d (%d round%s)\n\n", s.n, s.rounds, plural(s.rounds))
+	if len(s.kinds) < int(kinds) {
+		var names []string
+		for _, k := range s.kinds {
+			names = append(names, "`"+k.String()+"`")
+		}
+		p("Only %s at this size (`-kinds` adds the others): Terraform's own apply grows faster than the number of resources, "+
+			"since it copies the whole state after each one, so above 1,000 resources the comparisons would take hours on a shared "+
+			"two-core machine. The comparisons are made at N ≤ 1,000.\n\n", strings.Join(names, ", "))
+	}
+	if len(s.ops) < len(operations) {
+		p("No destroy at this size: Terraform's destroy, like its apply, copies the whole state after each resource, and the " +
+			"provider calls no API in it; the state is deleted instead.\n\n")
+	}
+	p("Wall-clock medians. `floor_item` is the smallest plugin resource there is (`scripts/bench/floor`: a framework provider " +
+		"whose resource keeps its input and calls nothing), so mimcm ÷ floor is what this provider adds to what any plugin costs.\n\n")
+	p("| Operation | terraform_data | floor_item | mimcm_request_status | mimcm ÷ terraform_data | mimcm ÷ floor | API calls per resource | New connections | Provider peak RSS |\n")
+	p("|---|---:|---:|---:|---:|---:|---|---:|---:|\n")
+	for _, op := range s.ops {
+		mim := op.samples[kindMimcm]
+		worst := worstCalls(mim)
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op.op.name,
+			medianCell(op.samples[kindData]), medianCell(op.samples[kindFloor]), medianCell(mim),
+			ratioCell(op, kindData), ratioCell(op, kindFloor), callsPerResource(worst.calls, s.n), connections(worst), mib(peakOf(mim)))
+	}
+	p("\nCPU time, medians: Terraform's own, plus the plugin processes' (they run beside Terraform, so CPU can exceed wall time " +
+		"on 2 cores); plugin processes started and their peak RSS.\n\n")
+	p("| Operation | terraform_data | floor_item | mimcm_request_status |\n|---|---:|---:|---:|\n")
+	for _, op := range s.ops {
+		p("| %s | %s | %s | %s |\n", op.op.name, cpuCell(op.samples[kindData]), cpuCell(op.samples[kindFloor]), cpuCell(op.samples[kindMimcm]))
+	}
+	p("\nEvery run, in seconds, round by round (terraform_data / floor_item / mimcm_request_status):\n\n")
+	for _, op := range s.ops {
+		p("- %s: %s / %s / %s\n", op.op.name, secondsList(walls(op.samples[kindData])),
+			secondsList(walls(op.samples[kindFloor])), secondsList(walls(op.samples[kindMimcm])))
+	}
+	p("\nTerraform's own peak RSS (maxrss), largest of the runs: terraform_data %s, floor_item %s, mimcm_request_status %s.\n\n",
+		mib(terraformPeak(s, kindData)), mib(terraformPeak(s, kindFloor)), mib(terraformPeak(s, kindMimcm)))
+}
+
+// medianCell shows the median wall time of a kind, "—" when not measured.
+func medianCell(samples []sample) string {
+	if len(samples) == 0 {
+		return "—"
+	}
+	return seconds(median(walls(samples)))
+}
+
+// ratioCell shows mimcm_request_status's time over another kind's.
+func ratioCell(op *opResult, over kind) string {
+	r := ratio(op, over)
+	if math.IsNaN(r) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
+
+// cpuCell shows the median CPU time of Terraform and of the plugins.
+func cpuCell(samples []sample) string {
+	if len(samples) == 0 {
+		return "—"
+	}
+	var core, plugin []time.Duration
+	for _, s := range samples {
+		core = append(core, s.run.cpu-s.run.providerCPU())
+		plugin = append(plugin, s.run.providerCPU())
+	}
+	if maxProcesses(samples) == 0 {
+		return seconds(median(core))
+	}
+	return fmt.Sprintf("%s + %s (%d processes, %s)", seconds(median(core)), seconds(median(plugin)), maxProcesses(samples), mib(peakOf(samples)))
+}
+
+func renderLatency(w *strings.Builder, l *latencyResult) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	worst := worstCalls(l.slow)
+	perResource := float64(worst.calls.Counts["total"]) / float64(l.n)
+	ideal := time.Duration(float64(l.n) * perResource * float64(time.Duration(l.latencyMS)*time.Millisecond) / float64(effectiveConcurrent))
+	slow, fast := median(walls(l.slow)), median(walls(l.fast))
+	p("## Latency scenario: N = %d, %d ms per API answer (%d round%s)\n\n", l.n, l.latencyMS, l.rounds, plural(l.rounds))
+	p("N is smaller than above to keep the scenario short. Every API answer of the mock waits %d ms (`PUT /_mock/settings`); "+
+		"the apply alternates with the same apply without latency.\n\n", l.latencyMS)
+	p("| | |\n|---|---|\n")
+	p("| API calls per resource | %s |\n", callsPerResource(worst.calls, l.n))
+	p("| Effective concurrency | %d = min(-parallelism %d, max_concurrent_requests %d) |\n", effectiveConcurrent, parallelism, mimcm.DefaultMaxConcurrentRequests)
+	p("| Ideal: N × calls per resource × %d ms ÷ %d | %s |\n", l.latencyMS, effectiveConcurrent, seconds(ideal))
+	p("| Measured apply with latency (median) | %s (runs: %s) |\n", seconds(slow), secondsList(walls(l.slow)))
+	p("| Same apply without latency (median) | %s (runs: %s) |\n", seconds(fast), secondsList(walls(l.fast)))
+	p("| Efficiency: ideal ÷ measured | %.0f%% |\n", 100*ideal.Seconds()/slow.Seconds())
+	if slow > fast {
+		p("| Efficiency of the time latency added: ideal ÷ (with − without) | %.0f%% |\n", 100*ideal.Seconds()/(slow-fast).Seconds())
+	}
+	p("| New connections (apply with latency) | %s |\n\n", connections(worst))
+}
+
+func renderGoBenchmarks(w *strings.Builder, list []goBenchmark) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("## Go benchmarks\n\n`go test -run '^$' -bench ... -benchmem ./internal/mimcm ./internal/provider`; ")
+	p("the 10,000-request lists are a reference request repeated (about 1.5 kB each) served by a local `httptest` server.\n\n")
+	p("| Benchmark | Runs | Wall per op | CPU per op | Bytes per op | Allocations per op |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, b := range list {
+		p("| `%s` (%s) | %d | %s | %s | %s | %.0f |\n", b.name, strings.TrimPrefix(b.pkg, "github.com/mimcm/terraform-provider-mimcm/"),
+			b.runs, nanos(b.metrics["ns/op"]), nanos(b.metrics["cpu-ns/op"]), bytesOf(b.metrics["B/op"]), b.metrics["allocs/op"])
+	}
+	p("\n")
+}
+
+// evaluate checks the targets of issue 6 against what was measured.
+func evaluate(sizes []*sizeResult, goBench []goBenchmark) []verdict {
+	var out []verdict
+	at := func(n int) *sizeResult {
+		for _, s := range sizes {
+			if s.n == n {
+				return s
+			}
+		}
+		return nil
+	}
+	for _, name := range []string{"apply", "refresh plan", "destroy"} {
+		v := verdict{target: fmt.Sprintf("%s at N=%d ≤ %.1f× terraform_data", name, targetRatioN, targetRatio)}
+		s := at(targetRatioN)
+		if s == nil || !slices.Contains(s.kinds, kindData) {
+			out = append(out, notRun(v, targetRatioN))
+			continue
+		}
+		op := s.op(name)
+		if op == nil {
+			out = append(out, notRun(v, targetRatioN))
+			continue
+		}
+		r := ratio(op, kindData)
+		v.measured = fmt.Sprintf("%.2f× (%s vs %s)", r, seconds(median(walls(op.samples[kindMimcm]))), seconds(median(walls(op.samples[kindData]))))
+		v.result = passIf(r <= targetRatio)
+		v.note = ratioNote(s, op)
+		out = append(out, v)
+	}
+
+	callTargets := []struct {
+		target string
+		op     string
+		ok     func(c callCounts, n int) bool
+		show   func(c callCounts, n int) string
+	}{
+		{"refresh plan: exactly 1 API call per resource", "refresh plan",
+			func(c callCounts, n int) bool { return c.Counts["total"] == n && c.reads() == n },
+			func(c callCounts, n int) string { return callsPerResource(c, n) }},
+		{"plan -refresh=false: 0 API calls", "plan -refresh=false",
+			func(c callCounts, _ int) bool { return c.Counts["total"] == 0 },
+			func(c callCounts, _ int) string { return fmt.Sprintf("%d calls", c.Counts["total"]) }},
+		{"destroy: 0 writes", "destroy",
+			func(c callCounts, _ int) bool { return c.writes() == 0 },
+			func(c callCounts, n int) string {
+				return fmt.Sprintf("%d writes (%s)", c.writes(), callsPerResource(c, n))
+			}},
+		{fmt.Sprintf("create (apply): ≤ %d API calls per resource", targetCreateCalls), "apply",
+			func(c callCounts, n int) bool { return c.Counts["total"] <= targetCreateCalls*n },
+			func(c callCounts, n int) string { return callsPerResource(c, n) }},
+	}
+	for _, t := range callTargets {
+		v := verdict{target: t.target, result: "PASS"}
+		var shown []string
+		for _, s := range sizes {
+			op := s.op(t.op)
+			if op == nil {
+				continue
+			}
+			worst := worstCalls(op.samples[kindMimcm])
+			for _, smp := range op.samples[kindMimcm] {
+				if !t.ok(smp.calls, s.n) {
+					v.result = "MISS"
+				}
+			}
+			shown = append(shown, fmt.Sprintf("N=%d: %s", s.n, t.show(worst.calls, s.n)))
+		}
+		v.measured = strings.Join(shown, "; ")
+		if len(shown) == 0 {
+			v.result, v.measured = "NOT RUN", "not measured"
+		}
+		out = append(out, v)
+	}
+
+	v := verdict{target: fmt.Sprintf("new connections for a whole apply at N=%d ≤ max_concurrent_requests + 2 = %d", targetRatioN, targetConnections)}
+	if s := at(targetRatioN); s == nil {
+		out = append(out, notRun(v, targetRatioN))
+	} else {
+		worst := worstConnections(s.op("apply").samples[kindMimcm]) // every size runs apply
+		v.measured = connections(worst)
+		v.result = passIf(worst.calls.Connections <= targetConnections)
+		v.note = connectionsNote(worst)
+		out = append(out, v)
+	}
+
+	v = verdict{target: fmt.Sprintf("provider peak RSS at N=%d ≤ %d MiB", targetRSSN, targetRSSMiB)}
+	if s := at(targetRSSN); s == nil {
+		out = append(out, notRun(v, targetRSSN))
+	} else {
+		var peak int64
+		for _, op := range s.ops {
+			peak = max(peak, peakOf(op.samples[kindMimcm]))
+		}
+		v.measured = mib(peak)
+		v.result = passIf(float64(peak) <= targetRSSMiB*1024)
+		v.note = rssNote(sizes, s, peak)
+		out = append(out, v)
+	}
+
+	v = verdict{target: fmt.Sprintf("mimcm_requests over 10,000 requests decodes in ≤ %d ms", targetListDecode.Milliseconds())}
+	idx := slices.IndexFunc(goBench, func(b goBenchmark) bool { return b.name == "BenchmarkClient_ListRequests10000" })
+	if idx < 0 {
+		v.measured, v.result = "not measured (the Go benchmarks were skipped)", "NOT RUN"
+	} else {
+		b := goBench[idx]
+		cpu := time.Duration(b.metrics["cpu-ns/op"])
+		v.measured = fmt.Sprintf("%s CPU per list (%s wall on the busy machine)", millis(cpu), millis(time.Duration(b.metrics["ns/op"])))
+		v.result = passIf(cpu <= targetListDecode)
+		v.note = fmt.Sprintf("`ListRequests` reads and decodes a 15 MB answer with encoding/json, which spends %s of CPU on it here "+
+			"(CPU time, unaffected by waiting for a core).", millis(cpu))
+	}
+	return append(out, v)
+}
+
+// ratioNote explains, with the measurements, where the time above
+// terraform_data goes.
+func ratioNote(s *sizeResult, op *opResult) string {
+	data, floor, mim := median(walls(op.samples[kindData])), median(walls(op.samples[kindFloor])), median(walls(op.samples[kindMimcm]))
+	worst := worstCalls(op.samples[kindMimcm])
+	if floor == 0 {
+		return fmt.Sprintf("terraform_data lives inside Terraform: no plugin process, no gRPC. mimcm_request_status makes %s (CPU: %s).",
+			callsPerResource(worst.calls, s.n), cpuCell(op.samples[kindMimcm]))
+	}
+	return fmt.Sprintf("terraform_data lives inside Terraform: no plugin process, no gRPC, a state of three attributes. "+
+		"The smallest plugin resource, floor_item, already takes %s, %.2f× terraform_data's %s: Terraform starts %d plugin processes "+
+		"for the command and makes several gRPC calls per resource (validate, upgrade state, plan, then apply or read), each "+
+		"decoded and checked against the schema by the framework. mimcm_request_status takes %s, %.2f× floor_item, for %s "+
+		"and 25 attributes per resource instead of 2 (CPU: %s vs floor_item's %s).",
+		seconds(floor), floor.Seconds()/data.Seconds(), seconds(data), maxProcesses(op.samples[kindFloor]),
+		seconds(mim), mim.Seconds()/floor.Seconds(), callsPerResource(worst.calls, s.n),
+		cpuCell(op.samples[kindMimcm]), cpuCell(op.samples[kindFloor]))
+}
+
+// connectionsNote shows how the connections divide between the provider
+// processes of one apply.
+func connectionsNote(s sample) string {
+	perProcess := connectionsByProcess(s)
+	if len(perProcess) == 0 {
+		return ""
+	}
+	busiest := slices.Max(perProcess)
+	return fmt.Sprintf("Terraform runs an apply as a plan and then an apply, each walk with a provider process of its own; "+
+		"%d of them called the API here, holding %s connections (seen in /proc). A connection cannot outlive the process that "+
+		"opened it, and each process reads the requests with up to %d calls in flight. The busiest process held %d, "+
+		"within max_concurrent_requests + 2 = %d: the limit holds per process, and the whole apply could only stay within it "+
+		"by halving the concurrency of each walk.",
+		len(perProcess), joinInts(perProcess, " + "), mimcm.DefaultMaxConcurrentRequests, busiest, targetConnections)
+}
+
+// rssNote shows how the provider's peak RSS grows with N, beside the floor
+// plugin's where it was measured.
+func rssNote(sizes []*sizeResult, big *sizeResult, peak int64) string {
+	var parts []string
+	for _, s := range sizes {
+		var mim, floor int64
+		for _, op := range s.ops {
+			mim = max(mim, peakOf(op.samples[kindMimcm]))
+			floor = max(floor, peakOf(op.samples[kindFloor]))
+		}
+		part := fmt.Sprintf("N=%d: mimcm_request_status %s", s.n, mib(mim))
+		if floor > 0 {
+			part += ", floor_item " + mib(floor)
+		}
+		parts = append(parts, part)
+	}
+	return fmt.Sprintf("Peak RSS by size: %s. %s at N=%d. The growth with N shows in the floor plugin too, so it does not come "+
+		"from this provider's own data; the analysis below says where it comes from.", strings.Join(parts, "; "), mib(peak), big.n)
+}
+
+func notRun(v verdict, n int) verdict {
+	v.result = "NOT RUN"
+	v.measured = fmt.Sprintf("needs N=%d (make bench N=%d)", n, n)
+	return v
+}
+
+func passIf(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "MISS"
+}
+
+// op returns the results of the named operation, nil when the size did
+// not run it.
+func (s *sizeResult) op(name string) *opResult {
+	for _, op := range s.ops {
+		if op.op.name == name {
+			return op
+		}
+	}
+	return nil
+}
+
+// ratio is mimcm_request_status's median time over another kind's.
+func ratio(op *opResult, over kind) float64 {
+	base := median(walls(op.samples[over]))
+	if base <= 0 || len(op.samples[kindMimcm]) == 0 {
+		return math.NaN()
+	}
+	return median(walls(op.samples[kindMimcm])).Seconds() / base.Seconds()
+}
+
+func walls(samples []sample) []time.Duration {
+	out := make([]time.Duration, len(samples))
+	for i, s := range samples {
+		out[i] = s.run.wall
+	}
+	return out
+}
+
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// worstCalls is the sample with the most API calls.
+func worstCalls(samples []sample) sample {
+	var worst sample
+	for i, s := range samples {
+		if i == 0 || s.calls.Counts["total"] > worst.calls.Counts["total"] {
+			worst = s
+		}
+	}
+	return worst
+}
+
+// worstConnections is the sample with the most new connections.
+func worstConnections(samples []sample) sample {
+	var worst sample
+	for i, s := range samples {
+		if i == 0 || s.calls.Connections > worst.calls.Connections {
+			worst = s
+		}
+	}
+	return worst
+}
+
+func peakOf(samples []sample) int64 {
+	var peak int64
+	for _, s := range samples {
+		peak = max(peak, s.run.providerPeakKiB())
+	}
+	return peak
+}
+
+func maxProcesses(samples []sample) int {
+	n := 0
+	for _, s := range samples {
+		n = max(n, len(s.run.providers))
+	}
+	return n
+}
+
+func terraformPeak(s *sizeResult, k kind) int64 {
+	var peak int64
+	for _, op := range s.ops {
+		for _, smp := range op.samples[k] {
+			peak = max(peak, smp.run.terraformPeakKiB)
+		}
+	}
+	return peak
+}
+
+// connectionsByProcess counts the connections to the mock each provider
+// process that opened any held, in the order the processes started.
+func connectionsByProcess(s sample) []int {
+	var out []int
+	for _, p := range s.run.providers {
+		if len(p.mockSockets) > 0 {
+			out = append(out, len(p.mockSockets))
+		}
+	}
+	return out
+}
+
+func connections(s sample) string {
+	perProcess := connectionsByProcess(s)
+	if len(perProcess) < 2 {
+		return fmt.Sprint(s.calls.Connections)
+	}
+	return fmt.Sprintf("%d (%s by process)", s.calls.Connections, joinInts(perProcess, " + "))
+}
+
+func callsPerResource(c callCounts, n int) string {
+	if c.Counts == nil || n == 0 {
+		return "—"
+	}
+	per := func(v int) string { return fmt.Sprintf("%.2f", float64(v)/float64(n)) }
+	return fmt.Sprintf("%s (%s GET, %s writes)", per(c.Counts["total"]), per(c.reads()), per(c.writes()))
+}
+
+func runLoads(sizes []*sizeResult, lat *latencyResult) (lo, hi, mean float64, ok bool) {
+	var all []float64
+	for _, s := range sizes {
+		for _, op := range s.ops {
+			for _, k := range op.samples {
+				for _, smp := range k {
+					all = append(all, smp.load)
+				}
+			}
+		}
+	}
+	if lat != nil {
+		for _, smp := range append(slices.Clone(lat.slow), lat.fast...) {
+			all = append(all, smp.load)
+		}
+	}
+	if len(all) == 0 {
+		return 0, 0, 0, false
+	}
+	sum := 0.0
+	for _, l := range all {
+		sum += l
+	}
+	return slices.Min(all), slices.Max(all), sum / float64(len(all)), true
+}
+
+func joinInts(v []int, sep string) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, sep)
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func secondsList(d []time.Duration) string {
+	s := make([]string, len(d))
+	for i, x := range d {
+		s[i] = fmt.Sprintf("%.2f", x.Seconds())
+	}
+	return strings.Join(s, ", ")
+}
+
+func millis(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+func nanos(ns float64) string {
+	switch {
+	case ns == 0:
+		return "—"
+	case ns >= 1e6:
+		return fmt.Sprintf("%.1f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.1f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}
+
+func bytesOf(b float64) string {
+	switch {
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", b/(1<<10))
+	}
+	return fmt.Sprintf("%.0f B", b)
+}
+
+func mib(kib int64) string {
+	if kib == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(kib)/1024)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

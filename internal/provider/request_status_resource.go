@@ -117,25 +117,11 @@ func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id, desired := plan.target()
-	ctx = tflog.SetField(ctx, "request_id", id.String())
-	current, ok := r.data.reads.take(id)
-	if !ok {
-		var err error
-		if current, err = r.data.client.GetRequest(ctx, id); err != nil {
-			resp.Diagnostics.Append(readError(id, err)...)
-			return
-		}
-	}
-	result, diags := r.converge(ctx, id, desired, current, "timeouts.create")
-	resp.Diagnostics.Append(diags...)
+	// The read taken while planning, when there was one, saves a GET.
+	resp.Diagnostics.Append(r.apply(ctx, &plan, timeout, "timeouts.create", true)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(plan.fill(result)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -202,22 +188,10 @@ func (r *RequestStatusResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id, desired := plan.target()
-	ctx = tflog.SetField(ctx, "request_id", id.String())
-	current, err := r.data.client.GetRequest(ctx, id)
-	if err != nil {
-		resp.Diagnostics.Append(readError(id, err)...)
-		return
-	}
-	result, diags := r.converge(ctx, id, desired, current, "timeouts.update")
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(r.apply(ctx, &plan, timeout, "timeouts.update", false)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(plan.fill(result)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -313,6 +287,34 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// apply reads the request and brings it to the planned status within
+// timeout, then fills plan with what the server reports. timeoutName names
+// the timeouts argument to raise when waiting takes too long; cached allows
+// the read taken while planning to stand in for a fresh one.
+func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusResourceModel, timeout time.Duration, timeoutName string, cached bool) diag.Diagnostics {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id, desired := plan.target()
+	ctx = tflog.SetField(ctx, "request_id", id.String())
+	current, ok := (*mimcm.Request)(nil), false
+	if cached {
+		current, ok = r.data.reads.take(id)
+	}
+	if !ok {
+		var err error
+		if current, err = r.data.client.GetRequest(ctx, id); err != nil {
+			return readError(id, err)
+		}
+	}
+	result, diags := r.converge(ctx, id, desired, current, timeoutName)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(plan.fill(result)...)
+	return diags
 }
 
 // converge brings a request read as current to the desired status: it adopts

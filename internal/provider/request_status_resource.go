@@ -299,7 +299,10 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 
 	id, desired := plan.target()
 	ctx = tflog.SetField(ctx, "request_id", id.String())
-	current, ok := (*mimcm.Request)(nil), false
+	var (
+		current *mimcm.Request
+		ok      bool
+	)
 	if cached {
 		current, ok = r.data.reads.take(id)
 	}

@@ -1,13 +1,14 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/provider"
 )
@@ -20,14 +21,20 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	if !debug {
-		quietWhenTerraformDiscardsLogs()
+	// What providerserver.Serve does for protocol 6, with the framework's
+	// server wrapped when nobody keeps the logs (serve.go says why).
+	quiet := !debug && quietWhenTerraformDiscardsLogs()
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/mimcm/mimcm",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	err := tf6server.Serve("registry.terraform.io/mimcm/mimcm", func() tfprotov6.ProviderServer {
+		server := providerserver.NewProtocol6(provider.New(version)())()
+		if quiet {
+			return contextDetachingServer{server}
+		}
+		return server
+	}, opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}
@@ -44,8 +51,9 @@ var pluginLogLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRA
 // TF_LOG_PROVIDER asks for them (the plugin runs with Terraform's
 // environment). That was half the time of a 500-resource plan
 // (BENCHMARKS.md). A level the user set is left alone, and so is
-// everything when Terraform keeps the provider's logs.
-func quietWhenTerraformDiscardsLogs() {
+// everything when Terraform keeps the provider's logs. It reports whether
+// Terraform discards them.
+func quietWhenTerraformDiscardsLogs() bool {
 	// Terraform's own rule: TF_LOG_PROVIDER if set, else TF_LOG; empty or
 	// OFF keeps nothing.
 	level := os.Getenv("TF_LOG_PROVIDER")
@@ -53,11 +61,12 @@ func quietWhenTerraformDiscardsLogs() {
 		level = os.Getenv("TF_LOG")
 	}
 	if level != "" && !strings.EqualFold(level, "off") {
-		return
+		return false
 	}
 	for _, name := range pluginLogLevels {
 		if _, set := os.LookupEnv(name); !set {
 			os.Setenv(name, "off") //nolint:errcheck,gosec // only fails for invalid names
 		}
 	}
+	return true
 }

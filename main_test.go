@@ -40,7 +40,10 @@ func TestQuietWhenTerraformDiscardsLogs(t *testing.T) {
 				t.Setenv(name, "") // restored after the test
 				os.Unsetenv(name)
 			}
-			quietWhenTerraformDiscardsLogs()
+			quiet := quietWhenTerraformDiscardsLogs()
+			if want := tc.want["TF_LOG_SDK"] == "off"; quiet != want {
+				t.Errorf("quietWhenTerraformDiscardsLogs() = %v, want %v", quiet, want)
+			}
 			for name, want := range tc.want {
 				if got := os.Getenv(name); got != want {
 					t.Errorf("%s = %q, want %q", name, got, want)

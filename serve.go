@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// contextDetachingServer gives the framework's server, for the calls
+// Terraform makes once per resource, a context that carries the call's
+// cancellation and deadline but none of its values.
+//
+// terraform-plugin-framework v1.19 keeps the cancel function of every
+// call's context until StopProvider (internal/proto6server's
+// registerContext appends it to a slice that only StopProvider empties),
+// and with it the whole context: about 11 kB of terraform-plugin-go's
+// per-call loggers and fields. A provider process therefore grows by that
+// much per call for as long as it lives, whatever the call did: 700 MiB
+// for a 5,000-resource plan (BENCHMARKS.md). The values are loggers and
+// their fields only, and main wraps the server only when Terraform throws
+// the logs away; with TF_LOG or TF_LOG_PROVIDER set the server runs as it
+// is, logs and all.
+type contextDetachingServer struct {
+	tfprotov6.ProviderServer
+}
+
+// detach returns a context without ctx's values that ends when ctx ends
+// and has its deadline, without holding on to ctx. release ends it, and
+// must be called when the call returns.
+func detach(ctx context.Context) (detached context.Context, release func()) {
+	var cancel context.CancelFunc
+	if deadline, ok := ctx.Deadline(); ok {
+		detached, cancel = context.WithDeadline(context.Background(), deadline)
+	} else {
+		detached, cancel = context.WithCancel(context.Background())
+	}
+	// ctx's canceller holds cancel, not the other way round: what the
+	// framework keeps of detached never reaches ctx.
+	stop := context.AfterFunc(ctx, cancel)
+	return detached, func() {
+		stop()
+		cancel()
+	}
+}
+
+// detached calls f with ctx detached.
+func detached[Req, Resp any](ctx context.Context, req Req, f func(context.Context, Req) (Resp, error)) (Resp, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return f(ctx, req)
+}
+
+func (s contextDetachingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return detached(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s contextDetachingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return detached(ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s contextDetachingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return detached(ctx, req, s.ProviderServer.ReadResource)
+}
+
+func (s contextDetachingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return detached(ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s contextDetachingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return detached(ctx, req, s.ProviderServer.ApplyResourceChange)
+}
+
+func (s contextDetachingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return detached(ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s contextDetachingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return detached(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s contextDetachingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return detached(ctx, req, s.ProviderServer.ReadDataSource)
+}

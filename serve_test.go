@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/provider"
+)
+
+type ctxKey struct{}
+
+func TestDetach_endsWithTheCall(t *testing.T) {
+	deadline := time.Now().Add(time.Hour)
+	parent, cancelParent := context.WithDeadline(context.WithValue(context.Background(), ctxKey{}, "logger"), deadline)
+	defer cancelParent()
+
+	ctx, release := detach(parent)
+	if ctx.Value(ctxKey{}) != nil {
+		t.Error("the detached context carries the call's values")
+	}
+	if got, ok := ctx.Deadline(); !ok || !got.Equal(deadline) {
+		t.Errorf("Deadline() = %v, %v; want the call's %v", got, ok, deadline)
+	}
+	cancelParent()
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling the call did not end the detached context")
+	}
+	release()
+
+	ctx, release = detach(context.Background())
+	release()
+	if ctx.Err() == nil {
+		t.Error("release did not end the detached context")
+	}
+}
+
+// TestContextDetachingServer_keepsNoContexts makes calls whose contexts
+// hold 16 kB each, as terraform-plugin-go's loggers do, and checks that the
+// framework's server keeps none of them through the wrapper.
+func TestContextDetachingServer_keepsNoContexts(t *testing.T) {
+	const calls, valueSize = 1000, 16 << 10
+	server := providerserver.NewProtocol6(provider.New("test")())()
+	ctx := context.Background()
+	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ, ok := schema.ResourceSchemas["mimcm_request_status"].ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatal("mimcm_request_status has no object type")
+	}
+	values := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(at, nil)
+	}
+	values["request_id"] = tftypes.NewValue(tftypes.String, "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099")
+	values["status"] = tftypes.NewValue(tftypes.String, "Completed")
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &tfprotov6.ValidateResourceConfigRequest{TypeName: "mimcm_request_status", Config: &config}
+
+	// Like gRPC: a connection-long context, a cancelled one for each call.
+	session, endSession := context.WithCancel(ctx)
+	defer endSession()
+	growth := func(s tfprotov6.ProviderServer) uint64 {
+		before := liveHeap()
+		for range calls {
+			call, cancel := context.WithCancel(context.WithValue(session, ctxKey{}, make([]byte, valueSize)))
+			resp, err := s.ValidateResourceConfig(call, req)
+			cancel()
+			if err != nil || len(resp.Diagnostics) > 0 {
+				t.Fatalf("ValidateResourceConfig: %v %v", err, resp.Diagnostics)
+			}
+		}
+		after := liveHeap()
+		if after < before {
+			return 0
+		}
+		return after - before
+	}
+	direct := growth(server)
+	wrapped := growth(contextDetachingServer{server})
+	runtime.KeepAlive(server)
+	t.Logf("live heap after %d calls: %d KiB more directly, %d KiB more through contextDetachingServer", calls, direct>>10, wrapped>>10)
+	if limit := uint64(calls * valueSize / 10); wrapped > limit {
+		t.Errorf("the server kept %d KiB of %d calls' contexts through contextDetachingServer; want under %d KiB", wrapped>>10, calls, limit>>10)
+	}
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}

@@ -354,7 +354,11 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	}
 	defer resp.Body.Close()
 	res.status, res.header = resp.StatusCode, resp.Header
-	res.body, err = readBody(resp.Body, resp.ContentLength)
+	if st.body != nil { // read in full already, by bufferingTransport
+		res.body = st.body
+	} else {
+		res.body, err = readBody(resp.Body, resp.ContentLength)
+	}
 	switch {
 	case err != nil:
 		return nil, res.fail(ErrTransport, fmt.Errorf("reading the answer: %w", transportCause(ctx, err)))

@@ -123,6 +123,10 @@ type callState struct {
 	maxRetries   int
 	attempts     int
 	serverErrors int
+	// body is the latest attempt's answer as bufferingTransport read it,
+	// so that the caller takes it as it is instead of copying it out of
+	// the response body once more (a list can be 15 MB).
+	body []byte
 }
 
 type callStateKey struct{}
@@ -288,6 +292,10 @@ type bufferingTransport struct {
 }
 
 func (t bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	st, _ := req.Context().Value(callStateKey{}).(*callState)
+	if st != nil {
+		st.body = nil
+	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -300,6 +308,9 @@ func (t bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	resp.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer (HTTP %d): %w", resp.StatusCode, err)
+	}
+	if st != nil {
+		st.body = buf.Bytes()
 	}
 	resp.Body = io.NopCloser(&buf)
 	resp.ContentLength = int64(buf.Len())

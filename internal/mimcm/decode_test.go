@@ -41,6 +41,17 @@ var decodeCases = []string{
 	`{"Comment":"\x"}`,
 	"{\"Comment\":\"tab\there\"}",
 	`{"SecurityDescriptor":"\u0000"}`,
+	// Long strings, where the text is checked eight bytes at a time.
+	"{\"Comment\":\"0123456789abcdef\x01ghij\"}",
+	"{\"Comment\":\"0123456789abcdef\x7f\xc3\xa9ghij\"}",
+	"{\"Comment\":\"0123456789abcdef\xc3ghij\"}",
+	`{"Comment":"0123456789 \"quoted\" \\\" and more text"}`,
+	"{\"SecurityDescriptor\":\"O:S-1-5-21-1004336348D:(A;;RC;;;WD)\\u0000\x02\"}",
+	"{\"SecurityDescriptor\":\"O:S-1-5-21-1004336348D:(A;;RC;;;WD)\\u0000\\u0000 tail \xe2\x82\xac\"}",
+	// GUIDs: letter case, spaces and escapes, repeated from request to request.
+	`[{"OriginatorUserUuid":"8F1590DC-D932-4B66-8E68-2E91C5880780","TargetUserUuid":" 8f1590dc-d932-4b66-8e68-2e91c5880780 "},` +
+		`{"OriginatorUserUuid":"8F1590DC-D932-4B66-8E68-2E91C5880780","TargetUserUuid":"\u0038f1590dc-d932-4b66-8e68-2e91c5880780"},` +
+		`{"OriginatorUserUuid":" 00000000-0000-0000-0000-000000000000","NewProfileUuid":"not-a-guid","OldProfileUuid":"NOT-A-GUID"}]`,
 	// Numbers, booleans and nulls in every field.
 	`{"Status":-0,"RequestType":01}`,
 	`{"Status":1.0}`,

@@ -1,6 +1,8 @@
 package mimcm
 
 import (
+	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -22,7 +24,14 @@ type requestScanner struct {
 	b   []byte
 	i   int
 	buf []byte // scratch space for strings with escapes
+	// guids holds the GUIDs read so far but the requests' own, which repeat
+	// from request to request (users, profile templates): each is
+	// allocated once per answer.
+	guids map[string]GUID
 }
+
+// maxInternedGUIDs bounds guids.
+const maxInternedGUIDs = 1024
 
 // fastDecodeRequests decodes a JSON array of request objects, or null.
 func fastDecodeRequests(b []byte) ([]Request, bool) {
@@ -158,21 +167,21 @@ func (s *requestScanner) requestValue(r *Request, field requestField) bool {
 	}
 	switch field {
 	case fieldUuid:
-		return s.guid(&r.Uuid)
+		return s.guid(&r.Uuid, false)
 	case fieldOriginatorUserUuid:
-		return s.guid(&r.OriginatorUserUuid)
+		return s.guid(&r.OriginatorUserUuid, true)
 	case fieldTargetUserUuid:
-		return s.guid(&r.TargetUserUuid)
+		return s.guid(&r.TargetUserUuid, true)
 	case fieldNewProfileUuid:
-		return s.guid(&r.NewProfileUuid)
+		return s.guid(&r.NewProfileUuid, true)
 	case fieldOldProfileUuid:
-		return s.guid(&r.OldProfileUuid)
+		return s.guid(&r.OldProfileUuid, true)
 	case fieldNewSmartcardUuid:
-		return s.guid(&r.NewSmartcardUuid)
+		return s.guid(&r.NewSmartcardUuid, true)
 	case fieldOldSmartcardUuid:
-		return s.guid(&r.OldSmartcardUuid)
+		return s.guid(&r.OldSmartcardUuid, true)
 	case fieldProfileTemplateUuid:
-		return s.guid(&r.ProfileTemplateUuid)
+		return s.guid(&r.ProfileTemplateUuid, true)
 	case fieldRequestType:
 		return s.integer(&r.RequestType)
 	case fieldStatus:
@@ -283,8 +292,35 @@ func (s *requestScanner) dataCollectionItem(item *DataCollectionItem) bool {
 	}
 }
 
-// guid decodes a GUID string as GUID.UnmarshalJSON does.
-func (s *requestScanner) guid(g *GUID) bool {
+// guid decodes a GUID string as GUID.UnmarshalJSON does. A GUID that may
+// repeat (intern) is looked up among those already read before a string is
+// allocated for it.
+func (s *requestScanner) guid(g *GUID, intern bool) bool {
+	start := s.i
+	if raw, ok := s.plainString(); ok {
+		if string(bytes.TrimSpace(raw)) == ZeroGUID {
+			*g = "" // without allocating
+			return true
+		}
+		if !intern {
+			*g = normalizeGUID(string(raw))
+			return true
+		}
+		if known, ok := s.guids[string(raw)]; ok { // no allocation for a map index
+			*g = known
+			return true
+		}
+		text := string(raw)
+		*g = normalizeGUID(text)
+		if s.guids == nil {
+			s.guids = map[string]GUID{}
+		}
+		if len(s.guids) < maxInternedGUIDs {
+			s.guids[text] = *g
+		}
+		return true
+	}
+	s.i = start
 	var text string
 	if !s.str(&text) {
 		return false
@@ -369,6 +405,28 @@ func (s *requestScanner) plainKey() ([]byte, bool) {
 	return nil, false
 }
 
+// plainString reads a JSON string of printable ASCII without escapes and
+// returns its text, which is also its value; false, with the position
+// somewhere inside it, for any other string.
+func (s *requestScanner) plainString() ([]byte, bool) {
+	if !s.consume('"') {
+		return nil, false
+	}
+	end := bytes.IndexByte(s.b[s.i:], '"')
+	if end < 0 {
+		return nil, false
+	}
+	raw := s.b[s.i : s.i+end]
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return nil, false
+	}
+	if control, high := scanText(raw); control || high {
+		return nil, false
+	}
+	s.i += end + 1
+	return raw, true
+}
+
 // str decodes a JSON string into v, escapes included, the way
 // encoding/json does; it gives up on a surrogate escape and on invalid
 // UTF-8, which encoding/json replaces with U+FFFD.
@@ -377,49 +435,53 @@ func (s *requestScanner) str(v *string) bool {
 		return false
 	}
 	start := s.i
-	ascii := true
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
-		case c == '"':
-			raw := s.b[start:s.i]
-			s.i++
-			if !ascii && !utf8.Valid(raw) {
-				return false
-			}
-			*v = string(raw)
-			return true
-		case c == '\\':
-			return s.escapedString(v, start)
-		case c < 0x20:
-			return false
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-		s.i++
+	end := bytes.IndexByte(s.b[start:], '"')
+	if end < 0 {
+		return false
 	}
-	return false
+	raw := s.b[start : start+end]
+	if escape := bytes.IndexByte(raw, '\\'); escape >= 0 {
+		s.i = start + escape
+		return s.escapedString(v, start)
+	}
+	control, high := scanText(raw)
+	if control || high && !utf8.Valid(raw) {
+		return false
+	}
+	s.i = start + end + 1
+	*v = string(raw)
+	return true
 }
 
-// escapedString finishes a string that holds escapes, from its start.
+// escapedString finishes a string that holds escapes, from its start; the
+// scanner is at its first backslash.
 func (s *requestScanner) escapedString(v *string, start int) bool {
 	out := append(s.buf[:0], s.b[start:s.i]...)
+	if control, _ := scanText(out); control {
+		return false
+	}
 	for s.i < len(s.b) {
 		c := s.b[s.i]
-		switch {
-		case c == '"':
-			s.i++
-			s.buf = out
-			if !utf8.Valid(out) {
+		if c != '\\' {
+			// Copy the run up to the next quote or backslash at once.
+			run := s.b[s.i:]
+			if n := bytes.IndexAny(run, `"\\`); n >= 0 {
+				run = run[:n]
+			}
+			if c == '"' {
+				s.i++
+				s.buf = out
+				if !utf8.Valid(out) {
+					return false
+				}
+				*v = string(out)
+				return true
+			}
+			if control, _ := scanText(run); control {
 				return false
 			}
-			*v = string(out)
-			return true
-		case c < 0x20:
-			return false
-		case c != '\\':
-			out = append(out, c)
-			s.i++
+			out = append(out, run...)
+			s.i += len(run)
 			continue
 		}
 		if s.i+1 >= len(s.b) {
@@ -474,6 +536,32 @@ func (s *requestScanner) hex4(at int) (rune, bool) {
 		r = r<<4 | rune(d)
 	}
 	return r, true
+}
+
+// scanText reports whether b holds a byte below 0x20, which a JSON string
+// cannot hold raw, and whether it holds one of 0x80 or above (UTF-8 to
+// check). It tests eight bytes at a time: the security descriptors it
+// mostly reads are hundreds of bytes long.
+func scanText(b []byte) (control, high bool) {
+	const ones, highBits = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		high = high || x&highBits != 0
+		// A byte below 0x20 exists exactly when this is not zero.
+		if (x-0x20*ones)&^x&highBits != 0 {
+			return true, high
+		}
+	}
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c < 0x20:
+			return true, high
+		case c >= utf8.RuneSelf:
+			high = true
+		}
+	}
+	return false, high
 }
 
 func (s *requestScanner) skipSpace() {

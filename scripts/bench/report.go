@@ -313,17 +313,22 @@ func evaluate(sizes []*sizeResult, goBench []goBenchmark) []verdict {
 		out = append(out, v)
 	}
 
+	// Checked on BenchmarkClient_ListRequests10000, the GET from a local
+	// server and the decoding, by both its wall and its CPU time per list
+	// (the CPU time includes the test server's side of the exchange).
 	v = verdict{target: fmt.Sprintf("mimcm_requests over 10,000 requests decodes in ≤ %d ms", targetListDecode.Milliseconds())}
-	idx := slices.IndexFunc(goBench, func(b goBenchmark) bool { return b.name == "BenchmarkClient_ListRequests10000" })
-	if idx < 0 {
+	list, listOK := findGoBenchmark(goBench, "BenchmarkClient_ListRequests10000")
+	if !listOK {
 		v.measured, v.result = "not measured (the Go benchmarks were skipped)", "NOT RUN"
 	} else {
-		b := goBench[idx]
-		cpu := time.Duration(b.metrics["cpu-ns/op"])
-		v.measured = fmt.Sprintf("%s CPU per list (%s wall on the busy machine)", millis(cpu), millis(time.Duration(b.metrics["ns/op"])))
-		v.result = passIf(cpu <= targetListDecode)
-		v.note = fmt.Sprintf("`ListRequests` reads a 15 MB answer from a local server and decodes it; the process spent %s of CPU "+
-			"per list here, the local server's writing included.", millis(cpu))
+		wall, cpu := time.Duration(list.metrics["ns/op"]), time.Duration(list.metrics["cpu-ns/op"])
+		v.measured = fmt.Sprintf("ListRequests (local HTTP and decoding): %s wall, %s CPU per list", millis(wall), millis(cpu))
+		if decode, ok := findGoBenchmark(goBench, "BenchmarkDecodeRequests10000"); ok {
+			v.measured += fmt.Sprintf("; decoding alone %s CPU", millis(time.Duration(decode.metrics["cpu-ns/op"])))
+		}
+		v.result = passIf(wall <= targetListDecode && cpu <= targetListDecode)
+		v.note = "`ListRequests` reads a 15 MB answer from a local server and decodes it; both its wall and its CPU time per list " +
+			"(the test server's side included) must stay within the target."
 	}
 	return append(out, v)
 }
@@ -361,6 +366,15 @@ func connectionsNote(s sample) string {
 		"within max_concurrent_requests + 2 = %d: the limit holds per process, and the whole apply could only stay within it "+
 		"by halving the concurrency of each walk.",
 		len(perProcess), joinInts(perProcess, " + "), mimcm.DefaultMaxConcurrentRequests, busiest, targetConnections)
+}
+
+// findGoBenchmark finds a Go benchmark's result by name.
+func findGoBenchmark(list []goBenchmark, name string) (goBenchmark, bool) {
+	i := slices.IndexFunc(list, func(b goBenchmark) bool { return b.name == name })
+	if i < 0 {
+		return goBenchmark{}, false
+	}
+	return list[i], true
 }
 
 // rssNote shows how the provider's peak RSS grows with N, beside the floor

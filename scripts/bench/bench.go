@@ -23,13 +23,14 @@ const parallelism = 10
 type kind int
 
 const (
-	kindData  kind = iota // terraform_data: Terraform's floor, no plugin, no network
-	kindFloor             // floor_item: the smallest framework plugin, no network
-	kindMimcm             // mimcm_request_status against the mock
-	kinds                 // how many kinds there are
+	kindData         kind = iota // terraform_data: Terraform's floor, no plugin, no network
+	kindFloor                    // floor_item: the smallest framework plugin, no network
+	kindFloorRequest             // floor_request_status: mimcm_request_status's schema and state, no network
+	kindMimcm                    // mimcm_request_status against the mock
+	kinds                        // how many kinds there are
 )
 
-var kindNames = [kinds]string{"terraform_data", "floor_item", "mimcm_request_status"}
+var kindNames = [kinds]string{"terraform_data", "floor_item", "floor_request_status", "mimcm_request_status"}
 
 func (k kind) String() string { return kindNames[k] }
 
@@ -61,7 +62,7 @@ var operations = []operation{
 
 // commonArgs go on every command: no prompts, no colours, and warnings
 // summarised (destroying mimcm_request_status warns once per resource that
-// the request keeps its status; both kinds get the same flags).
+// the request keeps its status; every kind gets the same flags).
 var commonArgs = []string{"-input=false", "-no-color", "-compact-warnings"}
 
 // sample is one timed command.
@@ -242,7 +243,7 @@ func writeConfig(dir string, k kind, mockURL string, ids []mimcm.GUID) error {
 	}
 	var c strings.Builder
 	switch k {
-	case kindFloor:
+	case kindFloor, kindFloorRequest:
 		c.WriteString(`terraform {
   required_providers {
     floor = {
@@ -285,6 +286,13 @@ provider "mimcm" {
 		c.WriteString(`resource "floor_item" "bench" {
   count = length(local.request_ids)
   input = local.request_ids[count.index]
+}
+`)
+	case kindFloorRequest:
+		c.WriteString(`resource "floor_request_status" "bench" {
+  count      = length(local.request_ids)
+  request_id = local.request_ids[count.index]
+  status     = "Completed"
 }
 `)
 	case kindMimcm:

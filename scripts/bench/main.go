@@ -4,10 +4,13 @@
 //	go run ./scripts/bench -n 500 -out BENCHMARKS.md
 //
 // It builds the provider and mimcm-mock into a temporary directory, starts
-// the mock on a free loopback port and, for each size N, generates two
+// the mock on a free loopback port and, for each size N, generates four
 // configurations: N mimcm_request_status resources completing seeded
-// Approved requests, and N terraform_data resources. It then runs apply,
-// plan (with refresh), plan -refresh=false and destroy on both, alternating
+// Approved requests, N terraform_data resources, and N of each of the two
+// resources of scripts/bench/floor, a framework provider that calls nothing:
+// floor_item, the smallest plugin resource, and floor_request_status, which
+// has mimcm_request_status's schema and state. It then runs apply,
+// plan (with refresh), plan -refresh=false and destroy on each, alternating
 // between them round after round, and reports medians, ratios, the API
 // calls per resource and the new TCP connections (from the mock's call log),
 // and the provider processes' peak RSS (VmHWM, sampled from /proc every
@@ -70,7 +73,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.latencyN, "latency-n", 200, "resources in the latency scenario; 0 skips it")
 	fs.IntVar(&cfg.latencyMS, "latency-ms", 50, "latency of every API answer in the latency scenario, in milliseconds")
 	fs.BoolVar(&cfg.goBench, "go-bench", true, "run the Go benchmarks of the decoding and conversion paths")
-	kindList := fs.String("kinds", "", "configurations to measure, from terraform_data, floor_item and mimcm_request_status "+
+	kindList := fs.String("kinds", "", "configurations to measure, from terraform_data, floor_item, floor_request_status and mimcm_request_status "+
 		"(comma-separated); empty means all of them up to 1,000 resources and mimcm_request_status alone above")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
 	fs.StringVar(&cfg.terraform, "terraform", "terraform", "Terraform `binary` to run")
@@ -95,7 +98,7 @@ func parseFlags(args []string) (config, error) {
 		}
 		k, ok := parseKind(name)
 		if !ok {
-			return cfg, fmt.Errorf("-kinds: %q is not terraform_data, floor_item or mimcm_request_status", name)
+			return cfg, fmt.Errorf("-kinds: %q is not terraform_data, floor_item, floor_request_status or mimcm_request_status", name)
 		}
 		cfg.kinds = append(cfg.kinds, k)
 	}
@@ -118,7 +121,7 @@ func (cfg config) kindsFor(n int) []kind {
 	case cfg.kinds != nil:
 		return cfg.kinds
 	case n <= 1000:
-		return []kind{kindData, kindFloor, kindMimcm}
+		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm}
 	}
 	return []kind{kindMimcm}
 }

@@ -355,8 +355,13 @@ func ratioNote(s *sizeResult, op *opResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "terraform_data takes %s inside Terraform: no plugin process, no gRPC, four attributes in state.", seconds(data))
 	if floor := median(walls(op.samples[kindFloor])); floor > 0 {
-		fmt.Fprintf(&b, " Being a plugin: floor_item, the smallest plugin resource, takes %s, %.2f× (CPU: %s).",
+		fmt.Fprintf(&b, " Being a plugin: floor_item, the smallest plugin resource, takes %s, %.2f× (CPU: %s)",
 			seconds(floor), ratio(op, kindFloor, kindData), cpuCell(op.samples[kindFloor]))
+		if floor.Seconds() > targetRatio*data.Seconds() {
+			b.WriteString(", beyond the target for any plugin: Terraform starts the plugin's processes and makes several gRPC " +
+				"calls per resource (validate, upgrade state, plan, read), each decoded and checked by the framework")
+		}
+		b.WriteString(".")
 	}
 	calls := callsPerResource(worstCalls(op.samples[kindMimcm]).calls, s.n)
 	request := median(walls(op.samples[kindFloorRequest]))

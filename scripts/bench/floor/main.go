@@ -18,12 +18,14 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -162,35 +164,28 @@ func (requestStatus) Schema(ctx context.Context, req resource.SchemaRequest, res
 }
 
 func (requestStatus) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	state, err := completedState(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the floor_request_status state", err.Error())
-		return
-	}
-	resp.State.Raw = state
+	resp.Diagnostics.Append(complete(req.Plan.Raw, &resp.State)...)
 }
 
 func (requestStatus) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (requestStatus) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	state, err := completedState(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the floor_request_status state", err.Error())
-		return
-	}
-	resp.State.Raw = state
+	resp.Diagnostics.Append(complete(req.Plan.Raw, &resp.State)...)
 }
 
 func (requestStatus) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
-// completedState is a plan with its computed attributes set to
+// complete sets state to plan with its computed attributes set to
 // completedRequest's and id to request_id.
-func completedState(plan tftypes.Value) (tftypes.Value, error) {
+func complete(plan tftypes.Value, state *tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
 	var attrs map[string]tftypes.Value
 	if err := plan.As(&attrs); err != nil {
-		return tftypes.Value{}, err
+		diags.AddError("Cannot build the floor_request_status state", err.Error())
+		return diags
 	}
 	maps.Copy(attrs, completedRequest)
 	attrs["id"] = attrs["request_id"]
-	return tftypes.NewValue(plan.Type(), attrs), nil
+	state.Raw = tftypes.NewValue(plan.Type(), attrs)
+	return diags
 }

@@ -120,7 +120,8 @@ func BenchmarkNewRequestAttributesModel(b *testing.B) {
 
 // BenchmarkRequestsDataSource_list10000 is the provider's own part of
 // reading mimcm_requests over 10,000 requests: the GET and its decoding,
-// the sort, and the conversion of every request.
+// the sort, and the conversion of every request into the requests and ids
+// lists.
 func BenchmarkRequestsDataSource_list10000(b *testing.B) {
 	srv, size := listBenchServer(b, listBenchSize)
 	c := benchClient(b, srv.URL)
@@ -134,13 +135,8 @@ func BenchmarkRequestsDataSource_list10000(b *testing.B) {
 			b.Fatal(err)
 		}
 		sortRequests(list)
-		items := make([]RequestDataSourceModel, len(list))
-		for i := range list {
-			item, diags := newRequestDataSourceModel(&list[i])
-			if diags.HasError() {
-				b.Fatal(diags)
-			}
-			items[i] = item
+		if _, _, diags := requestListValues(list); diags.HasError() {
+			b.Fatal(diags)
 		}
 	}
 	reportCPU(b, start)

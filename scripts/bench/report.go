@@ -384,17 +384,22 @@ func ratioNote(s *sizeResult, op *opResult) string {
 // connectionsNote shows how the connections divide between the provider
 // processes of one apply.
 func connectionsNote(s sample) string {
+	why := fmt.Sprintf("Terraform runs an apply as a plan and then an apply, each walk with a provider process of its own, "+
+		"and both read every request with up to %d calls in flight; a connection cannot outlive the process that opened it.",
+		mimcm.DefaultMaxConcurrentRequests)
 	perProcess := connectionsByProcess(s)
 	if len(perProcess) == 0 {
-		return ""
+		return why + " Which process held which connection was not seen (each lived less than the 50 ms between samples)."
 	}
 	busiest := slices.Max(perProcess)
-	return fmt.Sprintf("Terraform runs an apply as a plan and then an apply, each walk with a provider process of its own; "+
-		"%d of them called the API here, holding %s connections (seen in /proc). A connection cannot outlive the process that "+
-		"opened it, and each process reads the requests with up to %d calls in flight. The busiest process held %d, "+
+	if busiest > targetConnections {
+		return fmt.Sprintf("%s %d processes called the API here, holding %s connections (seen in /proc); the busiest held %d, "+
+			"beyond max_concurrent_requests + 2 = %d even for one process.", why, len(perProcess), joinInts(perProcess, " + "),
+			busiest, targetConnections)
+	}
+	return fmt.Sprintf("%s %d processes called the API here, holding %s connections (seen in /proc). The busiest held %d, "+
 		"within max_concurrent_requests + 2 = %d: the limit holds per process, and the whole apply could only stay within it "+
-		"by halving the concurrency of each walk.",
-		len(perProcess), joinInts(perProcess, " + "), mimcm.DefaultMaxConcurrentRequests, busiest, targetConnections)
+		"by halving the concurrency of each walk.", why, len(perProcess), joinInts(perProcess, " + "), busiest, targetConnections)
 }
 
 // findGoBenchmark finds a Go benchmark's result by name.

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeSample is one run of wall seconds, with the mock's counts for
+// mimcm_request_status and one provider process of peakMiB.
+func fakeSample(wall float64, gets, puts, conns int, peakMiB int64) sample {
+	return sample{
+		run: tfRun{
+			wall: time.Duration(wall * float64(time.Second)),
+			cpu:  time.Duration(wall * float64(time.Second)),
+			providers: []providerProcess{{
+				pid: 1, peakKiB: peakMiB * 1024, cpu: time.Second,
+				mockSockets: map[uint64]bool{},
+			}},
+		},
+		calls: callCounts{Counts: map[string]int{"GET": gets, "PUT": puts, "total": gets + puts}, Connections: conns},
+	}
+}
+
+// fakeSize is a size at which every kind took the given seconds for every
+// operation, and mimcm_request_status made the given calls.
+func fakeSize(n int, secs [kinds]float64, conns int, peakMiB int64) *sizeResult {
+	s := &sizeResult{n: n, rounds: 1, kinds: []kind{kindData, kindFloor, kindFloorRequest, kindMimcm}}
+	for _, o := range operations {
+		op := &opResult{op: o}
+		gets, puts := n, 0
+		switch o.name {
+		case "apply":
+			gets, puts = 2*n, n
+		case "plan -refresh=false":
+			gets = 0
+		}
+		for k := range kinds {
+			smp := fakeSample(secs[k], 0, 0, 0, peakMiB)
+			if k == kindData {
+				smp.run.providers = nil
+			}
+			if k == kindMimcm {
+				smp = fakeSample(secs[k], gets, puts, conns, peakMiB)
+			}
+			op.samples[k] = []sample{smp}
+		}
+		s.ops = append(s.ops, op)
+	}
+	return s
+}
+
+func verdictsByTarget(t *testing.T, sizes []*sizeResult) map[string]verdict {
+	t.Helper()
+	out := map[string]verdict{}
+	for _, v := range evaluate(sizes, []goBenchmark{{
+		name:    "BenchmarkClient_ListRequests10000",
+		metrics: map[string]float64{"ns/op": 40e6, "cpu-ns/op": 50e6},
+	}}) {
+		out[v.target] = v
+	}
+	return out
+}
+
+func TestEvaluate_targets(t *testing.T) {
+	withinRatio := fakeSize(500, [kinds]float64{10, 10.5, 11, 12.9}, 10, 30)
+	beyondRatio := fakeSize(500, [kinds]float64{10, 10.5, 30, 31}, 11, 30)
+	big := fakeSize(5000, [kinds]float64{0, 0, 0, 100}, 10, 81)
+	big.kinds = []kind{kindMimcm}
+
+	for _, tc := range []struct {
+		name  string
+		sizes []*sizeResult
+		want  map[string]string // target prefix → result
+	}{
+		{"all within", []*sizeResult{withinRatio}, map[string]string{
+			"apply at N=500":              "PASS",
+			"refresh plan at N=500":       "PASS",
+			"destroy at N=500":            "PASS",
+			"refresh plan: exactly 1":     "PASS",
+			"plan -refresh=false: 0":      "PASS",
+			"destroy: 0 writes":           "PASS",
+			"create (apply): ≤ 3":         "PASS",
+			"new connections":             "PASS",
+			"provider peak RSS at N=5000": "NOT RUN",
+			"mimcm_requests over 10,000":  "PASS",
+		}},
+		{"ratio and connections beyond, RSS beyond at 5000", []*sizeResult{beyondRatio, big}, map[string]string{
+			"apply at N=500":              "MISS",
+			"destroy at N=500":            "MISS",
+			"new connections":             "MISS",
+			"provider peak RSS at N=5000": "MISS",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := verdictsByTarget(t, tc.sizes)
+			for prefix, want := range tc.want {
+				found := false
+				for target, v := range got {
+					if !strings.HasPrefix(target, prefix) {
+						continue
+					}
+					found = true
+					if v.result != want {
+						t.Errorf("%s: %s (measured %s), want %s", target, v.result, v.measured, want)
+					}
+					if v.result == "MISS" && v.note == "" {
+						t.Errorf("%s: a miss without a note", target)
+					}
+				}
+				if !found {
+					t.Errorf("no target starts with %q; targets: %v", prefix, got)
+				}
+			}
+		})
+	}
+}
+
+// TestRatioNote_splitsTheGap names each floor and says which of them is
+// already beyond the target.
+func TestRatioNote_splitsTheGap(t *testing.T) {
+	s := fakeSize(500, [kinds]float64{1, 2, 3, 3.3}, 8, 30)
+	note := ratioNote(s, s.op("refresh plan"))
+	for _, want := range []string{
+		"terraform_data takes 1.00 s",
+		"floor_item, the smallest plugin resource, takes 2.00 s, 2.00×",
+		"beyond the target for any plugin",
+		"floor_request_status, with mimcm_request_status's schema and the same state but no API call and no code of its own, takes 3.00 s, 3.00×",
+		"beyond the target before any provider code runs",
+		"mimcm_request_status takes 3.30 s, 1.10× floor_request_status",
+	} {
+		if !strings.Contains(note, want) {
+			t.Errorf("the note lacks %q:\n%s", want, note)
+		}
+	}
+	s = fakeSize(500, [kinds]float64{1, 1.1, 1.2, 2}, 8, 30)
+	if note := ratioNote(s, s.op("apply")); strings.Contains(note, "beyond the target") {
+		t.Errorf("both floors are within the target, yet the note says one is beyond it:\n%s", note)
+	}
+}
+
+// TestRenderReport_sizesWithOneKind renders a 5,000-resource size that ran
+// mimcm_request_status alone, without destroy, beside a full one.
+func TestRenderReport_sizesWithOneKind(t *testing.T) {
+	big := fakeSize(5000, [kinds]float64{0, 0, 0, 100}, 10, 40)
+	big.kinds = []kind{kindMimcm}
+	big.ops = big.ops[:3]
+	for _, op := range big.ops {
+		for k := range kindMimcm {
+			op.samples[k] = nil
+		}
+	}
+	report := renderReport(machine{cores: 2}, []*sizeResult{fakeSize(500, [kinds]float64{1, 2, 3, 4}, 8, 30), big}, nil, nil, "")
+	for _, want := range []string{
+		"## N = 500 (1 round)",
+		"| apply | 1.00 s | 2.00 s | 3.00 s | 4.00 s | 4.00× | 3.00× | 1.33× |",
+		"## N = 5000 (1 round)",
+		"Only `mimcm_request_status` at this size",
+		"No destroy at this size",
+		"| apply | — | — | — | 100.00 s | — | — | — |",
+		"| provider peak RSS at N=5000 ≤ 80 MiB | 40.0 MiB | **PASS** |",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(report)
+	}
+}
+
+// TestConnectionsNote_byProcess says whether the limit holds per process.
+func TestConnectionsNote_byProcess(t *testing.T) {
+	sockets := func(n int, from uint64) map[uint64]bool {
+		out := map[uint64]bool{}
+		for i := range uint64(n) {
+			out[from+i] = true
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name       string
+		perProcess []int
+		want       string
+	}{
+		{"within per process", []int{8, 8}, "2 processes called the API here, holding 8 + 8 connections (seen in /proc). The busiest held 8, within max_concurrent_requests + 2 = 10"},
+		{"beyond in one process", []int{12, 3}, "the busiest held 12, beyond max_concurrent_requests + 2 = 10 even for one process"},
+		{"not seen", nil, "was not seen"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s sample
+			for i, n := range tc.perProcess {
+				s.run.providers = append(s.run.providers, providerProcess{pid: i + 1, mockSockets: sockets(n, uint64(100*i))})
+			}
+			if note := connectionsNote(s); !strings.Contains(note, tc.want) {
+				t.Errorf("the note lacks %q:\n%s", tc.want, note)
+			}
+		})
+	}
+}

@@ -112,10 +112,10 @@ func parseFlags(args []string) (config, error) {
 }
 
 // kindsFor is what a size measures. Terraform's own apply grows faster
-// than the number of resources (it copies the whole state after each one),
-// so above 1,000 resources the comparisons take hours on a shared two-core
-// machine; mimcm_request_status alone still gives its calls, connections
-// and memory.
+// than the number of resources (it rewrites the whole state file after
+// each one), so above 1,000 resources the comparisons take hours on a
+// shared two-core machine; mimcm_request_status alone still gives its
+// calls, connections and memory.
 func (cfg config) kindsFor(n int) []kind {
 	switch {
 	case cfg.kinds != nil:
@@ -127,7 +127,7 @@ func (cfg config) kindsFor(n int) []kind {
 }
 
 // operationsFor is what a size runs. Above 1,000 resources destroy is left
-// out (the state is simply deleted): like apply, Terraform's destroy copies
+// out (the state is simply deleted): like apply, Terraform's destroy rewrites
 // the whole state after each resource, so at 2,000 resources it alone took
 // more than 8 minutes here, and the provider calls no API in it.
 func (cfg config) operationsFor(n int) []operation {

@@ -118,11 +118,11 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 			names = append(names, "`"+k.String()+"`")
 		}
 		p("Only %s at this size (`-kinds` adds the others): Terraform's own apply grows faster than the number of resources, "+
-			"since it copies the whole state after each one, so above 1,000 resources the comparisons would take hours on a shared "+
+			"since it rewrites the whole state file after each one, so above 1,000 resources the comparisons would take hours on a shared "+
 			"two-core machine. The comparisons are made at N ≤ 1,000.\n\n", strings.Join(names, ", "))
 	}
 	if len(s.ops) < len(operations) {
-		p("No destroy at this size: Terraform's destroy, like its apply, copies the whole state after each resource, and the " +
+		p("No destroy at this size: Terraform's destroy, like its apply, rewrites the whole state file after each resource, and the " +
 			"provider calls no API in it; the state is deleted instead.\n\n")
 	}
 	p("Wall-clock medians. `floor_item` is the smallest plugin resource there is, and `floor_request_status` has " +
@@ -192,7 +192,8 @@ func cpuCell(samples []sample) string {
 	if maxProcesses(samples) == 0 {
 		return seconds(median(core))
 	}
-	return fmt.Sprintf("%s + %s (%d processes, %s)", seconds(median(core)), seconds(median(plugin)), maxProcesses(samples), mib(peakOf(samples)))
+	n := maxProcesses(samples)
+	return fmt.Sprintf("%s + %s (%d process%s, %s)", seconds(median(core)), seconds(median(plugin)), n, pluralES(n), mib(peakOf(samples)))
 }
 
 func renderLatency(w *strings.Builder, l *latencyResult) {
@@ -597,6 +598,9 @@ func joinInts(v []int, sep string) string {
 func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
 func secondsList(d []time.Duration) string {
+	if len(d) == 0 {
+		return "—"
+	}
 	s := make([]string, len(d))
 	for i, x := range d {
 		s[i] = fmt.Sprintf("%.2f", x.Seconds())
@@ -642,4 +646,11 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+func pluralES(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "es"
 }

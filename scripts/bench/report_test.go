@@ -158,6 +158,8 @@ func TestRenderReport_sizesWithOneKind(t *testing.T) {
 		"Only `mimcm_request_status` at this size",
 		"No destroy at this size",
 		"| apply | — | — | — | 100.00 s | — | — | — |",
+		"| apply | — | — | — | 99.00 s + 1.00 s (1 process, 40.0 MiB) |",
+		"- apply: — / — / — / 100.00",
 		"| provider peak RSS at N=5000 ≤ 80 MiB | 40.0 MiB | **PASS** |",
 	} {
 		if !strings.Contains(report, want) {

@@ -119,9 +119,9 @@ func (item) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResp
 // built directly, without the framework's reflection.
 type requestStatus struct{}
 
-// completedRequest is the state of a request the bench seeds, once
-// completed, but for id, request_id, status and timeouts, which come from
-// the plan.
+// completedRequest is the state of a request the bench seeds (seedRequest
+// in scripts/bench/mock.go: keep the two alike), once completed, but for id,
+// request_id, status and timeouts, which come from the plan.
 var completedRequest = func() map[string]tftypes.Value {
 	item := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"name": tftypes.String, "value": tftypes.String}}
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }

@@ -3,6 +3,7 @@ package mimcm
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -65,5 +66,51 @@ func TestClient_waitingForASlotIsInterruptible(t *testing.T) {
 	_, err := c.ListRequests(ctx, ListFilter{})
 	if !errors.Is(err, ErrTransport) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want a transport error from the deadline, got %v", err)
+	}
+}
+
+// TestClient_connectionsWithinLimit checks that a client opens no more
+// connections than MaxConcurrentRequests, however many goroutines call at
+// once: a call let through while the connections are busy waits for one of
+// them rather than dialling a connection that another call's finishing
+// makes needless. The calls start together on new clients, where such
+// dials happen.
+func TestClient_connectionsWithinLimit(t *testing.T) {
+	body := append(append([]byte("["), referenceResponse(t)...), ']')
+	var opened atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	const limit, callers, calls, clients = 4, 16, 20, 20
+	for i := range clients {
+		opened.Store(0)
+		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrentRequests = limit })
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for range callers {
+			wg.Go(func() {
+				<-start
+				for range calls {
+					if _, err := c.ListRequests(t.Context(), ListFilter{}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if got := opened.Load(); got > limit {
+			t.Fatalf("client %d opened %d connections for %d calls with MaxConcurrentRequests %d; want at most %d", i+1, got, callers*calls, limit, limit)
+		}
 	}
 }

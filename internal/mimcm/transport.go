@@ -43,6 +43,11 @@ func newHTTPClient(cfg Config) (*http.Client, error) {
 	}
 	transport := cleanhttp.DefaultPooledTransport() // Proxy: http.ProxyFromEnvironment
 	transport.TLSClientConfig = tlsConfig
+	// A call let through by the concurrency limit while every connection is
+	// busy waits for one rather than dialling another, which the call
+	// finishing as it dials would make needless: at most
+	// MaxConcurrentRequests connections, however many calls arrive at once.
+	transport.MaxConnsPerHost = cfg.MaxConcurrentRequests
 	transport.MaxIdleConnsPerHost = cfg.MaxIdleConnsPerHost
 	transport.MaxIdleConns = 4 * cfg.MaxIdleConnsPerHost
 

@@ -121,7 +121,8 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"max_concurrent_requests": schema.Int64Attribute{
 				MarkdownDescription: "Most API calls in flight at once, shared by every resource and data source of this provider " +
-					"configuration, so that Terraform's `-parallelism` cannot overload MIM CM. Defaults to `8`; also read from `" +
+					"configuration, so that Terraform's `-parallelism` cannot overload MIM CM; also the most connections the provider " +
+					"process opens to it. Defaults to `8`; also read from `" +
 					envMaxConcurrent + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 64)},

@@ -173,3 +173,42 @@ func BenchmarkRequestsDataSource_read10000(b *testing.B) {
 	}
 	reportCPU(b, start)
 }
+
+// BenchmarkRequestStatusModel_getSet reads mimcm_request_status's state into
+// its model and sets it back, as Read does and as ModifyPlan and Create do
+// with the plan.
+func BenchmarkRequestStatusModel_getSet(b *testing.B) {
+	ctx := context.Background()
+	state, _ := requestStatusState(b)
+	b.ReportAllocs()
+	start := startCPU(b)
+	for b.Loop() {
+		var m RequestStatusResourceModel
+		if diags := getModel(ctx, state.Schema, state.Raw, &m); diags.HasError() {
+			b.Fatal(diags)
+		}
+		if diags := setState(ctx, &state, &m); diags.HasError() {
+			b.Fatal(diags)
+		}
+	}
+	reportCPU(b, start)
+}
+
+// BenchmarkRequestStatusModel_getSetFramework is the same with the
+// framework's State.Get and State.Set, for comparison.
+func BenchmarkRequestStatusModel_getSetFramework(b *testing.B) {
+	ctx := context.Background()
+	state, _ := requestStatusState(b)
+	b.ReportAllocs()
+	start := startCPU(b)
+	for b.Loop() {
+		var m RequestStatusResourceModel
+		if diags := state.Get(ctx, &m); diags.HasError() {
+			b.Fatal(diags)
+		}
+		if diags := state.Set(ctx, &m); diags.HasError() {
+			b.Fatal(diags)
+		}
+	}
+	reportCPU(b, start)
+}

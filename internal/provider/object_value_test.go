@@ -2,11 +2,16 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // TestObjectValueOf_matchesTheFramework converts a request with every kind
@@ -91,6 +96,125 @@ func TestObjectValueOf_badModels(t *testing.T) {
 			}
 			if got := strings.Join(details, "\n"); !strings.Contains(got, tc.want) {
 				t.Fatalf("errors %q do not mention %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// requestStatusState is the state of a mimcm_request_status that completed
+// benchRequest, with a create timeout set.
+func requestStatusState(tb testing.TB) (tfsdk.State, RequestStatusResourceModel) {
+	tb.Helper()
+	ctx := context.Background()
+	var sresp resource.SchemaResponse
+	NewRequestStatusResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
+	r := benchRequest()
+	var m RequestStatusResourceModel
+	if diags := m.fill(&r); diags.HasError() {
+		tb.Fatal(diags)
+	}
+	m.RequestID = types.StringValue(strings.ToUpper(m.ID.ValueString()))
+	m.Status = types.StringValue("Completed")
+	timeoutTypes := map[string]attr.Type{"create": types.StringType, "update": types.StringType}
+	m.Timeouts = timeouts.Value{Object: types.ObjectValueMust(timeoutTypes, map[string]attr.Value{
+		"create": types.StringValue("30m"), "update": types.StringNull(),
+	})}
+	state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := state.Set(ctx, &m); diags.HasError() {
+		tb.Fatal(diags)
+	}
+	return state, m
+}
+
+// TestGetModel_matchesTheFramework reads a state, a plan with unknown
+// values and a null state into the model and expects what the framework's
+// Get gives, and sets each back to the same value.
+func TestGetModel_matchesTheFramework(t *testing.T) {
+	ctx := context.Background()
+	state, _ := requestStatusState(t)
+	objectType := state.Schema.Type().TerraformType(ctx)
+
+	planned := map[string]tftypes.Value{}
+	if err := state.Raw.As(&planned); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"completed", "new_profile_uuid", "data_collection"} {
+		planned[name] = tftypes.NewValue(planned[name].Type(), tftypes.UnknownValue)
+	}
+	for name, raw := range map[string]tftypes.Value{
+		"state":          state.Raw,
+		"unknown values": tftypes.NewValue(objectType, planned),
+		"null":           tftypes.NewValue(objectType, nil),
+	} {
+		t.Run(name, func(t *testing.T) {
+			from := tfsdk.State{Schema: state.Schema, Raw: raw}
+			var want, got RequestStatusResourceModel
+			if diags := from.Get(ctx, &want); diags.HasError() && !raw.IsNull() {
+				t.Fatal(diags)
+			}
+			if diags := getModel(ctx, from.Schema, from.Raw, &got); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if !raw.IsNull() && !reflect.DeepEqual(got, want) {
+				t.Fatalf("getModel:\n%+v\nthe framework's Get:\n%+v", got, want)
+			}
+			if raw.IsNull() && (!got.ID.IsNull() || !got.DataCollection.IsNull()) {
+				t.Fatalf("a null state gave %+v, want null attributes", got)
+			}
+			to := tfsdk.State{Schema: state.Schema}
+			if diags := setState(ctx, &to, &got); diags.HasError() {
+				t.Fatal(diags)
+			}
+			plan := tfsdk.Plan{Schema: state.Schema}
+			if diags := setPlan(ctx, &plan, got); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if raw.IsNull() {
+				return // the framework refuses to get a null object; set, its attributes are null
+			}
+			if !to.Raw.Equal(raw) || !plan.Raw.Equal(raw) {
+				t.Fatalf("set back:\n%s\nwant:\n%s", to.Raw, raw)
+			}
+		})
+	}
+}
+
+// TestGetModel_badModels are programming errors: each is a provider bug
+// diagnostic, and the state is left as it was.
+func TestGetModel_badModels(t *testing.T) {
+	ctx := context.Background()
+	state, good := requestStatusState(t)
+	type short struct {
+		ID types.String `tfsdk:"id"`
+	}
+	type extra struct {
+		RequestStatusResourceModel
+		Extra types.String `tfsdk:"extra"`
+	}
+	type mistyped struct {
+		ID types.Int64 `tfsdk:"id"`
+		RequestStatusResourceModel
+	}
+	for _, tc := range []struct {
+		name   string
+		target any
+		want   string
+	}{
+		{"not a pointer", good, "getModel needs a pointer to a model struct, not provider.RequestStatusResourceModel"},
+		{"missing attributes", &short{}, "provider.short has 1 attributes, the schema 25"},
+		{"an attribute the schema lacks", &extra{}, "field extra of provider.extra is not an attribute of the schema"},
+		{"a field of another type", &mistyped{}, "attribute id is a basetypes.StringValue, which field ID of provider.mistyped cannot hold"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			diags := getModel(ctx, state.Schema, state.Raw, tc.target)
+			if !diags.HasError() || !strings.Contains(diags[0].Detail(), tc.want) || diags[0].Summary() != "Provider bug: cannot convert a model" {
+				t.Fatalf("want a provider bug naming %q, got %v", tc.want, diags)
+			}
+			if _, ok := tc.target.(*short); ok {
+				before := state.Raw
+				if diags := setState(ctx, &state, tc.target); !diags.HasError() || !state.Raw.Equal(before) {
+					t.Fatalf("setState of a short model: want an error and the state unchanged, got %v", diags)
+				}
 			}
 		})
 	}

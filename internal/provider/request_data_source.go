@@ -65,7 +65,7 @@ func (d *RequestDataSource) Configure(_ context.Context, req datasource.Configur
 // error.
 func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg RequestDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -87,7 +87,7 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	item, diags := newRequestDataSourceModel(got)
 	resp.Diagnostics.Append(diags...)
 	item.ID = cfg.ID
-	resp.Diagnostics.Append(resp.State.Set(ctx, &item)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &item)...)
 }
 
 // newRequestDataSourceModel converts a request for the data sources.

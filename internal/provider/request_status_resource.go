@@ -108,7 +108,7 @@ func (r *RequestStatusResource) Configure(_ context.Context, req resource.Config
 // already there.
 func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan RequestStatusResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
@@ -122,7 +122,7 @@ func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 }
 
 // Read refreshes the request with one GET. A request the server no longer
@@ -130,7 +130,7 @@ func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateR
 // reports an error.
 func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state RequestStatusResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() || r.data == nil {
 		return
 	}
@@ -163,7 +163,7 @@ func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadReque
 		state.Status = types.StringValue(got.Status.String())
 	}
 	resp.Diagnostics.Append(state.fill(got)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 // Update moves the request to a newly configured status. When only
@@ -171,13 +171,13 @@ func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadReque
 // request_id), it calls no API.
 func (r *RequestStatusResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state RequestStatusResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if plan.Status.Equal(state.Status) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 		return
 	}
 	if !r.configured(&resp.Diagnostics) {
@@ -192,14 +192,14 @@ func (r *RequestStatusResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 }
 
 // Delete calls no API: a final status cannot be undone, so destroying the
 // resource only forgets the request.
 func (r *RequestStatusResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state RequestStatusResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -234,7 +234,7 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	var plan RequestStatusResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() || plan.RequestID.IsUnknown() || plan.Status.IsUnknown() {
 		return
 	}
@@ -246,7 +246,7 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 
 	if !req.State.Raw.IsNull() {
 		var state RequestStatusResourceModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -261,7 +261,7 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 			}
 			plan.planStatus(desired)
 		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
 		return
 	}
 
@@ -286,7 +286,7 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 			plan.RequestAttributesModel.copyImmutable(read)
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
 }
 
 // apply reads the request and brings it to the planned status within

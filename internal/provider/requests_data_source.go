@@ -86,7 +86,7 @@ func (d *RequestsDataSource) Configure(_ context.Context, req datasource.Configu
 // Read lists the requests with one GET. No match is an empty list.
 func (d *RequestsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg RequestsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -111,7 +111,7 @@ func (d *RequestsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &cfg)...)
 }
 
 // requestsItem is the object of one request in requests.

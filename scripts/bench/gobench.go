@@ -21,7 +21,7 @@ type goBenchmark struct {
 // with go test's default time, the 10,000-request lists ten times each,
 // and the whole data source Read, which takes seconds, twice.
 var goBenchmarkRuns = []struct{ pattern, benchtime string }{
-	{`^(BenchmarkRequest_UnmarshalJSON|BenchmarkClient_GetRequest|BenchmarkNewRequestAttributesModel)$`, "1s"},
+	{`^(BenchmarkRequest_UnmarshalJSON|BenchmarkClient_GetRequest|BenchmarkNewRequestAttributesModel|BenchmarkRequestStatusModel_getSet|BenchmarkRequestStatusModel_getSetFramework)$`, "1s"},
 	{`^(BenchmarkDecodeRequests10000|BenchmarkClient_ListRequests10000|BenchmarkRequestsDataSource_list10000)$`, "10x"},
 	{`^BenchmarkRequestsDataSource_read10000$`, "2x"},
 }

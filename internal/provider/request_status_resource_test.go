@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -668,4 +669,24 @@ func TestAccRequestStatus_failedUpdateKeepsState(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestRequestStatusResource_deleteWarning: destroying calls no API and warns
+// that the request keeps its status, naming the request and that status.
+// The request is in the summary, as Terraform folds no provider warnings of
+// a destroy: with -compact-warnings each request keeps a line of its own.
+func TestRequestStatusResource_deleteWarning(t *testing.T) {
+	state, m := requestStatusState(t)
+	var resp fwresource.DeleteResponse
+	(&RequestStatusResource{}).Delete(t.Context(), fwresource.DeleteRequest{State: state}, &resp)
+	if resp.Diagnostics.HasError() || len(resp.Diagnostics) != 1 {
+		t.Fatalf("want one warning, got %v", resp.Diagnostics)
+	}
+	d := resp.Diagnostics[0]
+	if want := "Request " + m.ID.ValueString() + " keeps its status"; d.Summary() != want {
+		t.Errorf("summary: want %q, got %q", want, d.Summary())
+	}
+	if want := "The request stays " + m.ObservedStatus.ValueString() + " on the server."; !strings.HasSuffix(d.Detail(), want) {
+		t.Errorf("the warning's detail does not end with %q:\n%s", want, d.Detail())
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -178,35 +179,40 @@ func BenchmarkRequestsDataSource_read10000(b *testing.B) {
 // its model and sets it back, as Read does and as ModifyPlan and Create do
 // with the plan.
 func BenchmarkRequestStatusModel_getSet(b *testing.B) {
-	ctx := context.Background()
-	state, _ := requestStatusState(b)
-	b.ReportAllocs()
-	start := startCPU(b)
-	for b.Loop() {
-		var m RequestStatusResourceModel
-		if diags := getModel(ctx, state.Schema, state.Raw, &m); diags.HasError() {
-			b.Fatal(diags)
-		}
-		if diags := setState(ctx, &state, &m); diags.HasError() {
-			b.Fatal(diags)
-		}
-	}
-	reportCPU(b, start)
+	benchmarkGetSet(b,
+		func(ctx context.Context, s *tfsdk.State, m *RequestStatusResourceModel) diag.Diagnostics {
+			return getModel(ctx, s.Schema, s.Raw, m)
+		},
+		func(ctx context.Context, s *tfsdk.State, m *RequestStatusResourceModel) diag.Diagnostics {
+			return setState(ctx, s, m)
+		})
 }
 
 // BenchmarkRequestStatusModel_getSetFramework is the same with the
 // framework's State.Get and State.Set, for comparison.
 func BenchmarkRequestStatusModel_getSetFramework(b *testing.B) {
+	benchmarkGetSet(b,
+		func(ctx context.Context, s *tfsdk.State, m *RequestStatusResourceModel) diag.Diagnostics {
+			return s.Get(ctx, m)
+		},
+		func(ctx context.Context, s *tfsdk.State, m *RequestStatusResourceModel) diag.Diagnostics {
+			return s.Set(ctx, m)
+		})
+}
+
+type modelConversion func(context.Context, *tfsdk.State, *RequestStatusResourceModel) diag.Diagnostics
+
+func benchmarkGetSet(b *testing.B, get, set modelConversion) {
 	ctx := context.Background()
 	state, _ := requestStatusState(b)
 	b.ReportAllocs()
 	start := startCPU(b)
 	for b.Loop() {
 		var m RequestStatusResourceModel
-		if diags := state.Get(ctx, &m); diags.HasError() {
+		if diags := get(ctx, &state, &m); diags.HasError() {
 			b.Fatal(diags)
 		}
-		if diags := state.Set(ctx, &m); diags.HasError() {
+		if diags := set(ctx, &state, &m); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}

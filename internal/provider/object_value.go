@@ -87,9 +87,9 @@ type schemaWithType interface {
 // about six times as long and eight times the allocations
 // (BenchmarkRequestStatusModel_getSet and _getSetFramework).
 func getModel(ctx context.Context, s schemaWithType, raw tftypes.Value, target any) diag.Diagnostics {
-	objectType, ok := s.Type().(types.ObjectType)
-	if !ok {
-		return providerBug(fmt.Errorf("the schema's type is %T, not an object", s.Type()))
+	objectType, err := objectTypeOf(s.Type())
+	if err != nil {
+		return providerBug(err)
 	}
 	rv := reflect.ValueOf(target)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -146,9 +146,9 @@ func setPlan(ctx context.Context, plan *tfsdk.Plan, model any) diag.Diagnostics 
 // rawValueOf converts model, a model struct or a pointer to one, into a
 // value of s's type.
 func rawValueOf(ctx context.Context, s schemaWithType, model any) (tftypes.Value, diag.Diagnostics) {
-	objectType, ok := s.Type().(types.ObjectType)
-	if !ok {
-		return tftypes.Value{}, providerBug(fmt.Errorf("the schema's type is %T, not an object", s.Type()))
+	objectType, err := objectTypeOf(s.Type())
+	if err != nil {
+		return tftypes.Value{}, providerBug(err)
 	}
 	rv := reflect.ValueOf(model)
 	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
@@ -166,6 +166,15 @@ func rawValueOf(ctx context.Context, s schemaWithType, model any) (tftypes.Value
 		return tftypes.Value{}, providerBug(err)
 	}
 	return raw, diags
+}
+
+// objectTypeOf is t as the object type of a schema or a nested object.
+func objectTypeOf(t attr.Type) (types.ObjectType, error) {
+	objectType, ok := t.(types.ObjectType)
+	if !ok {
+		return types.ObjectType{}, fmt.Errorf("the type is %T, not an object", t)
+	}
+	return objectType, nil
 }
 
 // schemaFields is modelFields for a model that must hold exactly the

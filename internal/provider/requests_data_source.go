@@ -127,11 +127,9 @@ func requestsItem() schema.NestedAttributeObject {
 // State.Set's reflection, which took seconds for 10,000 requests (see
 // objectValueOf).
 func requestListValues(list []mimcm.Request) (requests, ids types.List, diags diag.Diagnostics) {
-	itemType, ok := requestsItem().Type().(types.ObjectType)
-	if !ok {
-		diags.AddError("Provider bug: a request of mimcm_requests is not an object",
-			"Please report it to the provider's maintainers.")
-		return requests, ids, diags
+	itemType, err := objectTypeOf(requestsItem().Type())
+	if err != nil {
+		return requests, ids, providerBug(err)
 	}
 	items := make([]attr.Value, len(list))
 	idValues := make([]attr.Value, len(list))

@@ -356,9 +356,10 @@ func ratioNote(s *sizeResult, op *opResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "terraform_data takes %s inside Terraform: no plugin process, no gRPC, four attributes in state.", seconds(data))
 	if floor := median(walls(op.samples[kindFloor])); floor > 0 {
+		r := ratio(op, kindFloor, kindData)
 		fmt.Fprintf(&b, " Being a plugin: floor_item, the smallest plugin resource, takes %s, %.2f× (CPU: %s)",
-			seconds(floor), ratio(op, kindFloor, kindData), cpuCell(op.samples[kindFloor]))
-		if floor.Seconds() > targetRatio*data.Seconds() {
+			seconds(floor), r, cpuCell(op.samples[kindFloor]))
+		if r > targetRatio {
 			b.WriteString(", beyond the target for any plugin: Terraform starts the plugin's processes and makes several gRPC " +
 				"calls per resource (validate, upgrade state, plan, read), each decoded and checked by the framework")
 		}
@@ -370,10 +371,11 @@ func ratioNote(s *sizeResult, op *opResult) string {
 		fmt.Fprintf(&b, " mimcm_request_status takes %s for %s (CPU: %s).", seconds(mim), calls, cpuCell(op.samples[kindMimcm]))
 		return b.String()
 	}
+	r := ratio(op, kindFloorRequest, kindData)
 	fmt.Fprintf(&b, " Keeping these attributes: floor_request_status, with mimcm_request_status's schema and the same state "+
-		"but no API call and no code of its own, takes %s, %.2f× (CPU: %s)", seconds(request), ratio(op, kindFloorRequest, kindData),
+		"but no API call and no code of its own, takes %s, %.2f× (CPU: %s)", seconds(request), r,
 		cpuCell(op.samples[kindFloorRequest]))
-	if request.Seconds() > targetRatio*data.Seconds() {
+	if r > targetRatio {
 		b.WriteString(", beyond the target before any provider code runs: Terraform's own CPU grows with the state it writes, " +
 			"and the framework's with the attributes it handles (see the analysis below)")
 	}

@@ -377,16 +377,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return err
 	}
 	url := "http://" + ln.Addr().String()
+	srv := &http.Server{Handler: m, ConnContext: m.ConnContext, ReadHeaderTimeout: 10 * time.Second}
 	if c.tlsCert != "" {
 		tc, err := c.tlsConfig()
 		if err != nil {
 			ln.Close()
 			return err
 		}
+		m.ConfigureTLS(srv, tc) // HTTP/2 as IIS offers it
 		ln = tls.NewListener(ln, tc)
 		url = "https://" + ln.Addr().String()
 	}
-	srv := &http.Server{Handler: m, ConnContext: m.ConnContext, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 

@@ -59,3 +59,43 @@ func TestRun_mtls(t *testing.T) {
 		t.Errorf("with a client certificate from the CA: want 200, got %d", got)
 	}
 }
+
+// TestRun_tlsProtocols: over https the mock speaks HTTP/2 as IIS does,
+// except that with -auth ntlm it refuses HTTP/2 with HTTP_1_1_REQUIRED.
+func TestRun_tlsProtocols(t *testing.T) {
+	dir := t.TempDir()
+	ca := testcerts.NewCA(t, "server CA")
+	certPEM, keyPEM := ca.Server(t)
+	certFile, keyFile := filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key")
+	for p, content := range map[string]string{certFile: certPEM, keyFile: keyPEM} {
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h2 := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12}, ForceAttemptHTTP2: true,
+	}}
+	get := func(url string) (*http.Response, error) {
+		resp, err := h2.Get(url + "/CertificateManagement/api/v1.0/requests/" + string(mockapi.ExampleRequestID))
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		return resp, err
+	}
+
+	open := start(t, env(nil), "-seed-example", "-tls-cert", certFile, "-tls-key", keyFile)
+	resp, err := get(open.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Proto != "HTTP/2.0" || resp.StatusCode != http.StatusOK {
+		t.Errorf("without Windows authentication: want HTTP/2.0 200, got %s %d", resp.Proto, resp.StatusCode)
+	}
+
+	ntlm := start(t, env(map[string]string{envNTLMPassword: "pw"}), "-seed-example", "-auth", "ntlm", "-ntlm-user", "svc",
+		"-tls-cert", certFile, "-tls-key", keyFile)
+	if _, err := get(ntlm.url); err == nil || !strings.Contains(err.Error(), "HTTP_1_1_REQUIRED") {
+		t.Errorf("-auth ntlm over HTTP/2: want HTTP_1_1_REQUIRED, got %v", err)
+	}
+}

@@ -3,7 +3,6 @@ package mimcm
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -67,13 +66,13 @@ func (a *ntlmAuth) String() string   { return "ntlm(" + a.account + ")" }
 func (a *ntlmAuth) GoString() string { return a.String() }
 
 // Wrap returns the lane pool in front of next. When next is an
-// *http.Transport every lane is a clone of it with one connection;
-// otherwise the lanes share next, which must then keep each handshake on
-// one connection itself.
+// *http.Transport, or the client's HTTP/1.1 fallback around one, every
+// lane is a clone of it with one connection; otherwise the lanes share
+// next, which must then keep each handshake on one connection itself.
 func (a *ntlmAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	t := &ntlmTransport{auth: a, next: next}
 	lanes := defaultIdleConnsPerHost
-	if base, ok := next.(*http.Transport); ok {
+	if base, ok := poolOf(next); ok {
 		t.template = ntlmLaneTemplate(base)
 		if base.MaxIdleConnsPerHost > 0 {
 			lanes = base.MaxIdleConnsPerHost
@@ -92,18 +91,9 @@ func (a *ntlmAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 // an HTTP/2 connection (IIS refuses with HTTP_1_1_REQUIRED). It is cloned
 // once, so that base's later use cannot change what lanes get.
 func ntlmLaneTemplate(base *http.Transport) *http.Transport {
-	t := base.Clone()
+	t := http1Only(base)
 	t.MaxConnsPerHost = 1
 	t.MaxIdleConnsPerHost = 1
-	t.ForceAttemptHTTP2 = false
-	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{} // no "h2"
-	var http1 http.Protocols
-	http1.SetHTTP1(true)
-	t.Protocols = &http1
-	if t.TLSClientConfig != nil {
-		t.TLSClientConfig.NextProtos = slices.DeleteFunc(slices.Clone(t.TLSClientConfig.NextProtos),
-			func(p string) bool { return p == "h2" })
-	}
 	return t
 }
 

@@ -121,13 +121,13 @@ func NewClient(cfg Config) (*Client, error) {
 	cfg.Host, cfg.BasePath = host, basePath
 	cfg.applyDefaults()
 
-	hc, err := newHTTPClient(cfg)
-	if err != nil {
-		return nil, err
-	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = discardLogger{}
+	}
+	hc, err := newHTTPClient(cfg, logger)
+	if err != nil {
+		return nil, err
 	}
 	return &Client{
 		cfg:     cfg,

@@ -33,10 +33,11 @@ const (
 )
 
 // newHTTPClient builds the transport: a pooled, keep-alive transport with
-// the proxy from the environment and the configured TLS settings, wrapped by
-// the authenticator, with a cookie jar for the session cookies some IIS
-// authentication setups hand out.
-func newHTTPClient(cfg Config) (*http.Client, error) {
+// the proxy from the environment and the configured TLS settings, HTTP/2
+// where the server takes it (protocol.go), wrapped by the authenticator,
+// with a cookie jar for the session cookies some IIS authentication setups
+// hand out.
+func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 	tlsConfig, err := newTLSConfig(cfg)
 	if err != nil {
 		return nil, err
@@ -50,13 +51,17 @@ func newHTTPClient(cfg Config) (*http.Client, error) {
 	transport.MaxConnsPerHost = cfg.MaxConcurrentRequests
 	transport.MaxIdleConnsPerHost = cfg.MaxIdleConnsPerHost
 	transport.MaxIdleConns = 4 * cfg.MaxIdleConnsPerHost
+	base, err := newHTTP1Fallback(transport, logger)
+	if err != nil {
+		return nil, err
+	}
 
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return nil, err
 	}
 	return &http.Client{
-		Transport: bufferingTransport{next: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(transport))},
+		Transport: bufferingTransport{next: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(base))},
 		Jar:       jar,
 		Timeout:   cfg.RequestTimeout,
 	}, nil

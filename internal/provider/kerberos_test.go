@@ -15,6 +15,7 @@ import (
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+	"github.com/mimcm/terraform-provider-mimcm/internal/testcerts"
 	"github.com/mimcm/terraform-provider-mimcm/internal/testkdc"
 )
 
@@ -22,12 +23,18 @@ import (
 // HTTP/127.0.0.1, with the reference request seeded Approved.
 func kerberosMock(t *testing.T, realm *testkdc.Realm) (*testMock, *mockapi.NegotiateService) {
 	t.Helper()
+	svc := negotiateService(t, realm)
+	return newTestMock(t, mockapi.Options{Auth: []mockapi.Authenticator{svc}}, seedRequest(testID, mimcm.StatusApproved)), svc
+}
+
+// negotiateService accepts Negotiate tokens for the realm's HTTP/127.0.0.1.
+func negotiateService(t *testing.T, realm *testkdc.Realm) *mockapi.NegotiateService {
+	t.Helper()
 	auth, err := mockapi.NegotiateAuthenticator(realm.ServiceKeytab, realm.SPN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newTestMock(t, mockapi.Options{Auth: []mockapi.Authenticator{auth}}, seedRequest(testID, mimcm.StatusApproved))
-	return m, auth.(*mockapi.NegotiateService)
+	return auth.(*mockapi.NegotiateService) //nolint:forcetypeassert // what NegotiateAuthenticator returns
 }
 
 // kerberosStatusConfig completes the reference request with the provider
@@ -141,6 +148,25 @@ func TestAccProvider_KerberosAuto(t *testing.T) {
 		arg("username", realm.User),
 		arg("kerberos_keytab_base64", base64.StdEncoding.EncodeToString(realm.UserKeytab)),
 		arg("krb5_conf_content", realm.Krb5Conf),
+	)
+}
+
+// TestAccProvider_KerberosOverHTTPS is IIS over https with HTTP/2 enabled,
+// its default: it refuses every HTTP/2 request it would authenticate with
+// Negotiate (HTTP_1_1_REQUIRED), and the provider makes each refused call
+// again over HTTP/1.1.
+func TestAccProvider_KerberosOverHTTPS(t *testing.T) {
+	t.Parallel()
+	realm := testkdc.New(t)
+	ca := testcerts.NewCA(t, "MIM CM test CA")
+	svc := negotiateService(t, realm)
+	m := newHTTPSTestMock(t, mockapi.Options{Auth: []mockapi.Authenticator{svc}}, ca, nil, seedRequest(testID, mimcm.StatusApproved))
+	kerberosTest(t, realm, m, svc,
+		arg("auth_method", "negotiate"),
+		arg("username", realm.Principal()),
+		arg("kerberos_keytab", realm.UserKeytabPath),
+		arg("krb5_conf", realm.Krb5ConfPath),
+		arg("ca_cert_pem", ca.CertPEM),
 	)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+	"github.com/mimcm/terraform-provider-mimcm/internal/testcerts"
 )
 
 // The account the NTLM mocks demand.
@@ -50,6 +51,29 @@ func (m *testMock) checkHandshakes(t *testing.T) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// TestAccProvider_NTLMOverHTTPS is IIS over https with HTTP/2 enabled,
+// its default: it refuses every HTTP/2 request it would authenticate with
+// NTLM (HTTP_1_1_REQUIRED), and the provider, with the default auth_method
+// auto, makes each refused call again over HTTP/1.1.
+func TestAccProvider_NTLMOverHTTPS(t *testing.T) {
+	t.Parallel()
+	ca := testcerts.NewCA(t, "MIM CM test CA")
+	m := newHTTPSTestMock(t, mockapi.Options{Auth: []mockapi.Authenticator{
+		mockapi.NTLMAuthenticator(ntlmTestUser, ntlmTestPassword, ntlmTestDomain),
+	}}, ca, nil, seedRequest(testID, mimcm.StatusApproved))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: m.providerBlock(fmt.Sprintf(`
+  username    = "CONTOSO\\svc-terraform"
+  password    = %q
+  ca_cert_pem = %q`, ntlmTestPassword, ca.CertPEM)) + resourceBlock(testID, "Completed"),
+			ConfigStateChecks: []statecheck.StateCheck{expectState("status_code", knownvalue.Int64Exact(8))},
+			Check:             resource.ComposeAggregateTestCheckFunc(m.checkStatus(testID, mimcm.StatusCompleted), m.checkHandshakes(t)),
+		}},
+	})
 }
 
 // TestAccProvider_NTLM completes a request and reads it back through a

@@ -21,7 +21,16 @@ import (
 // clientCA signed.
 func newTLSTestMock(t *testing.T, serverCA, clientCA *testcerts.CA, seed ...mimcm.Request) *testMock {
 	t.Helper()
-	m := mockapi.New(mockapi.Options{RequireClientCert: clientCA != nil})
+	return newHTTPSTestMock(t, mockapi.Options{RequireClientCert: clientCA != nil}, serverCA, clientCA, seed...)
+}
+
+// newHTTPSTestMock serves a mock with opts over https as IIS does
+// (mockapi's ConfigureTLS: HTTP/2, refused for Windows authentication),
+// with a certificate from serverCA; when clientCA is not nil, the server
+// asks for client certificates that clientCA signed.
+func newHTTPSTestMock(t *testing.T, opts mockapi.Options, serverCA, clientCA *testcerts.CA, seed ...mimcm.Request) *testMock {
+	t.Helper()
+	m := mockapi.New(opts)
 	m.Seed(seed...)
 	srv := httptest.NewUnstartedServer(m)
 	srv.Config.ConnContext = m.ConnContext
@@ -30,6 +39,7 @@ func newTLSTestMock(t *testing.T, serverCA, clientCA *testcerts.CA, seed ...mimc
 		srv.TLS.ClientCAs = clientCA.Pool()
 		srv.TLS.ClientAuth = tls.VerifyClientCertIfGiven
 	}
+	m.ConfigureTLS(srv.Config, srv.TLS)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return &testMock{Server: m, URL: srv.URL}

@@ -87,6 +87,13 @@ type sizeResult struct {
 	ops    []*opResult
 }
 
+// httpsResult is the https scenario: applies against a mock serving https,
+// where the provider speaks HTTP/2.
+type httpsResult struct {
+	n, rounds int
+	applies   []sample
+}
+
 // latencyResult is the latency scenario.
 type latencyResult struct {
 	n, latencyMS, rounds int
@@ -95,11 +102,12 @@ type latencyResult struct {
 
 // bench holds what every measurement needs.
 type bench struct {
-	cfg  config
-	work string
-	mock *mockProcess
-	tf   *terraformRunner
-	log  func(format string, args ...any)
+	cfg        config
+	work       string
+	mockBinary string
+	mock       *mockProcess
+	tf         *terraformRunner
+	log        func(format string, args ...any)
 }
 
 // run builds everything, measures and reports.
@@ -127,11 +135,11 @@ func run(ctx context.Context, cfg config) error {
 		"mimcm/mimcm": filepath.Join(work, "plugins", "mimcm"),
 		"bench/floor": filepath.Join(work, "plugins", "floor"),
 	}
-	mockBinary := filepath.Join(work, "mimcm-mock")
+	b.mockBinary = filepath.Join(work, "mimcm-mock")
 	for _, build := range [][]string{
 		{"build", "-o", filepath.Join(overrides["mimcm/mimcm"], "terraform-provider-mimcm"), "."},
 		{"build", "-o", filepath.Join(overrides["bench/floor"], "terraform-provider-floor"), "./scripts/bench/floor"},
-		{"build", "-o", mockBinary, "./cmd/mimcm-mock"},
+		{"build", "-o", b.mockBinary, "./cmd/mimcm-mock"},
 	} {
 		cmd := exec.CommandContext(ctx, "go", build...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
@@ -145,7 +153,7 @@ func run(ctx context.Context, cfg config) error {
 	if m.terraform, err = b.tf.version(ctx); err != nil {
 		return err
 	}
-	if b.mock, err = startMock(ctx, mockBinary, work); err != nil {
+	if b.mock, err = startMock(ctx, b.mockBinary, work, nil); err != nil {
 		return err
 	}
 	defer b.mock.stop()
@@ -168,6 +176,12 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 	}
+	var https *httpsResult
+	if cfg.httpsN > 0 {
+		if https, err = b.measureHTTPS(ctx); err != nil {
+			return err
+		}
+	}
 	var goBench []goBenchmark
 	if cfg.goBench {
 		b.log("running the Go benchmarks")
@@ -184,7 +198,7 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	report := renderReport(m, sizes, lat, goBench, string(analysis))
+	report := renderReport(m, sizes, lat, https, goBench, string(analysis))
 	fmt.Print(report)
 	if cfg.out != "" {
 		if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report for the repository
@@ -236,8 +250,9 @@ func requestIDs(series uint32, n int) []mimcm.GUID {
 	return ids
 }
 
-// writeConfig writes the configuration of n resources of a kind into dir.
-func writeConfig(dir string, k kind, mockURL string, ids []mimcm.GUID) error {
+// writeConfig writes the configuration of n resources of a kind into dir;
+// mimcm's trusts caFile when it is not empty.
+func writeConfig(dir string, k kind, mockURL, caFile string, ids []mimcm.GUID) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -265,9 +280,11 @@ func writeConfig(dir string, k kind, mockURL string, ids []mimcm.GUID) error {
 provider "mimcm" {
   host        = %q
   auth_method = "none"
-}
-
 `, mockURL)
+		if caFile != "" {
+			fmt.Fprintf(&c, "  ca_cert_file = %q\n", caFile)
+		}
+		c.WriteString("}\n\n")
 	case kindData:
 	}
 	c.WriteString("locals {\n  request_ids = [\n")
@@ -324,7 +341,7 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 	var dirs [kinds]string
 	for _, k := range res.kinds {
 		dirs[k] = filepath.Join(b.work, fmt.Sprintf("n%d-%s", n, k))
-		if err := writeConfig(dirs[k], k, b.mock.url, ids); err != nil {
+		if err := writeConfig(dirs[k], k, b.mock.url, "", ids); err != nil {
 			return nil, err
 		}
 	}
@@ -400,7 +417,7 @@ func (b *bench) measureLatency(ctx context.Context) (*latencyResult, error) {
 	res := &latencyResult{n: b.cfg.latencyN, latencyMS: b.cfg.latencyMS, rounds: min(b.cfg.roundsFor(b.cfg.latencyN), 3)}
 	ids := requestIDs(0xfff, res.n)
 	dir := filepath.Join(b.work, "latency-mimcm")
-	if err := writeConfig(dir, kindMimcm, b.mock.url, ids); err != nil {
+	if err := writeConfig(dir, kindMimcm, b.mock.url, "", ids); err != nil {
 		return nil, err
 	}
 	for round := range res.rounds {
@@ -434,6 +451,61 @@ func (b *bench) measureLatency(ctx context.Context) (*latencyResult, error) {
 		}
 	}
 	return res, b.mock.reset(ctx)
+}
+
+// measureHTTPS applies httpsN resources against a second mock that serves
+// https, as IIS serves the API, with a self-signed certificate the
+// configuration trusts: the provider speaks HTTP/2 there.
+func (b *bench) measureHTTPS(ctx context.Context) (*httpsResult, error) {
+	res := &httpsResult{n: b.cfg.httpsN, rounds: min(b.cfg.roundsFor(b.cfg.httpsN), 3)}
+	dir := filepath.Join(b.work, "https")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	cert, err := writeServerCert(dir)
+	if err != nil {
+		return nil, fmt.Errorf("https scenario: the mock's certificate: %w", err)
+	}
+	mock, err := startMock(ctx, b.mockBinary, dir, cert)
+	if err != nil {
+		return nil, fmt.Errorf("https scenario: %w", err)
+	}
+	defer mock.stop()
+	port, err := urlPort(mock.url)
+	if err != nil {
+		return nil, err
+	}
+	// b.measure reads the calls and the connections of b.mock.
+	httpMock, httpPort := b.mock, b.tf.mockPort
+	b.mock, b.tf.mockPort = mock, port
+	defer func() { b.mock, b.tf.mockPort = httpMock, httpPort }()
+
+	ids := requestIDs(0xffe, res.n)
+	configDir := filepath.Join(dir, "mimcm")
+	if err := writeConfig(configDir, kindMimcm, mock.url, cert.certFile, ids); err != nil {
+		return nil, err
+	}
+	for round := range res.rounds {
+		b.log("https scenario N=%d round %d/%d: apply", res.n, round+1, res.rounds)
+		if err := mock.reset(ctx); err != nil {
+			return nil, err
+		}
+		if err := mock.seed(ctx, ids); err != nil {
+			return nil, err
+		}
+		if err := removeState(configDir); err != nil {
+			return nil, err
+		}
+		s, err := b.measure(ctx, configDir, kindMimcm, operations[0].args)
+		if err != nil {
+			return nil, fmt.Errorf("https scenario, apply: %w", err)
+		}
+		if s.calls.Counts["PUT"] != res.n {
+			return nil, fmt.Errorf("the https apply sent %d PUTs for %d resources; every request should have been set", s.calls.Counts["PUT"], res.n)
+		}
+		res.applies = append(res.applies, s)
+	}
+	return res, nil
 }
 
 // tail returns the last lines of s.

@@ -14,10 +14,11 @@
 // between them round after round, and reports medians, ratios, the API
 // calls per resource and the new TCP connections (from the mock's call log),
 // and the provider processes' peak RSS (VmHWM, sampled from /proc every
-// 50 ms). A latency scenario, the Go benchmarks of the hot paths and the
-// targets of issue 6 (PASS or MISS) follow. Terraform runs offline: its own
-// CLI configuration with dev_overrides, CHECKPOINT_DISABLE=1,
-// TF_IN_AUTOMATION=1, -input=false, default -parallelism (10).
+// 50 ms). A latency scenario, an https scenario (the connections of
+// HTTP/2), the Go benchmarks of the hot paths and the targets of issue 6
+// (PASS or MISS) follow. Terraform runs offline: its own CLI configuration
+// with dev_overrides, CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1,
+// -input=false, default -parallelism (10).
 //
 // Linux only: it reads /proc. It never runs terraform init and downloads
 // nothing.
@@ -41,6 +42,7 @@ type config struct {
 	rounds    int // 0: 3 rounds up to 1,000 resources, 1 above
 	latencyN  int
 	latencyMS int
+	httpsN    int
 	goBench   bool
 	kinds     []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
 	out       string
@@ -72,6 +74,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.rounds, "rounds", 0, "rounds of every operation per size; 0 means 3 up to 1,000 resources and 1 above")
 	fs.IntVar(&cfg.latencyN, "latency-n", 200, "resources in the latency scenario; 0 skips it")
 	fs.IntVar(&cfg.latencyMS, "latency-ms", 50, "latency of every API answer in the latency scenario, in milliseconds")
+	fs.IntVar(&cfg.httpsN, "https-n", 500, "resources in the https scenario, where the provider speaks HTTP/2; 0 skips it")
 	fs.BoolVar(&cfg.goBench, "go-bench", true, "run the Go benchmarks of the decoding and conversion paths")
 	kindList := fs.String("kinds", "", "configurations to measure, from terraform_data, floor_item, floor_request_status and mimcm_request_status "+
 		"(comma-separated); empty means all of them up to 1,000 resources and mimcm_request_status alone above")
@@ -107,6 +110,8 @@ func parseFlags(args []string) (config, error) {
 		return cfg, fmt.Errorf("-rounds %d: want 0 (automatic) or more", cfg.rounds)
 	case cfg.latencyN < 0 || cfg.latencyMS < 0:
 		return cfg, errors.New("-latency-n and -latency-ms cannot be negative")
+	case cfg.httpsN < 0:
+		return cfg, errors.New("-https-n cannot be negative")
 	}
 	return cfg, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,23 +34,27 @@ type mockProcess struct {
 }
 
 // startMock starts the mock binary on a free loopback port and waits until
-// it answers.
-func startMock(ctx context.Context, binary, dir string) (*mockProcess, error) {
+// it answers. With cert it serves https with that certificate.
+func startMock(ctx context.Context, binary, dir string, cert *serverCert) (*mockProcess, error) {
 	urlFile := filepath.Join(dir, "mock.url")
 	logFile, err := os.Create(filepath.Join(dir, "mock.log"))
 	if err != nil {
 		return nil, err
 	}
 	defer logFile.Close()
-	cmd := exec.Command(binary, "-listen", "127.0.0.1:0", "-url-file", urlFile)
+	args := []string{"-listen", "127.0.0.1:0", "-url-file", urlFile}
+	// HTTP/1.1 for the admin client's one connection, whatever the mock offers.
+	transport := &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1, IdleConnTimeout: 0}
+	if cert != nil {
+		args = append(args, "-tls-cert", cert.certFile, "-tls-key", cert.keyFile)
+		transport.TLSClientConfig = &tls.Config{RootCAs: cert.pool, MinVersion: tls.VersionTLS12}
+	}
+	cmd := exec.Command(binary, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the mock: %w", err)
 	}
-	m := &mockProcess{cmd: cmd, done: make(chan struct{}), admin: &http.Client{
-		Transport: &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1, IdleConnTimeout: 0},
-		Timeout:   2 * time.Minute,
-	}}
+	m := &mockProcess{cmd: cmd, done: make(chan struct{}), admin: &http.Client{Transport: transport, Timeout: 2 * time.Minute}}
 	go func() {
 		_ = cmd.Wait() // the mock logs why it stopped
 		close(m.done)

@@ -50,16 +50,22 @@ func fakeSize(n int, secs [kinds]float64, conns int, peakMiB int64) *sizeResult 
 	return s
 }
 
-func verdictsByTarget(t *testing.T, sizes []*sizeResult) map[string]verdict {
+func verdictsByTarget(t *testing.T, sizes []*sizeResult, https *httpsResult) map[string]verdict {
 	t.Helper()
 	out := map[string]verdict{}
-	for _, v := range evaluate(sizes, []goBenchmark{{
+	for _, v := range evaluate(sizes, https, []goBenchmark{{
 		name:    "BenchmarkClient_ListRequests10000",
 		metrics: map[string]float64{"ns/op": 40e6, "cpu-ns/op": 50e6},
 	}}) {
 		out[v.target] = v
 	}
 	return out
+}
+
+// fakeHTTPS is an https scenario of one apply that opened conns
+// connections.
+func fakeHTTPS(n, conns int) *httpsResult {
+	return &httpsResult{n: n, rounds: 1, applies: []sample{fakeSample(5, 2*n, n, conns, 30)}}
 }
 
 func TestEvaluate_targets(t *testing.T) {
@@ -71,9 +77,10 @@ func TestEvaluate_targets(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		sizes []*sizeResult
+		https *httpsResult
 		want  map[string]string // target prefix → result
 	}{
-		{"all within", []*sizeResult{withinRatio}, map[string]string{
+		{"all within", []*sizeResult{withinRatio}, fakeHTTPS(500, 2), map[string]string{
 			"apply at N=500":              "PASS",
 			"refresh plan at N=500":       "PASS",
 			"destroy at N=500":            "PASS",
@@ -81,19 +88,21 @@ func TestEvaluate_targets(t *testing.T) {
 			"plan -refresh=false: 0":      "PASS",
 			"destroy: 0 writes":           "PASS",
 			"create (apply): ≤ 3":         "PASS",
-			"new connections":             "PASS",
+			"new connections over http ":  "PASS",
+			"new connections over https ": "PASS",
 			"provider peak RSS at N=5000": "NOT RUN",
 			"mimcm_requests over 10,000":  "PASS",
 		}},
-		{"ratio and connections beyond, RSS beyond at 5000", []*sizeResult{beyondRatio, big}, map[string]string{
+		{"ratio and connections beyond, RSS beyond at 5000", []*sizeResult{beyondRatio, big}, fakeHTTPS(500, 11), map[string]string{
 			"apply at N=500":              "MISS",
 			"destroy at N=500":            "MISS",
-			"new connections":             "MISS",
+			"new connections over http ":  "MISS",
+			"new connections over https ": "MISS",
 			"provider peak RSS at N=5000": "MISS",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := verdictsByTarget(t, tc.sizes)
+			got := verdictsByTarget(t, tc.sizes, tc.https)
 			for prefix, want := range tc.want {
 				found := false
 				for target, v := range got {
@@ -150,7 +159,7 @@ func TestRenderReport_sizesWithOneKind(t *testing.T) {
 			op.samples[k] = nil
 		}
 	}
-	report := renderReport(machine{cores: 2}, []*sizeResult{fakeSize(500, [kinds]float64{1, 2, 3, 4}, 8, 30), big}, nil, nil, "")
+	report := renderReport(machine{cores: 2}, []*sizeResult{fakeSize(500, [kinds]float64{1, 2, 3, 4}, 8, 30), big}, nil, fakeHTTPS(500, 2), nil, "")
 	for _, want := range []string{
 		"## N = 500 (1 round)",
 		"| apply | 1.00 s | 2.00 s | 3.00 s | 4.00 s | 4.00× | 3.00× | 1.33× |",
@@ -161,6 +170,10 @@ func TestRenderReport_sizesWithOneKind(t *testing.T) {
 		"| apply | — | — | — | 99.00 s + 1.00 s (1 process, 40.0 MiB) |",
 		"- apply: — / — / — / 100.00",
 		"| provider peak RSS at N=5000 ≤ 80 MiB | 40.0 MiB | **PASS** |",
+		"## https scenario: N = 500, HTTP/2 (1 round)",
+		"| New connections (the most of any run) | 2 |",
+		"| The same apply over http, HTTP/1.1 (from N = 500 above) | 4.00 s; 8 new connections |",
+		"| new connections over https (HTTP/2) for a whole apply at N=500 ≤ max_concurrent_requests + 2 = 10 | 2 | **PASS** |",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q", want)

@@ -1,0 +1,149 @@
+package mimcm
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// HTTP/2 where the server takes it, HTTP/1.1 where it refuses it.
+//
+// Over https the client offers HTTP/2, which carries all the calls of a
+// provider process on one connection. IIS refuses HTTP/2 for every request
+// it would authenticate with NTLM or Negotiate (and for client certificates
+// it asks for after the TLS handshake): it resets the request's stream with
+// the error HTTP_1_1_REQUIRED, RFC 9113 section 7, and the client is to
+// make the request again over HTTP/1.1. Browsers and curl do; net/http does
+// not, so http1Fallback does.
+
+// http2ReadIdleTimeout is how long an HTTP/2 connection may stay silent
+// before the client pings it, so that a connection a firewall dropped
+// fails fast instead of holding every call until its timeout.
+const http2ReadIdleTimeout = 30 * time.Second
+
+// http1Fallback sends requests over h2, a transport that speaks HTTP/2 to
+// servers that offer it, until a host refuses HTTP/2 with
+// HTTP_1_1_REQUIRED. From then on, starting with the refused request, it
+// sends that host's requests over http1, a clone of h2 that speaks only
+// HTTP/1.1.
+//
+// The first call to an https host goes alone: until its TLS handshake has
+// said whether the host speaks HTTP/2, net/http dials a connection for
+// every call waiting, and all but one of them are closed again once they
+// turn out to be HTTP/2. Waiting for the first answer costs one round trip
+// per provider process, and saves Terraform's parallel calls up to
+// max_concurrent_requests - 1 connections, TLS handshakes and (when IIS
+// refuses HTTP/2) refusals.
+type http1Fallback struct {
+	h2, http1 *http.Transport
+	logger    Logger
+	hosts     sync.Map // host → *hostProtocol
+}
+
+// hostProtocol is what a host's answers have shown of its protocols.
+type hostProtocol struct {
+	answered chan struct{} // closed when the first call to the host has its answer
+	http1    atomic.Bool   // the host refused HTTP/2
+}
+
+// newHTTP1Fallback enables HTTP/2 on t and builds the fallback around it.
+func newHTTP1Fallback(t *http.Transport, logger Logger) (*http1Fallback, error) {
+	// Before any Clone: cloning enables net/http's own HTTP/2 on t, and
+	// x/net's can then no longer be, the one whose errors can be told apart.
+	t2, err := http2.ConfigureTransports(t)
+	if err != nil {
+		return nil, err
+	}
+	t2.ReadIdleTimeout = http2ReadIdleTimeout
+	return &http1Fallback{h2: t, http1: http1Only(t), logger: logger}, nil
+}
+
+func (t *http1Fallback) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "https" {
+		return t.h2.RoundTrip(req) // HTTP/1.1: HTTP/2 is offered only over TLS
+	}
+	fresh := &hostProtocol{answered: make(chan struct{})}
+	v, known := t.hosts.LoadOrStore(req.URL.Host, fresh)
+	host := v.(*hostProtocol) //nolint:forcetypeassert // only RoundTrip stores
+	if known {
+		select {
+		case <-host.answered:
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		}
+	}
+	if host.http1.Load() {
+		return t.http1.RoundTrip(req)
+	}
+	resp, err := t.h2.RoundTrip(req)
+	refused := err != nil && http11Required(err)
+	if refused && host.http1.CompareAndSwap(false, true) {
+		t.logger.Debug(req.Context(), "The server refused HTTP/2 (HTTP_1_1_REQUIRED), as IIS does for Windows authentication; using HTTP/1.1 with it from now on",
+			map[string]any{"host": req.URL.Host})
+		t.h2.CloseIdleConnections()
+	}
+	if !known {
+		close(host.answered)
+	}
+	if !refused {
+		return resp, err
+	}
+	// The server refused the stream before it took the request, so
+	// sending it again cannot repeat a change.
+	retry, rerr := rewound(req)
+	if rerr != nil {
+		return nil, err
+	}
+	return t.http1.RoundTrip(retry)
+}
+
+// CloseIdleConnections closes both transports' idle connections.
+func (t *http1Fallback) CloseIdleConnections() {
+	t.h2.CloseIdleConnections()
+	t.http1.CloseIdleConnections()
+}
+
+// http11Required reports whether err is a server's refusal of HTTP/2: a
+// stream reset, or a connection closed, with HTTP_1_1_REQUIRED.
+func http11Required(err error) bool {
+	var streamErr http2.StreamError
+	if errors.As(err, &streamErr) {
+		return streamErr.Code == http2.ErrCodeHTTP11Required
+	}
+	var goAway http2.GoAwayError
+	return errors.As(err, &goAway) && goAway.ErrCode == http2.ErrCodeHTTP11Required
+}
+
+// http1Only is a clone of t that speaks HTTP/1.1 even to a server that
+// offers HTTP/2.
+func http1Only(t *http.Transport) *http.Transport {
+	c := t.Clone()
+	c.ForceAttemptHTTP2 = false
+	c.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{} // no "h2"
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	c.Protocols = &protocols
+	if c.TLSClientConfig != nil { // Clone shares the slice: delete from a copy
+		c.TLSClientConfig.NextProtos = slices.DeleteFunc(slices.Clone(c.TLSClientConfig.NextProtos),
+			func(p string) bool { return p == "h2" })
+	}
+	return c
+}
+
+// poolOf is the *http.Transport that rt sends HTTP/1.1 requests with, when
+// rt is one or the fallback around one.
+func poolOf(rt http.RoundTripper) (*http.Transport, bool) {
+	switch t := rt.(type) {
+	case *http.Transport:
+		return t, true
+	case *http1Fallback:
+		return t.http1, true
+	}
+	return nil, false
+}

@@ -1,0 +1,84 @@
+package mockapi
+
+import (
+	"crypto/tls"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// http2IdleTimeout closes an HTTP/2 connection that refuseHTTP2 holds after
+// this long without a frame, as IIS closes idle connections after two
+// minutes.
+const http2IdleTimeout = 2 * time.Minute
+
+// ConfigureTLS makes srv, whose listener uses tc, serve the mock over https
+// as IIS does: HTTP/2 or HTTP/1.1, whichever the client prefers, except
+// that when the mock demands NTLM or Negotiate it refuses every HTTP/2
+// request — admin routes included — by resetting its stream with
+// HTTP_1_1_REQUIRED, for IIS cannot authenticate HTTP/2 requests that way
+// and the client must make them again over HTTP/1.1.
+//
+// Call it before the server starts; it sets tc.NextProtos when they are
+// unset.
+func (s *Server) ConfigureTLS(srv *http.Server, tc *tls.Config) {
+	if tc.NextProtos == nil {
+		tc.NextProtos = []string{"h2", "http/1.1"}
+	}
+	if s.windowsAuth() {
+		srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){"h2": refuseHTTP2}
+	}
+}
+
+// windowsAuth reports whether the mock demands NTLM or Negotiate.
+func (s *Server) windowsAuth() bool {
+	for _, a := range s.auth {
+		scheme, _, _ := strings.Cut(a.Challenge(), " ")
+		if strings.EqualFold(scheme, "NTLM") || strings.EqualFold(scheme, "Negotiate") {
+			return true
+		}
+	}
+	return false
+}
+
+// refuseHTTP2 speaks just enough HTTP/2 on conn to refuse every request:
+// it answers the client's settings and pings, resets each stream the
+// client opens with HTTP_1_1_REQUIRED, and ignores the rest, until the
+// client closes the connection or leaves it idle for http2IdleTimeout.
+func refuseHTTP2(_ *http.Server, conn *tls.Conn, _ http.Handler) {
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(http2IdleTimeout))
+	preface := make([]byte, len(http2.ClientPreface))
+	if _, err := io.ReadFull(conn, preface); err != nil || string(preface) != http2.ClientPreface {
+		return
+	}
+	fr := http2.NewFramer(conn, conn)
+	if err := fr.WriteSettings(); err != nil {
+		return
+	}
+	for {
+		_ = conn.SetReadDeadline(time.Now().Add(http2IdleTimeout))
+		f, err := fr.ReadFrame()
+		if err != nil {
+			return
+		}
+		switch f := f.(type) {
+		case *http2.SettingsFrame:
+			if !f.IsAck() {
+				err = fr.WriteSettingsAck()
+			}
+		case *http2.PingFrame:
+			if !f.IsAck() {
+				err = fr.WritePing(true, f.Data)
+			}
+		case *http2.HeadersFrame:
+			err = fr.WriteRSTStream(f.StreamID, http2.ErrCodeHTTP11Required)
+		}
+		if err != nil {
+			return
+		}
+	}
+}

@@ -98,4 +98,9 @@ func TestRun_tlsProtocols(t *testing.T) {
 	if _, err := get(ntlm.url); err == nil || !strings.Contains(err.Error(), "HTTP_1_1_REQUIRED") {
 		t.Errorf("-auth ntlm over HTTP/2: want HTTP_1_1_REQUIRED, got %v", err)
 	}
+	// The client keeps its HTTP/2 connection open; the shutdown must close
+	// it rather than time out waiting for it.
+	if err := ntlm.stop(); err != nil {
+		t.Errorf("stopping with a refused HTTP/2 connection open: %v", err)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/http2"
@@ -29,7 +30,9 @@ func (s *Server) ConfigureTLS(srv *http.Server, tc *tls.Config) {
 		tc.NextProtos = []string{"h2", "http/1.1"}
 	}
 	if s.windowsAuth() {
-		srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){"h2": refuseHTTP2}
+		r := &http2Refuser{conns: map[*tls.Conn]struct{}{}}
+		srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){"h2": r.serve}
+		srv.RegisterOnShutdown(r.shutdown)
 	}
 }
 
@@ -44,12 +47,45 @@ func (s *Server) windowsAuth() bool {
 	return false
 }
 
-// refuseHTTP2 speaks just enough HTTP/2 on conn to refuse every request:
-// it answers the client's settings and pings, resets each stream the
-// client opens with HTTP_1_1_REQUIRED, and ignores the rest, until the
-// client closes the connection or leaves it idle for http2IdleTimeout.
-func refuseHTTP2(_ *http.Server, conn *tls.Conn, _ http.Handler) {
+// http2Refuser refuses HTTP/2. http.Server.Shutdown does not close the
+// connections it hands to TLSNextProto, and waits for them: shutdown
+// closes them.
+type http2Refuser struct {
+	mu     sync.Mutex
+	conns  map[*tls.Conn]struct{}
+	closed bool
+}
+
+// shutdown closes the connections being refused, and any that come later.
+func (r *http2Refuser) shutdown() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	for c := range r.conns {
+		_ = c.Close()
+	}
+}
+
+// serve speaks just enough HTTP/2 on conn to refuse every request: it
+// answers the client's settings and pings, resets each stream the client
+// opens with HTTP_1_1_REQUIRED, and ignores the rest, until the client
+// closes the connection, leaves it idle for http2IdleTimeout, or the server
+// shuts down.
+func (r *http2Refuser) serve(_ *http.Server, conn *tls.Conn, _ http.Handler) {
 	defer conn.Close()
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.conns[conn] = struct{}{}
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.conns, conn)
+		r.mu.Unlock()
+	}()
+
 	_ = conn.SetReadDeadline(time.Now().Add(http2IdleTimeout))
 	preface := make([]byte, len(http2.ClientPreface))
 	if _, err := io.ReadFull(conn, preface); err != nil || string(preface) != http2.ClientPreface {

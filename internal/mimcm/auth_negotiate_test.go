@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -179,22 +178,7 @@ func TestKerberos_parallelCallsShareOneLogin(t *testing.T) {
 	c := kerberosClient(t, m.URL, mimcm.KerberosConfig{Username: realm.User, Password: realm.Password, Krb5Conf: realm.Krb5Conf})
 
 	const calls = 40
-	var wg sync.WaitGroup
-	errs := make(chan error, calls)
-	for i := 0; i < calls; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := c.GetRequest(context.Background(), mockapi.ExampleRequestID); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	getConcurrently(t, c, calls)
 	if as, tgs := realm.Issued("AS_REQ")-asBefore, realm.Issued("TGS_REQ"); as != 1 || tgs != 1 {
 		t.Errorf("%d parallel calls made %d logins and got %d service tickets, want 1 and 1", calls, as, tgs)
 	}

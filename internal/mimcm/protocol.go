@@ -103,12 +103,6 @@ func (t *http1Fallback) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.http1.RoundTrip(retry)
 }
 
-// CloseIdleConnections closes both transports' idle connections.
-func (t *http1Fallback) CloseIdleConnections() {
-	t.h2.CloseIdleConnections()
-	t.http1.CloseIdleConnections()
-}
-
 // http11Required reports whether err is a server's refusal of HTTP/2: a
 // stream reset, or a connection closed, with HTTP_1_1_REQUIRED.
 func http11Required(err error) bool {

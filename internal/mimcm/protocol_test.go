@@ -2,6 +2,7 @@ package mimcm_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,11 +48,7 @@ func newProtocolMock(t *testing.T, auth ...mockapi.Authenticator) *protocolMock 
 func (m *protocolMock) protocols() map[string]int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make(map[string]int, len(m.protos))
-	for k, v := range m.protos {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(m.protos)
 }
 
 func (m *protocolMock) client(t *testing.T, auth mimcm.Authenticator, logger mimcm.Logger) *mimcm.Client {

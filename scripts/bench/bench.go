@@ -323,6 +323,24 @@ provider "mimcm" {
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.String()), 0o644) //nolint:gosec // a configuration, not a secret
 }
 
+// restart empties the mock's store and seeds every request Approved again,
+// and starts each configuration in dirs from an empty state, so that the
+// next apply really creates (sets every status) rather than adopts.
+func restart(ctx context.Context, m *mockProcess, ids []mimcm.GUID, dirs ...string) error {
+	if err := m.reset(ctx); err != nil {
+		return err
+	}
+	if err := m.seed(ctx, ids); err != nil {
+		return err
+	}
+	for _, dir := range dirs {
+		if err := removeState(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // removeState starts a configuration from an empty state.
 func removeState(dir string) error {
 	for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
@@ -348,19 +366,13 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 	for _, op := range b.cfg.operationsFor(n) {
 		res.ops = append(res.ops, &opResult{op: op})
 	}
+	var kindDirs []string
+	for _, k := range res.kinds {
+		kindDirs = append(kindDirs, dirs[k])
+	}
 	for round := range res.rounds {
-		// A fresh store: every request Approved again, so that every apply
-		// really creates (sets the status) rather than adopts.
-		if err := b.mock.reset(ctx); err != nil {
+		if err := restart(ctx, b.mock, ids, kindDirs...); err != nil {
 			return nil, err
-		}
-		if err := b.mock.seed(ctx, ids); err != nil {
-			return nil, err
-		}
-		for _, k := range res.kinds {
-			if err := removeState(dirs[k]); err != nil {
-				return nil, err
-			}
 		}
 		// Each kind goes first in turn.
 		order := make([]kind, len(res.kinds))
@@ -427,16 +439,10 @@ func (b *bench) measureLatency(ctx context.Context) (*latencyResult, error) {
 		}
 		for _, ms := range order {
 			b.log("latency scenario N=%d round %d/%d: apply with %d ms latency", res.n, round+1, res.rounds, ms)
-			if err := b.mock.reset(ctx); err != nil {
-				return nil, err
-			}
-			if err := b.mock.seed(ctx, ids); err != nil {
+			if err := restart(ctx, b.mock, ids, dir); err != nil {
 				return nil, err
 			}
 			if err := b.mock.setLatency(ctx, ms); err != nil {
-				return nil, err
-			}
-			if err := removeState(dir); err != nil {
 				return nil, err
 			}
 			s, err := b.measure(ctx, dir, kindMimcm, operations[0].args)
@@ -487,13 +493,7 @@ func (b *bench) measureHTTPS(ctx context.Context) (*httpsResult, error) {
 	}
 	for round := range res.rounds {
 		b.log("https scenario N=%d round %d/%d: apply", res.n, round+1, res.rounds)
-		if err := mock.reset(ctx); err != nil {
-			return nil, err
-		}
-		if err := mock.seed(ctx, ids); err != nil {
-			return nil, err
-		}
-		if err := removeState(configDir); err != nil {
+		if err := restart(ctx, mock, ids, configDir); err != nil {
 			return nil, err
 		}
 		s, err := b.measure(ctx, configDir, kindMimcm, operations[0].args)

@@ -53,21 +53,14 @@ const (
 	envNTLMPassword  = "MIMCM_MOCK_NTLM_PASSWORD"
 )
 
-// The methods -auth can demand.
-const (
-	authNone   = "none"
-	authBasic  = "basic"
-	authBearer = "bearer"
-	authNTLM   = "ntlm"
-	// authNegotiate demands Kerberos through SPNEGO, checked with a
-	// service keytab (-keytab, -spn).
-	authNegotiate = "negotiate"
-	// authMTLS demands a TLS client certificate signed by -client-ca, and
-	// so needs -tls-cert and -tls-key.
-	authMTLS = "mtls"
-)
+// authMTLS demands a TLS client certificate signed by -client-ca, and so
+// needs -tls-cert and -tls-key. The other methods are the client's
+// (mimcm.Auth*); -auth negotiate checks tokens with a service keytab
+// (-keytab, -spn).
+const authMTLS = "mtls"
 
-var authMethods = []string{authNone, authBasic, authBearer, authNTLM, authNegotiate, authMTLS}
+// authMethods are the methods -auth can demand.
+var authMethods = []string{mimcm.AuthNone, mimcm.AuthBasic, mimcm.AuthBearer, mimcm.AuthNTLM, mimcm.AuthNegotiate, authMTLS}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -201,10 +194,10 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	}
 	ntlmFlags := false
 	fs.Visit(func(f *flag.Flag) { ntlmFlags = ntlmFlags || strings.HasPrefix(f.Name, "ntlm-") })
-	if c.auth != authNTLM && ntlmFlags {
+	if c.auth != mimcm.AuthNTLM && ntlmFlags {
 		return c, errors.New("-ntlm-user, -ntlm-domain and -ntlm-password need -auth ntlm")
 	}
-	if c.auth != authNegotiate && (c.keytabFile != "" || c.spn != "") {
+	if c.auth != mimcm.AuthNegotiate && (c.keytabFile != "" || c.spn != "") {
 		return c, errors.New("-keytab and -spn need -auth negotiate")
 	}
 	if (c.tlsCert == "") != (c.tlsKey == "") {
@@ -213,7 +206,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	if c.auth != authMTLS && c.clientCA != "" {
 		return c, errors.New("-client-ca needs -auth mtls")
 	}
-	if c.ntlmPassword == "" && c.auth == authNTLM {
+	if c.ntlmPassword == "" && c.auth == mimcm.AuthNTLM {
 		c.ntlmPassword = getenv(envNTLMPassword)
 	}
 	return c, c.checkAuth()
@@ -225,26 +218,26 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 func (c config) checkAuth() error {
 	switch c.auth {
 	case "":
-	case authNone:
+	case mimcm.AuthNone:
 		if c.basicUser != "" || c.bearerToken != "" {
 			return fmt.Errorf("-auth none, but -basic-user, -bearer-token or %s asks for authentication", envBearerToken)
 		}
-	case authBasic:
+	case mimcm.AuthBasic:
 		if c.basicUser == "" {
 			return fmt.Errorf("-auth basic needs -basic-user, and a password in %s or -basic-password", envBasicPassword)
 		}
-	case authBearer:
+	case mimcm.AuthBearer:
 		if c.bearerToken == "" {
 			return fmt.Errorf("-auth bearer needs a token: set %s or pass -bearer-token", envBearerToken)
 		}
-	case authNTLM:
+	case mimcm.AuthNTLM:
 		if c.ntlmUser == "" {
 			return errors.New("-auth ntlm needs -ntlm-user")
 		}
 		if c.ntlmPassword == "" {
 			return fmt.Errorf("-auth ntlm needs a password: set %s or pass -ntlm-password", envNTLMPassword)
 		}
-	case authNegotiate:
+	case mimcm.AuthNegotiate:
 		if c.keytabFile == "" {
 			return errors.New("-auth negotiate needs -keytab, the service's keytab file")
 		}
@@ -262,7 +255,7 @@ func (c config) checkAuth() error {
 // which mockapi.Options configures through its own fields.
 func (c config) authenticators() []mockapi.Authenticator {
 	switch c.auth {
-	case authNTLM:
+	case mimcm.AuthNTLM:
 		return []mockapi.Authenticator{mockapi.NTLMAuthenticator(c.ntlmUser, c.ntlmPassword, c.ntlmDomain)}
 	}
 	return nil
@@ -341,7 +334,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 
 	auths := c.authenticators()
-	if c.auth == authNegotiate {
+	if c.auth == mimcm.AuthNegotiate {
 		neg, err := negotiateAuthenticator(c.keytabFile, c.spn)
 		if err != nil {
 			return err

@@ -312,16 +312,16 @@ func TestParseFlags_auth(t *testing.T) {
 		want config // only the auth fields are compared
 	}{
 		{"default", nil, nil, config{}},
-		{"none", []string{"-auth", "none"}, nil, config{auth: authNone}},
+		{"none", []string{"-auth", "none"}, nil, config{auth: mimcm.AuthNone}},
 		{"basic implied", []string{"-basic-user", "svc"}, map[string]string{envBasicPassword: "pw"},
 			config{basicUser: "svc", basicPassword: "pw"}},
 		{"basic", []string{"-auth", "basic", "-basic-user", "svc"}, map[string]string{envBasicPassword: "pw"},
-			config{auth: authBasic, basicUser: "svc", basicPassword: "pw"}},
-		{"bearer", []string{"-auth", "bearer"}, map[string]string{envBearerToken: "t"}, config{auth: authBearer, bearerToken: "t"}},
+			config{auth: mimcm.AuthBasic, basicUser: "svc", basicPassword: "pw"}},
+		{"bearer", []string{"-auth", "bearer"}, map[string]string{envBearerToken: "t"}, config{auth: mimcm.AuthBearer, bearerToken: "t"}},
 		{"ntlm, password from the environment", []string{"-auth", "ntlm", "-ntlm-user", "svc", "-ntlm-domain", "CONTOSO"},
-			map[string]string{envNTLMPassword: "pw"}, config{auth: authNTLM, ntlmUser: "svc", ntlmDomain: "CONTOSO", ntlmPassword: "pw"}},
+			map[string]string{envNTLMPassword: "pw"}, config{auth: mimcm.AuthNTLM, ntlmUser: "svc", ntlmDomain: "CONTOSO", ntlmPassword: "pw"}},
 		{"ntlm, password flag wins", []string{"-auth", "ntlm", "-ntlm-user", `CONTOSO\svc`, "-ntlm-password", "flag"},
-			map[string]string{envNTLMPassword: "env"}, config{auth: authNTLM, ntlmUser: `CONTOSO\svc`, ntlmPassword: "flag"}},
+			map[string]string{envNTLMPassword: "env"}, config{auth: mimcm.AuthNTLM, ntlmUser: `CONTOSO\svc`, ntlmPassword: "flag"}},
 		{"ntlm password in the environment, ntlm not asked for", nil, map[string]string{envNTLMPassword: "pw"}, config{}},
 	}
 	for _, tt := range tests {

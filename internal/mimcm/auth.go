@@ -5,6 +5,23 @@ import (
 	"net/http"
 )
 
+// Auth method names: what Authenticator.Name returns, the provider's
+// auth_method takes and the mock's -auth demands.
+const (
+	AuthAuto      = "auto"
+	AuthNegotiate = "negotiate"
+	AuthNTLM      = "ntlm"
+	AuthBasic     = "basic"
+	AuthBearer    = "bearer"
+	AuthNone      = "none"
+)
+
+// AuthMethods lists the auth method names, strongest first and auto ahead
+// of them all.
+func AuthMethods() []string {
+	return []string{AuthAuto, AuthNegotiate, AuthNTLM, AuthBasic, AuthBearer, AuthNone}
+}
+
 // Authenticator adds authentication to the client's requests. Schemes that
 // only set a header wrap the transport with a header-setting round tripper;
 // connection-bound schemes (NTLM, Negotiate) wrap it with their handshake.
@@ -24,7 +41,7 @@ func NoAuth() Authenticator { return noAuth{} }
 
 type noAuth struct{}
 
-func (noAuth) Name() string                                  { return "none" }
+func (noAuth) Name() string                                  { return AuthNone }
 func (noAuth) Wrap(next http.RoundTripper) http.RoundTripper { return next }
 func (noAuth) SendsSecrets() bool                            { return false }
 
@@ -35,7 +52,7 @@ func BasicAuth(username, password string) Authenticator {
 
 type basicAuth struct{ username, password string }
 
-func (basicAuth) Name() string       { return "basic" }
+func (basicAuth) Name() string       { return AuthBasic }
 func (basicAuth) SendsSecrets() bool { return true }
 func (a basicAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -51,7 +68,7 @@ func BearerAuth(token string) Authenticator { return bearerAuth{token: token} }
 
 type bearerAuth struct{ token string }
 
-func (bearerAuth) Name() string       { return "bearer" }
+func (bearerAuth) Name() string       { return AuthBearer }
 func (bearerAuth) SendsSecrets() bool { return true }
 func (a bearerAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	return roundTripFunc(func(r *http.Request) (*http.Response, error) {

@@ -21,7 +21,7 @@ type autoAuth struct {
 	methods []Authenticator
 }
 
-func (a *autoAuth) Name() string { return "auto" }
+func (a *autoAuth) Name() string { return AuthAuto }
 
 // SendsSecrets reports whether any offered method puts a reusable secret on
 // the wire.
@@ -107,13 +107,13 @@ func (t *autoTransport) choose(challenges []string) int {
 // answer.
 func schemesOf(m Authenticator) []string {
 	switch m.Name() {
-	case "negotiate":
+	case AuthNegotiate:
 		return []string{"negotiate"}
-	case "ntlm":
+	case AuthNTLM:
 		return []string{"ntlm", "negotiate"}
-	case "basic":
+	case AuthBasic:
 		return []string{"basic"}
-	case "bearer":
+	case AuthBearer:
 		return []string{"bearer"}
 	}
 	return nil

@@ -159,7 +159,7 @@ type kerberosSession struct {
 	tgtEnd, renewTill time.Time
 }
 
-func (a *negotiateAuth) Name() string       { return "negotiate" }
+func (a *negotiateAuth) Name() string       { return AuthNegotiate }
 func (a *negotiateAuth) SendsSecrets() bool { return false } // tickets are bound to one service and expire
 
 func (a *negotiateAuth) Wrap(next http.RoundTripper) http.RoundTripper {

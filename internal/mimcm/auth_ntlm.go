@@ -57,7 +57,7 @@ type ntlmAuth struct {
 	password string
 }
 
-func (*ntlmAuth) Name() string       { return "ntlm" }
+func (*ntlmAuth) Name() string       { return AuthNTLM }
 func (*ntlmAuth) SendsSecrets() bool { return false }
 
 // String and GoString keep the password out of anything that prints the

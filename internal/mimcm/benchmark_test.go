@@ -10,42 +10,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/benchcpu"
 )
 
 // listBenchSize is the list the mimcm_requests target is stated for:
 // 10,000 requests decode in at most 100 ms.
 const listBenchSize = 10_000
-
-// cpuTime is the CPU time the test process has used so far, user and
-// system. The machines these benchmarks run on are shared: wall time per
-// operation grows with other people's load, CPU time much less, so the
-// benchmarks report both (cpu-ns/op).
-func cpuTime(b *testing.B) time.Duration {
-	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatalf("getrusage: %v", err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// startCPU collects the setup's garbage first, so that the operations do
-// not pay for it, and returns the CPU time so far.
-func startCPU(b *testing.B) time.Duration {
-	b.Helper()
-	runtime.GC()
-	return cpuTime(b)
-}
-
-// reportCPU reports the CPU time per operation since start.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
-}
 
 // referenceBody reads the reference answer for a benchmark.
 func referenceBody(b *testing.B) []byte {
@@ -89,14 +63,14 @@ func BenchmarkRequest_UnmarshalJSON(b *testing.B) {
 	raw := referenceBody(b)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		var r Request
 		if err := json.Unmarshal(raw, &r); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkDecodeRequests10000 decodes a list of 10,000 requests (15 MB)
@@ -106,7 +80,7 @@ func BenchmarkDecodeRequests10000(b *testing.B) {
 	body := referenceList(b, listBenchSize)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		list, err := decodeRequests(body)
 		if err != nil {
@@ -116,7 +90,7 @@ func BenchmarkDecodeRequests10000(b *testing.B) {
 			b.Fatalf("got %d requests, want %d", len(list), listBenchSize)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkClient_GetRequest is one read over a keep-alive connection to a
@@ -134,13 +108,13 @@ func BenchmarkClient_GetRequest(b *testing.B) {
 	}
 	ctx := context.Background()
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		if _, err := c.GetRequest(ctx, exampleID); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkClient_ListRequests10000 lists 10,000 requests (15 MB) from a
@@ -160,7 +134,7 @@ func BenchmarkClient_ListRequests10000(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		list, err := c.ListRequests(ctx, ListFilter{})
 		if err != nil {
@@ -170,5 +144,5 @@ func BenchmarkClient_ListRequests10000(b *testing.B) {
 			b.Fatalf("got %d requests, want %d", len(list), listBenchSize)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }

@@ -8,9 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/mimcm/terraform-provider-mimcm/internal/benchcpu"
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
 )
@@ -26,32 +25,6 @@ import (
 // listBenchSize is the list the mimcm_requests target is stated for:
 // 10,000 requests decode in at most 100 ms.
 const listBenchSize = 10_000
-
-// cpuTime is the CPU time the test process has used so far. The machines
-// these benchmarks run on are shared: wall time per operation grows with
-// other people's load, CPU time much less, so the benchmarks report both
-// (cpu-ns/op).
-func cpuTime(b *testing.B) time.Duration {
-	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatalf("getrusage: %v", err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// startCPU collects the setup's garbage first, so that the operations do
-// not pay for it, and returns the CPU time so far.
-func startCPU(b *testing.B) time.Duration {
-	b.Helper()
-	runtime.GC()
-	return cpuTime(b)
-}
-
-// reportCPU reports the CPU time per operation since start.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
-}
 
 // benchRequest is the reference request with two data collection items, so
 // that every kind of attribute is converted.
@@ -110,13 +83,13 @@ func benchClient(b *testing.B, host string) *mimcm.Client {
 func BenchmarkNewRequestAttributesModel(b *testing.B) {
 	r := benchRequest()
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		if _, diags := newRequestAttributesModel(&r); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkRequestsDataSource_list10000 is the provider's own part of
@@ -129,7 +102,7 @@ func BenchmarkRequestsDataSource_list10000(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		list, err := c.ListRequests(ctx, mimcm.ListFilter{})
 		if err != nil {
@@ -140,7 +113,7 @@ func BenchmarkRequestsDataSource_list10000(b *testing.B) {
 			b.Fatal(diags)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkRequestsDataSource_read10000 is the whole Read of mimcm_requests
@@ -163,7 +136,7 @@ func BenchmarkRequestsDataSource_read10000(b *testing.B) {
 	config := tftypes.NewValue(objectType, nulls)
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		req := datasource.ReadRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: config}}
 		resp := &datasource.ReadResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: config}}
@@ -172,7 +145,7 @@ func BenchmarkRequestsDataSource_read10000(b *testing.B) {
 			b.Fatal(resp.Diagnostics)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkRequestStatusModel_getSet reads mimcm_request_status's state into
@@ -206,7 +179,7 @@ func benchmarkGetSet(b *testing.B, get, set modelConversion) {
 	ctx := context.Background()
 	state, _ := requestStatusState(b)
 	b.ReportAllocs()
-	start := startCPU(b)
+	start := benchcpu.Start(b)
 	for b.Loop() {
 		var m RequestStatusResourceModel
 		if diags := get(ctx, &state, &m); diags.HasError() {
@@ -216,5 +189,5 @@ func benchmarkGetSet(b *testing.B, get, set modelConversion) {
 			b.Fatal(diags)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }

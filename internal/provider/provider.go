@@ -164,7 +164,7 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Negotiate (Kerberos), then NTLM, then Basic (over https only). " +
 					"When unset: `bearer` if only a token is set, otherwise `auto`. Also read from `" + envAuthMethod + "`.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(authMethods...)},
+				Validators: []validator.String{stringvalidator.OneOf(mimcm.AuthMethods()...)},
 			},
 			"username": schema.StringAttribute{
 				MarkdownDescription: "User for `basic`, `ntlm` and `negotiate`: `user`, `DOMAIN\\user` or `user@domain` " +
@@ -235,19 +235,19 @@ func (p *MimcmProvider) ValidateConfig(ctx context.Context, req provider.Validat
 		return
 	}
 	switch cfg.AuthMethod.ValueString() {
-	case authNone:
+	case mimcm.AuthNone:
 		for name, v := range map[string]types.String{"username": cfg.Username, "password": cfg.Password, "token": cfg.Token} {
 			if !v.IsNull() && !v.IsUnknown() {
 				resp.Diagnostics.AddAttributeWarning(path.Root(name), "Credential ignored",
 					fmt.Sprintf("auth_method is \"none\", so %s is never sent. Set auth_method to the method it belongs to, or remove it.", name))
 			}
 		}
-	case authBasic:
+	case mimcm.AuthBasic:
 		if !cfg.Token.IsNull() && !cfg.Token.IsUnknown() {
 			resp.Diagnostics.AddAttributeWarning(path.Root("token"), "Credential ignored",
 				"auth_method is \"basic\", so token is never sent. Remove it, or set auth_method = \"bearer\".")
 		}
-	case authBearer:
+	case mimcm.AuthBearer:
 		if !cfg.Password.IsNull() && !cfg.Password.IsUnknown() {
 			resp.Diagnostics.AddAttributeWarning(path.Root("password"), "Credential ignored",
 				"auth_method is \"bearer\", so password is never sent. Remove it, or set auth_method = \"basic\".")

@@ -36,18 +36,6 @@ const (
 	defaultKrb5Conf = "/etc/krb5.conf"
 )
 
-// Auth method names, as auth_method spells them.
-const (
-	authAuto      = "auto"
-	authNegotiate = "negotiate"
-	authNTLM      = "ntlm"
-	authBasic     = "basic"
-	authBearer    = "bearer"
-	authNone      = "none"
-)
-
-var authMethods = []string{authAuto, authNegotiate, authNTLM, authBasic, authBearer, authNone}
-
 // credentials are the authentication arguments after the environment has
 // filled in what the configuration left unset.
 type credentials struct {
@@ -119,36 +107,36 @@ func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, [
 					" environment variables). Set auth_method to \"bearer\" or to the method the username is for.")
 			return nil, c.secrets(), diags
 		case c.token != "":
-			method = authBearer
+			method = mimcm.AuthBearer
 		default:
-			method = authAuto
+			method = mimcm.AuthAuto
 		}
 	}
 
 	var auth mimcm.Authenticator
 	switch method {
-	case authNone:
+	case mimcm.AuthNone:
 		auth = mimcm.NoAuth()
-	case authBasic:
+	case mimcm.AuthBasic:
 		c.requirePassword(&diags, method)
 		auth = mimcm.BasicAuth(c.username, c.password)
-	case authBearer:
+	case mimcm.AuthBearer:
 		if c.token == "" {
 			diags.AddAttributeError(path.Root("token"), "Missing token",
 				"auth_method \"bearer\" needs a token: set token or "+envToken+".")
 		}
 		auth = mimcm.BearerAuth(c.token)
-	case authNTLM:
+	case mimcm.AuthNTLM:
 		c.requirePassword(&diags, method)
 		auth = mimcm.NTLMAuth(c.username, c.password, c.domain)
-	case authNegotiate:
+	case mimcm.AuthNegotiate:
 		auth = c.negotiate(&diags, true)
-	case authAuto:
+	case mimcm.AuthAuto:
 		auth = c.auto(&diags, host)
 	default:
 		diags.AddAttributeError(path.Root("auth_method"), "Unknown auth method",
 			fmt.Sprintf("%s=%q is not one of %s. Set auth_method (or %s) to one of them, or unset both to choose from the credentials.",
-				envAuthMethod, method, strings.Join(authMethods, ", "), envAuthMethod))
+				envAuthMethod, method, strings.Join(mimcm.AuthMethods(), ", "), envAuthMethod))
 	}
 	return auth, c.secrets(), diags
 }
@@ -169,7 +157,7 @@ func (c credentials) auto(diags *diag.Diagnostics, host string) mimcm.Authentica
 			methods = append(methods, mimcm.BasicAuth(c.username, c.password))
 		}
 	} else if c.username != "" && !c.hasKerberosLogin() {
-		c.requirePassword(diags, authAuto)
+		c.requirePassword(diags, mimcm.AuthAuto)
 	}
 	if len(methods) == 0 {
 		return mimcm.NoAuth()

@@ -3,6 +3,7 @@ package mimcm
 import (
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // Auth method names: what Authenticator.Name returns, the provider's
@@ -85,3 +86,16 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // errBodyNotReplayable: a request body cannot be sent a second time, which
 // an authentication handshake needs.
 var errBodyNotReplayable = errors.New("the request body cannot be sent again for authentication")
+
+// SplitUsername reads an account name as Windows users write it: "user",
+// "user@REALM" (a UPN, split at its last "@") or `DOMAIN\user`. Kerberos
+// and NTLM read usernames with it, and so does the mock.
+func SplitUsername(u string) (name, realm, domain string) {
+	if d, n, ok := strings.Cut(u, `\`); ok {
+		return n, "", d
+	}
+	if i := strings.LastIndex(u, "@"); i >= 0 {
+		return u[:i], u[i+1:], ""
+	}
+	return u, "", ""
+}

@@ -1,7 +1,6 @@
 package mimcm
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -69,8 +68,7 @@ func (t *autoTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, nil //nolint:nilerr // a body that cannot be sent again leaves the 401 as the answer
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
+	discard(resp)
 	return t.wrapped[i].RoundTrip(retry)
 }
 
@@ -123,15 +121,8 @@ func schemesOf(m Authenticator) []string {
 // values such as `Negotiate`, `NTLM` and `Basic realm="x"`.
 func offeredSchemes(challenges []string) map[string]bool {
 	out := map[string]bool{}
-	for _, c := range challenges {
-		for _, part := range strings.Split(c, ",") {
-			part = strings.TrimSpace(part)
-			if part == "" || strings.Contains(strings.SplitN(part, " ", 2)[0], "=") {
-				continue // a parameter of the previous challenge
-			}
-			scheme, _, _ := strings.Cut(part, " ")
-			out[strings.ToLower(scheme)] = true
-		}
+	for _, c := range ParseChallenges(challenges) {
+		out[strings.ToLower(c.Scheme)] = true
 	}
 	return out
 }

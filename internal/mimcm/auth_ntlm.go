@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -37,14 +36,12 @@ func NTLMAuth(username, password, domain string) Authenticator {
 // is sent as user and domain, "user@domain" whole as the user name (Active
 // Directory accepts a UPN with an empty domain).
 func ntlmAccount(username, domain string) string {
-	user, userDomain := username, ""
-	if d, u, ok := strings.Cut(username, `\`); ok {
-		user, userDomain = u, d
-	} else if u, _, ok := strings.Cut(username, "@"); ok && domain != "" {
-		user = u
-	}
-	if domain != "" {
+	user, upnSuffix, userDomain := SplitUsername(username)
+	switch {
+	case domain != "":
 		userDomain = domain
+	case upnSuffix != "":
+		return username
 	}
 	if userDomain == "" {
 		return user
@@ -150,7 +147,7 @@ func (t *ntlmTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.release(lane)
 		return nil, err
 	}
-	resp.Body = &ntlmLaneBody{ReadCloser: resp.Body, release: func() { t.release(lane) }}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { t.release(lane) }}
 	return resp, nil
 }
 
@@ -250,7 +247,7 @@ func (x *ntlmExchange) run() (*http.Response, error) {
 	}
 	x.t.scheme.Store(&scheme)
 	x.lane.authenticated = false
-	ntlmDiscard(resp)
+	discard(resp)
 	return x.handshake(scheme)
 }
 
@@ -276,7 +273,7 @@ func (x *ntlmExchange) handshake(scheme string) (*http.Response, error) {
 	if !ok {
 		return resp, nil // no CHALLENGE: the server's 401 is the answer
 	}
-	ntlmDiscard(resp)
+	discard(resp)
 	authenticate, err := ntlmssp.NewAuthenticateMessage(challenge, x.t.auth.account, x.t.auth.password, nil)
 	if err != nil {
 		return nil, &ntlmChallengeError{err: err}
@@ -345,19 +342,15 @@ func ntlmOfferedScheme(challenges []string) string {
 }
 
 // ntlmChallengeToken finds the NTLM CHALLENGE message in a 401's
-// WWW-Authenticate values, under "NTLM" or "Negotiate". Each value may
-// hold several comma-separated challenges.
+// WWW-Authenticate values, under "NTLM" or "Negotiate".
 func ntlmChallengeToken(challenges []string) ([]byte, bool) {
-	for _, v := range challenges {
-		for part := range strings.SplitSeq(v, ",") {
-			scheme, data, _ := strings.Cut(strings.TrimSpace(part), " ")
-			if !strings.EqualFold(scheme, "NTLM") && !strings.EqualFold(scheme, "Negotiate") {
-				continue
-			}
-			token, err := base64.StdEncoding.DecodeString(strings.TrimSpace(data))
-			if err == nil && bytes.HasPrefix(token, ntlmSignature) {
-				return token, true
-			}
+	for _, c := range ParseChallenges(challenges) {
+		if !c.Is("NTLM") && !c.Is("Negotiate") {
+			continue
+		}
+		token, err := base64.StdEncoding.DecodeString(c.Token68)
+		if err == nil && bytes.HasPrefix(token, ntlmSignature) {
+			return token, true
 		}
 	}
 	return nil, false
@@ -365,23 +358,3 @@ func ntlmChallengeToken(challenges []string) ([]byte, bool) {
 
 // ntlmSignature starts every NTLMSSP message.
 var ntlmSignature = []byte("NTLMSSP\x00")
-
-// ntlmDiscard reads a little of an answer that is not wanted and closes it, so
-// that its connection can carry the next leg.
-func ntlmDiscard(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-}
-
-// ntlmLaneBody gives the lane back when the response body is closed.
-type ntlmLaneBody struct {
-	io.ReadCloser
-	once    sync.Once
-	release func()
-}
-
-func (b *ntlmLaneBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.release)
-	return err
-}

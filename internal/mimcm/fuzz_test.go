@@ -268,3 +268,33 @@ func FuzzParseErrorBody(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseChallenges reads anything as WWW-Authenticate and Authorization
+// values: it must never panic or loop, every challenge has a scheme made of
+// token characters, and a well-formed Authorization value reads the same
+// as a one-challenge WWW-Authenticate value.
+func FuzzParseChallenges(f *testing.F) {
+	for _, seed := range []string{
+		"Negotiate", "Negotiate, NTLM", "NTLM TlRMTVNTUAACAAAA==", `Basic realm="MIM CM", charset="UTF-8"`,
+		`Bearer realm="x", error="invalid_token", Negotiate oRQw`, `Basic realm="open`, "Foo a b, Negotiate !!!",
+		`Digest realm = "r\"q", qop=auth`, ",,, ,", "=abc", "Negotiate YII=, ", "\tNTLM\t",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		challenges := ParseChallenges([]string{v})
+		if len(challenges) > len(v) {
+			t.Fatalf("%d challenges out of %d bytes", len(challenges), len(v))
+		}
+		for _, c := range challenges {
+			if c.Scheme == "" || strings.IndexFunc(c.Scheme, func(r rune) bool { return r > unicode.MaxASCII || !isTokenChar(byte(r)) }) >= 0 {
+				t.Fatalf("scheme %q of %q is not a token", c.Scheme, v)
+			}
+		}
+		if c, ok := ParseAuthorization(v); ok {
+			if len(challenges) != 1 || challenges[0].Scheme != c.Scheme || challenges[0].Token68 != c.Token68 {
+				t.Fatalf("ParseAuthorization(%q) = %+v, but ParseChallenges reads %+v", v, c, challenges)
+			}
+		}
+	})
+}

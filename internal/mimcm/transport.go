@@ -13,7 +13,6 @@ import (
 	"net/http/cookiejar"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -275,19 +274,6 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { <-t.slots }}
 	return resp, nil
-}
-
-// releasingBody gives the request's slot back when the body is closed.
-type releasingBody struct {
-	io.ReadCloser
-	once    sync.Once
-	release func()
-}
-
-func (b *releasingBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.release)
-	return err
 }
 
 // bufferingTransport reads each answer's body in full before it hands the

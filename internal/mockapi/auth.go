@@ -5,8 +5,9 @@ import (
 	"crypto/subtle"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
 // Authenticator is one authentication scheme the mock demands of API calls,
@@ -204,8 +205,8 @@ func (a bearerAuthenticator) Authenticate(r *http.Request, _ *Conn) AuthOutcome 
 	if !hasScheme(r, "Bearer") {
 		return AuthOutcome{Verdict: AuthNotMine}
 	}
-	_, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if secretEqual(strings.TrimSpace(cred), a.token) == 1 {
+	cred, _ := mimcm.ParseAuthorization(r.Header.Get("Authorization"))
+	if secretEqual(cred.Token68, a.token) == 1 {
 		return AuthOutcome{Verdict: AuthOK}
 	}
 	return AuthOutcome{Verdict: AuthFailed}
@@ -213,8 +214,8 @@ func (a bearerAuthenticator) Authenticate(r *http.Request, _ *Conn) AuthOutcome 
 
 // hasScheme reports whether r's Authorization header uses scheme.
 func hasScheme(r *http.Request, scheme string) bool {
-	got, _, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	return strings.EqualFold(got, scheme)
+	cred, _ := mimcm.ParseAuthorization(r.Header.Get("Authorization"))
+	return cred.Is(scheme)
 }
 
 func secretEqual(got, want string) int {

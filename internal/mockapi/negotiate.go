@@ -22,6 +22,7 @@ import (
 	"github.com/jcmturner/gokrb5/v8/service"
 	"github.com/jcmturner/gokrb5/v8/spnego"
 	"github.com/jcmturner/gokrb5/v8/types"
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
 // NegotiateAuthenticator demands SPNEGO/Kerberos ("Negotiate") tokens for
@@ -65,11 +66,11 @@ func (*NegotiateService) Challenge() string { return "Negotiate" }
 // Authenticate checks a "Negotiate <token>" Authorization header. NTLM
 // wrapped in Negotiate is left to an NTLM authenticator.
 func (n *NegotiateService) Authenticate(r *http.Request, _ *Conn) AuthOutcome {
-	scheme, data, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, "Negotiate") {
+	cred, _ := mimcm.ParseAuthorization(r.Header.Get("Authorization"))
+	if !cred.Is("Negotiate") {
 		return AuthOutcome{Verdict: AuthNotMine}
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(data))
+	raw, err := base64.StdEncoding.DecodeString(cred.Token68)
 	if err != nil {
 		return n.refuse("the token is not base64")
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 	"golang.org/x/crypto/md4" //nolint:staticcheck // the NT hash is MD4 by definition; no other hash will do
 )
 
@@ -78,7 +79,7 @@ type HandshakeCounter interface {
 //
 // The value returned also implements HandshakeCounter.
 func NTLMAuthenticator(user, password, domain string) Authenticator {
-	if d, u, ok := strings.Cut(user, `\`); ok && domain == "" {
+	if u, _, d := mimcm.SplitUsername(user); d != "" && domain == "" {
 		user, domain = u, d
 	}
 	nt := md4.New()
@@ -127,17 +128,17 @@ func (a *ntlmAuthenticator) Handshakes() int { return int(a.handshakes.Load()) }
 
 // Authenticate runs one leg of the handshake on conn.
 func (a *ntlmAuthenticator) Authenticate(r *http.Request, conn *Conn) AuthOutcome {
-	scheme, data, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	cred, _ := mimcm.ParseAuthorization(r.Header.Get("Authorization"))
 	var canonical string
 	switch {
-	case strings.EqualFold(scheme, "NTLM"):
+	case cred.Is("NTLM"):
 		canonical = "NTLM"
-	case strings.EqualFold(scheme, "Negotiate"):
+	case cred.Is("Negotiate"):
 		canonical = "Negotiate"
 	default:
 		return AuthOutcome{Verdict: AuthNotMine}
 	}
-	msg, err := base64.StdEncoding.DecodeString(strings.TrimSpace(data))
+	msg, err := base64.StdEncoding.DecodeString(cred.Token68)
 	isNTLM := err == nil && bytes.HasPrefix(msg, []byte(ntlmSignature))
 	switch {
 	case !isNTLM && canonical == "Negotiate":
@@ -282,7 +283,7 @@ func (a *ntlmAuthenticator) verify(msg []byte, conn *Conn) AuthOutcome {
 // NetBIOS or DNS name, or "user@domain" with an empty domain. Names
 // compare case-insensitively, as Windows compares them.
 func (a *ntlmAuthenticator) accepts(user, domain string) bool {
-	if u, suffix, ok := strings.Cut(user, "@"); ok {
+	if u, suffix, _ := mimcm.SplitUsername(user); suffix != "" {
 		return strings.EqualFold(u, a.user) && domain == "" && (a.domain == "" || a.isDomain(suffix))
 	}
 	if !strings.EqualFold(user, a.user) {

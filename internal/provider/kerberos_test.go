@@ -138,6 +138,19 @@ func TestAccProvider_KerberosCCache(t *testing.T) {
 	)
 }
 
+// The cache's type may be spelled in any case, as the client reads it:
+// the provider once refused "file:" where the client took it.
+func TestAccProvider_KerberosCCacheTypeInLowerCase(t *testing.T) {
+	t.Parallel()
+	realm := testkdc.New(t)
+	m, svc := kerberosMock(t, realm)
+	kerberosTest(t, realm, m, svc,
+		arg("auth_method", "negotiate"),
+		arg("kerberos_ccache", "file:"+realm.CCachePath),
+		arg("krb5_conf_content", realm.Krb5Conf),
+	)
+}
+
 // auto answers the server's Negotiate challenge with Kerberos when a
 // Kerberos login is configured.
 func TestAccProvider_KerberosAuto(t *testing.T) {

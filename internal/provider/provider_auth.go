@@ -172,7 +172,7 @@ func (c credentials) hasKerberosLogin() bool {
 }
 
 func (c credentials) ccacheUsable() bool {
-	p, err := ccachePath(c.ccache)
+	p, err := mimcm.CCacheFile(c.ccache)
 	if err != nil || p == "" {
 		return false
 	}
@@ -205,7 +205,7 @@ func (c credentials) negotiate(diags *diag.Diagnostics, required bool) mimcm.Aut
 	case c.password != "":
 		kc.Password = c.password
 	default:
-		p, err := ccachePath(c.ccache)
+		p, err := mimcm.CCacheFile(c.ccache)
 		if err != nil {
 			diags.AddAttributeError(path.Root("kerberos_ccache"), "Unsupported credential cache", err.Error())
 			return nil
@@ -261,20 +261,6 @@ func (c credentials) requirePassword(diags *diag.Diagnostics, method string) {
 		diags.AddAttributeError(path.Root("password"), "Missing password",
 			fmt.Sprintf("auth_method %q needs a password: set password or %s.", method, envPassword))
 	}
-}
-
-// ccachePath turns a KRB5CCNAME-style value into a file path; only file
-// caches can be read.
-func ccachePath(v string) (string, error) {
-	switch {
-	case v == "":
-		return "", nil
-	case strings.HasPrefix(v, "FILE:"):
-		return strings.TrimPrefix(v, "FILE:"), nil
-	case strings.Contains(v, ":") && !strings.HasPrefix(v, "/"):
-		return "", fmt.Errorf("credential cache %q is not a file cache; only FILE: caches can be read. Run kinit with -c FILE:/path, or use a keytab", v)
-	}
-	return v, nil
 }
 
 // tlsSettings reads the CA and client certificate arguments.

@@ -1,0 +1,222 @@
+package mimcm
+
+import "strings"
+
+// Challenge is one challenge of a WWW-Authenticate header, or the
+// credentials of an Authorization header (RFC 7235 sections 2.1 and 4):
+// a scheme followed by a token68 (the base64 data of "Negotiate YII…") or
+// by auth-params (`realm="MIM CM"`), or by nothing.
+type Challenge struct {
+	// Scheme is as the header spells it; schemes are case-insensitive, so
+	// compare it with Is.
+	Scheme string
+	// Token68 is the scheme's data, when it has a token68. When what
+	// follows the scheme is neither a token68 nor auth-params, Token68
+	// holds it as sent, so that a malformed answer is seen (and refused)
+	// rather than missed.
+	Token68 string
+	// Params are the auth-params by lower-cased name, quoted-strings
+	// unquoted; nil when there are none.
+	Params map[string]string
+}
+
+// Is reports whether the challenge is of scheme, in any case.
+func (c Challenge) Is(scheme string) bool { return strings.EqualFold(c.Scheme, scheme) }
+
+// ParseChallenges reads the challenges of WWW-Authenticate header values.
+// A value may hold several comma-separated challenges, as a header may be
+// sent several times; both give one list in order. A malformed challenge
+// ends at the next comma, so that it does not hide the others.
+func ParseChallenges(values []string) []Challenge {
+	var out []Challenge
+	for _, v := range values {
+		p := authParser{s: v}
+		for {
+			p.skipListSeparators()
+			if p.done() {
+				break
+			}
+			if c, _ := p.challenge(); c.Scheme != "" {
+				out = append(out, c)
+			} else {
+				p.skipPast(',')
+			}
+		}
+	}
+	return out
+}
+
+// ParseAuthorization reads an Authorization header's value: its scheme and
+// its token68 or auth-params. ok is false when the value has no scheme or
+// holds more than one set of credentials.
+func ParseAuthorization(value string) (c Challenge, ok bool) {
+	p := authParser{s: value}
+	p.skipSpace()
+	c, ok = p.challenge()
+	p.skipSpace()
+	return c, ok && p.done()
+}
+
+// authParser walks one header value.
+type authParser struct {
+	s string
+	i int
+}
+
+func (p *authParser) done() bool { return p.i >= len(p.s) }
+
+func (p *authParser) peek() byte {
+	if p.done() {
+		return 0
+	}
+	return p.s[p.i]
+}
+
+func (p *authParser) skipSpace() {
+	for !p.done() && (p.s[p.i] == ' ' || p.s[p.i] == '\t') {
+		p.i++
+	}
+}
+
+func (p *authParser) skipListSeparators() {
+	for !p.done() && (p.s[p.i] == ' ' || p.s[p.i] == '\t' || p.s[p.i] == ',') {
+		p.i++
+	}
+}
+
+func (p *authParser) skipPast(b byte) {
+	for !p.done() && p.s[p.i] != b {
+		p.i++
+	}
+}
+
+// run reads the longest run of bytes that in accepts.
+func (p *authParser) run(in func(byte) bool) string {
+	start := p.i
+	for !p.done() && in(p.s[p.i]) {
+		p.i++
+	}
+	return p.s[start:p.i]
+}
+
+// challenge reads `scheme [ 1*SP ( token68 / #auth-param ) ]`, stopping at
+// the comma that ends it or at the scheme of the next challenge. ok is
+// false when the challenge is malformed: then what follows its scheme, up
+// to the next comma, is its Token68.
+func (p *authParser) challenge() (c Challenge, ok bool) {
+	c.Scheme = p.run(isTokenChar)
+	if c.Scheme == "" {
+		return c, false
+	}
+	spaced := p.peek() == ' ' || p.peek() == '\t'
+	p.skipSpace()
+	if p.done() || p.peek() == ',' {
+		return c, true
+	}
+	start := p.i
+	if spaced {
+		if tok, ok := p.token68(); ok {
+			c.Token68 = tok
+			return c, true
+		}
+		if p.params(&c) {
+			return c, true
+		}
+		p.i, c.Params = start, nil
+	}
+	p.skipPast(',')
+	c.Token68 = strings.TrimSpace(p.s[start:p.i])
+	return c, false
+}
+
+// token68 reads a token68 when one stands here alone, up to the end of the
+// challenge; otherwise it reads nothing.
+func (p *authParser) token68() (string, bool) {
+	start := p.i
+	p.run(isToken68Char)
+	if p.i == start {
+		return "", false
+	}
+	p.run(func(b byte) bool { return b == '=' })
+	end := p.i
+	p.skipSpace()
+	if p.done() || p.peek() == ',' {
+		return p.s[start:end], true
+	}
+	p.i = start
+	return "", false
+}
+
+// params reads `#auth-param` into c.Params. It stops before a token that
+// is not followed by "=": the scheme of the next challenge.
+func (p *authParser) params(c *Challenge) bool {
+	for {
+		p.skipListSeparators()
+		if p.done() {
+			return c.Params != nil
+		}
+		start := p.i
+		name := p.run(isTokenChar)
+		p.skipSpace()
+		if name == "" || p.peek() != '=' {
+			p.i = start
+			return c.Params != nil && name != ""
+		}
+		p.i++ // "="
+		p.skipSpace()
+		value, ok := p.paramValue()
+		if !ok {
+			return false
+		}
+		if c.Params == nil {
+			c.Params = map[string]string{}
+		}
+		c.Params[strings.ToLower(name)] = value
+		p.skipSpace()
+		if !p.done() && p.peek() != ',' {
+			return false
+		}
+	}
+}
+
+// paramValue reads a token or a quoted-string, unquoted.
+func (p *authParser) paramValue() (string, bool) {
+	if p.peek() != '"' {
+		v := p.run(isTokenChar)
+		return v, v != ""
+	}
+	p.i++
+	var b strings.Builder
+	for !p.done() {
+		ch := p.s[p.i]
+		p.i++
+		switch {
+		case ch == '"':
+			return b.String(), true
+		case ch == '\\' && !p.done():
+			b.WriteByte(p.s[p.i])
+			p.i++
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return "", false // unterminated
+}
+
+// isTokenChar: tchar of RFC 9110 section 5.6.2.
+func isTokenChar(b byte) bool {
+	switch {
+	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
+}
+
+// isToken68Char: the characters of a token68 before its trailing "=".
+func isToken68Char(b byte) bool {
+	switch {
+	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~+/", b) >= 0
+}

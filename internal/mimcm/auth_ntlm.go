@@ -62,43 +62,29 @@ func (*ntlmAuth) SendsSecrets() bool { return false }
 func (a *ntlmAuth) String() string   { return "ntlm(" + a.account + ")" }
 func (a *ntlmAuth) GoString() string { return a.String() }
 
-// Wrap returns the lane pool in front of next. When next is an
-// *http.Transport, or the client's HTTP/1.1 fallback around one, every
-// lane is a clone of it with one connection; otherwise the lanes share
-// next, which must then keep each handshake on one connection itself.
+// Wrap returns the lane pool in front of next. When next hands out
+// HTTP/1.1 lanes (an *http.Transport, or the client's HTTP/2 fallback;
+// lanes.go), every lane is one of them; otherwise the lanes share next,
+// which must then keep each handshake on one connection itself.
 func (a *ntlmAuth) Wrap(next http.RoundTripper) http.RoundTripper {
-	t := &ntlmTransport{auth: a, next: next}
-	lanes := defaultIdleConnsPerHost
-	if base, ok := poolOf(next); ok {
-		t.template = ntlmLaneTemplate(base)
-		if base.MaxIdleConnsPerHost > 0 {
-			lanes = base.MaxIdleConnsPerHost
-		}
+	t := &ntlmTransport{auth: a, next: next, lanes: lanesOf(next)}
+	count := defaultIdleConnsPerHost
+	if t.lanes != nil {
+		count = t.lanes.count
 	}
-	t.warm = make(chan *ntlmLane, lanes)
-	t.cold = make(chan *ntlmLane, lanes)
-	for range lanes {
+	t.warm = make(chan *ntlmLane, count)
+	t.cold = make(chan *ntlmLane, count)
+	for range count {
 		t.cold <- &ntlmLane{}
 	}
 	return t
 }
 
-// ntlmLaneTemplate is the transport every lane clones: base with one
-// connection per host, and HTTP/1.1 only, because NTLM cannot authenticate
-// an HTTP/2 connection (IIS refuses with HTTP_1_1_REQUIRED). It is cloned
-// once, so that base's later use cannot change what lanes get.
-func ntlmLaneTemplate(base *http.Transport) *http.Transport {
-	t := http1Only(base)
-	t.MaxConnsPerHost = 1
-	t.MaxIdleConnsPerHost = 1
-	return t
-}
-
 // ntlmTransport hands each request a lane and runs the handshake on it.
 type ntlmTransport struct {
-	auth     *ntlmAuth
-	next     http.RoundTripper
-	template *http.Transport // nil when next is not an *http.Transport
+	auth  *ntlmAuth
+	next  http.RoundTripper
+	lanes *lanes // nil when next hands out none
 
 	// warm holds lanes that have been used, cold those never opened; warm
 	// ones are taken first, so that Terraform's ten parallel operations
@@ -160,7 +146,7 @@ func (t *ntlmTransport) CloseIdleConnections() {
 	for _, lt := range opened {
 		lt.CloseIdleConnections()
 	}
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok && t.template == nil {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok && t.lanes == nil {
 		c.CloseIdleConnections()
 	}
 }
@@ -188,11 +174,11 @@ func (t *ntlmTransport) open(l *ntlmLane) {
 	if l.rt != nil {
 		return
 	}
-	if t.template == nil {
+	if t.lanes == nil {
 		l.rt = t.next
 		return
 	}
-	lt := t.template.Clone()
+	lt := t.lanes.lane()
 	l.rt = lt
 	t.mu.Lock()
 	t.opened = append(t.opened, lt)

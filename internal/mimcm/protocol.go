@@ -130,14 +130,6 @@ func http1Only(t *http.Transport) *http.Transport {
 	return c
 }
 
-// poolOf is the *http.Transport that rt sends HTTP/1.1 requests with, when
-// rt is one or the fallback around one.
-func poolOf(rt http.RoundTripper) (*http.Transport, bool) {
-	switch t := rt.(type) {
-	case *http.Transport:
-		return t, true
-	case *http1Fallback:
-		return t.http1, true
-	}
-	return nil, false
-}
+// http1Lanes hands connection-bound authenticators (NTLM) HTTP/1.1 lanes
+// made like the fallback's own HTTP/1.1 transport.
+func (t *http1Fallback) http1Lanes() *lanes { return newLanes(t.http1) }

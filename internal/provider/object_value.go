@@ -19,9 +19,11 @@ import (
 // It does what the framework's tfsdk reflection does for one object, for
 // the many objects of a list: terraform-plugin-framework v1.19 reads and
 // validates every field's tag on every conversion, compiling a regular
-// expression each time, which was most of the time and the allocations of
-// setting 10,000 requests into mimcm_requests' state. The fields are found
-// once per model type.
+// expression each time (hashicorp/terraform-plugin-framework#725, open),
+// which was most of the time and the allocations of setting 10,000
+// requests into mimcm_requests' state. The fields are found once per model
+// type. TestFrameworkGetSetStillCostly fails once the pinned framework no
+// longer pays that price, and says what to delete.
 func objectValueOf(objectType types.ObjectType, model any) (types.Object, diag.Diagnostics) {
 	v := reflect.ValueOf(model)
 	fields, err := modelFields(v.Type())
@@ -82,9 +84,10 @@ type schemaWithType interface {
 
 // getModel reads raw, a value of s's type, into the model struct target
 // points to, as tfsdk's Get does, without that Get's reflection of every
-// field's tag on every call. mimcm_request_status converts its model four
-// times in each resource's apply, and the framework's Get and Set of it take
-// about six times as long and eight times the allocations
+// field's tag on every call (hashicorp/terraform-plugin-framework#725, see
+// objectValueOf). mimcm_request_status converts its model four times in
+// each resource's apply, and the framework's Get and Set of it take about
+// six times as long and eight times the allocations
 // (BenchmarkRequestStatusModel_getSet and _getSetFramework).
 func getModel(ctx context.Context, s schemaWithType, raw tftypes.Value, target any) diag.Diagnostics {
 	objectType, err := objectTypeOf(s.Type())

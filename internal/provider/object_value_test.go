@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -220,5 +222,56 @@ func TestGetModel_badModels(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFrameworkGetSetStillCostly is the exit of the workaround: it fails
+// once the pinned terraform-plugin-framework's State.Get and State.Set of
+// mimcm_request_status's model no longer compile a regular expression for
+// every field (hashicorp/terraform-plugin-framework#725), or allocate less
+// than twice what getModel and setState do: object_value.go's replacements
+// may then no longer pay for themselves. Allocation counts, unlike times,
+// do not depend on the machine's load.
+func TestFrameworkGetSetStillCostly(t *testing.T) {
+	ctx := context.Background()
+	state, _ := requestStatusState(t)
+	allocs := func(get, set func(*RequestStatusResourceModel) diag.Diagnostics) float64 {
+		return testing.AllocsPerRun(20, func() {
+			var m RequestStatusResourceModel
+			if diags := get(&m); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if diags := set(&m); diags.HasError() {
+				t.Fatal(diags)
+			}
+		})
+	}
+	ours := allocs(
+		func(m *RequestStatusResourceModel) diag.Diagnostics { return getModel(ctx, state.Schema, state.Raw, m) },
+		func(m *RequestStatusResourceModel) diag.Diagnostics { return setState(ctx, &state, m) })
+	framework := allocs(
+		func(m *RequestStatusResourceModel) diag.Diagnostics { return state.Get(ctx, m) },
+		func(m *RequestStatusResourceModel) diag.Diagnostics { return state.Set(ctx, m) })
+
+	// What #725 costs: the framework's isValidFieldName compiles this
+	// expression for each field of the model, in Get and again in Set.
+	fields, err := modelFields(reflect.TypeFor[RequestStatusResourceModel]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	compile := testing.AllocsPerRun(20, func() { regexp.MustCompile("^[a-z][a-z0-9_]*$").MatchString("request_id") })
+	perField := 2 * float64(len(fields)) * compile
+
+	t.Logf("a Get and a Set allocate %.0f times through the framework, %.0f through getModel and setState; "+
+		"compiling the field name expression for the %d fields twice would take %.0f", framework, ours, len(fields), perField)
+	const deleteIt = "Compare BenchmarkRequestStatusModel_getSet with _getSetFramework; if the framework is about as fast, " +
+		"replace getModel, setState, setPlan and rawValueOf (object_value.go) by the framework's Get and Set, and delete this test"
+	if framework-ours < perField {
+		t.Errorf("terraform-plugin-framework's Get and Set no longer allocate what compiling a regular expression for every field costs "+
+			"(%.0f allocations beyond ours, where that takes %.0f): hashicorp/terraform-plugin-framework#725 looks fixed. %s",
+			framework-ours, perField, deleteIt)
+	}
+	if framework < 2*ours {
+		t.Errorf("terraform-plugin-framework's Get and Set now allocate %.0f times, getModel and setState %.0f. %s", framework, ours, deleteIt)
 	}
 }

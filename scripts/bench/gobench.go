@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
+
+	"golang.org/x/perf/benchfmt"
 )
 
 // goBenchmark is one line of `go test -bench` output.
@@ -37,40 +39,49 @@ func runGoBenchmarks(ctx context.Context, root string) ([]goBenchmark, error) {
 		if err != nil {
 			return nil, fmt.Errorf("go test -bench %s: %w\n%s", r.pattern, err, raw)
 		}
-		out = append(out, parseGoBenchmarks(string(raw))...)
+		results, err := parseGoBenchmarks(string(raw))
+		if err != nil {
+			return nil, fmt.Errorf("go test -bench %s: %w", r.pattern, err)
+		}
+		out = append(out, results...)
 	}
 	return out, nil
 }
 
-// parseGoBenchmarks reads the result lines of `go test -bench`, noting the
-// package each belongs to.
-func parseGoBenchmarks(text string) []goBenchmark {
+// parseGoBenchmarks reads the results of `go test -bench` with benchfmt,
+// noting the package each belongs to. Metrics keep the units go test
+// printed (ns/op, not benchfmt's tidied sec/op), which the report names.
+func parseGoBenchmarks(text string) ([]goBenchmark, error) {
 	var out []goBenchmark
-	pkg := ""
-	for _, line := range strings.Split(text, "\n") {
-		if rest, ok := strings.CutPrefix(line, "pkg: "); ok {
-			pkg = strings.TrimSpace(rest)
-			continue
-		}
-		fields := strings.Fields(line)
-		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
-			continue
-		}
-		runs, err := strconv.Atoi(fields[1])
-		if err != nil {
-			continue
-		}
-		name := fields[0]
-		if i := strings.LastIndexByte(name, '-'); i > 0 {
-			name = name[:i] // the GOMAXPROCS suffix
-		}
-		b := goBenchmark{pkg: pkg, name: name, runs: runs, metrics: map[string]float64{}}
-		for i := 2; i+1 < len(fields); i += 2 {
-			if v, err := strconv.ParseFloat(fields[i], 64); err == nil {
-				b.metrics[fields[i+1]] = v
+	r := benchfmt.NewReader(strings.NewReader(text), "go test -bench")
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.SyntaxError:
+			return nil, rec
+		case *benchfmt.Result:
+			b := goBenchmark{pkg: rec.GetConfig("pkg"), name: benchmarkName(rec.Name), runs: rec.Iters, metrics: map[string]float64{}}
+			for _, v := range rec.Values {
+				if v.OrigUnit != "" {
+					b.metrics[v.OrigUnit] = v.OrigValue
+				} else {
+					b.metrics[v.Unit] = v.Value
+				}
 			}
+			out = append(out, b)
 		}
-		out = append(out, b)
 	}
-	return out
+	return out, r.Err()
+}
+
+// benchmarkName is a result's name as the benchmark's function spells it,
+// sub-benchmarks included, without the GOMAXPROCS suffix.
+func benchmarkName(n benchfmt.Name) string {
+	base, parts := n.Parts()
+	name := "Benchmark" + string(base)
+	for _, p := range parts {
+		if !bytes.HasPrefix(p, []byte("-")) {
+			name += string(p)
+		}
+	}
+	return name
 }

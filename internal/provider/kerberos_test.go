@@ -127,28 +127,22 @@ func TestAccProvider_KerberosKeytabBase64(t *testing.T) {
 	)
 }
 
+// The cache's type may be spelled in any case, as the client reads it:
+// the provider once refused "file:" where the client took it.
 func TestAccProvider_KerberosCCache(t *testing.T) {
 	t.Parallel()
 	realm := testkdc.New(t)
-	m, svc := kerberosMock(t, realm)
-	kerberosTest(t, realm, m, svc,
-		arg("auth_method", "negotiate"),
-		arg("kerberos_ccache", "FILE:"+realm.CCachePath),
-		arg("krb5_conf_content", realm.Krb5Conf),
-	)
-}
-
-// The cache's type may be spelled in any case, as the client reads it:
-// the provider once refused "file:" where the client took it.
-func TestAccProvider_KerberosCCacheTypeInLowerCase(t *testing.T) {
-	t.Parallel()
-	realm := testkdc.New(t)
-	m, svc := kerberosMock(t, realm)
-	kerberosTest(t, realm, m, svc,
-		arg("auth_method", "negotiate"),
-		arg("kerberos_ccache", "file:"+realm.CCachePath),
-		arg("krb5_conf_content", realm.Krb5Conf),
-	)
+	for _, prefix := range []string{"FILE:", "file:"} {
+		t.Run(prefix, func(t *testing.T) {
+			t.Parallel()
+			m, svc := kerberosMock(t, realm)
+			kerberosTest(t, realm, m, svc,
+				arg("auth_method", "negotiate"),
+				arg("kerberos_ccache", prefix+realm.CCachePath),
+				arg("krb5_conf_content", realm.Krb5Conf),
+			)
+		})
+	}
 }
 
 // auto answers the server's Negotiate challenge with Kerberos when a

@@ -47,8 +47,9 @@ func ParseChallenges(values []string) []Challenge {
 }
 
 // ParseAuthorization reads an Authorization header's value: its scheme and
-// its token68 or auth-params. ok is false when the value has no scheme or
-// holds more than one set of credentials.
+// its token68 or auth-params. ok is false when the value has no scheme, is
+// malformed (Token68 then holds what follows the scheme) or holds more
+// than one set of credentials.
 func ParseAuthorization(value string) (c Challenge, ok bool) {
 	p := authParser{s: value}
 	p.skipSpace()
@@ -122,7 +123,7 @@ func (p *authParser) challenge() (c Challenge, ok bool) {
 		if p.params(&c) {
 			return c, true
 		}
-		p.i, c.Params = start, nil
+		c.Params = nil // the rest, from start, is the malformed data
 	}
 	p.skipPast(',')
 	c.Token68 = strings.TrimSpace(p.s[start:p.i])
@@ -186,6 +187,7 @@ func (p *authParser) paramValue() (string, bool) {
 		return v, v != ""
 	}
 	p.i++
+	open := p.i
 	var b strings.Builder
 	for !p.done() {
 		ch := p.s[p.i]
@@ -200,7 +202,8 @@ func (p *authParser) paramValue() (string, bool) {
 			b.WriteByte(ch)
 		}
 	}
-	return "", false // unterminated
+	p.i = open // unterminated: the challenge ends at the next comma after all
+	return "", false
 }
 
 // isTokenChar: tchar of RFC 9110 section 5.6.2.

@@ -37,6 +37,8 @@ func TestParseChallenges(t *testing.T) {
 			[]Challenge{{Scheme: "Basic", Token68: `realm="open`}, {Scheme: "NTLM"}, {Scheme: "Foo", Token68: "a b"},
 				{Scheme: "Negotiate", Token68: "!!!"}, {Scheme: "Bar", Token68: `"x"`}, {Scheme: "Baz"}}},
 		"garbage before a comma": {[]string{`"quoted", NTLM`}, []Challenge{{Scheme: "NTLM"}}},
+		"malformed after a quoted comma": {[]string{`Basic realm="a,b" junk, NTLM`},
+			[]Challenge{{Scheme: "Basic", Token68: `realm="a,b" junk`}, {Scheme: "NTLM"}}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -34,9 +34,11 @@ var errAnswerTooLarge = errors.New("answer too large")
 // no buffer is grown by doubling, and the chunks of an answer refused as too
 // large serve the next one instead of becoming garbage.
 type answerReader struct {
-	large  chan struct{} // one slot
-	chunks sync.Pool     // *[answerChunk]byte
+	large chan struct{} // one slot
 }
+
+// chunks are shared by every client of the process.
+var chunks sync.Pool // *[answerChunk]byte
 
 func newAnswerReader() *answerReader {
 	return &answerReader{large: make(chan struct{}, 1)}
@@ -52,9 +54,9 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 			errAnswerTooLarge, length, limit>>20)
 	}
 	var (
-		chunks []*[answerChunk]byte
-		total  int
-		large  bool
+		held  []*[answerChunk]byte
+		total int
+		large bool
 	)
 	release = func() {
 		if large {
@@ -63,15 +65,15 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 		}
 	}
 	defer func() {
-		for _, c := range chunks {
-			a.chunks.Put(c)
+		for _, c := range held {
+			chunks.Put(c)
 		}
 		if err != nil {
 			release()
 		}
 	}()
 	for {
-		if total == len(chunks)*answerChunk {
+		if total == len(held)*answerChunk {
 			if total >= freeAnswerBytes && !large {
 				select {
 				case a.large <- struct{}{}:
@@ -80,13 +82,13 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 					return nil, release, ctx.Err()
 				}
 			}
-			c, _ := a.chunks.Get().(*[answerChunk]byte)
+			c, _ := chunks.Get().(*[answerChunk]byte)
 			if c == nil {
 				c = new([answerChunk]byte)
 			}
-			chunks = append(chunks, c)
+			held = append(held, c)
 		}
-		room := chunks[len(chunks)-1][total%answerChunk:]
+		room := held[len(held)-1][total%answerChunk:]
 		if over := total + len(room) - limit; over > 0 {
 			room = room[:len(room)-over+1] // one byte past the limit tells a longer answer
 		}
@@ -106,7 +108,7 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 		break
 	}
 	b = make([]byte, total)
-	for i, c := range chunks {
+	for i, c := range held {
 		copy(b[i*answerChunk:], c[:])
 	}
 	return b, release, nil

@@ -176,15 +176,15 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.IntVar(&c.chaos.Storm.Calm, "chaos-storm-calm", 20, "calls let through between two bursts of -chaos-storm (`n`)")
 	fs.Func("chaos-storm-statuses", "comma-separated HTTP `statuses` a -chaos-storm answers with, in turn (default 429,502,503,504), "+
 		"with -chaos-retry-after's values as Retry-After", func(v string) error {
-			for item := range strings.SplitSeq(v, ",") {
-				code, err := strconv.Atoi(strings.TrimSpace(item))
-				if err != nil {
-					return fmt.Errorf("%q is not an HTTP status", item)
-				}
-				c.chaos.Storm.Statuses = append(c.chaos.Storm.Statuses, code)
+		for item := range strings.SplitSeq(v, ",") {
+			code, err := strconv.Atoi(strings.TrimSpace(item))
+			if err != nil {
+				return fmt.Errorf("%q is not an HTTP status", item)
 			}
-			return nil
-		})
+			c.chaos.Storm.Statuses = append(c.chaos.Storm.Statuses, code)
+		}
+		return nil
+	})
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the server's base URL to `file` (removed on exit)")
 	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {

@@ -50,6 +50,22 @@ func TestParseFlags_chaos(t *testing.T) {
 	if c, _ := parseFlags([]string{"-chaos-latency", "250ms"}, &stderr, env(nil)); c.chaos.LatencyMin != 0 || c.chaos.LatencyMax != 250*time.Millisecond {
 		t.Errorf("-chaos-latency 250ms: %s to %s", c.chaos.LatencyMin, c.chaos.LatencyMax)
 	}
+	if c, _ := parseFlags([]string{"-chaos-latency", "250ms"}, &stderr, env(nil)); c.chaos.Storm.On() || !reflect.DeepEqual(c.chaos.Storm, mockapi.Storm{}) {
+		t.Errorf("no -chaos-storm: storm %+v, want none", c.chaos.Storm)
+	}
+	for _, tt := range []struct {
+		args []string
+		want mockapi.Storm
+	}{
+		{[]string{"-chaos-storm", "10s"}, mockapi.Storm{Duration: 10 * time.Second, Burst: 12, Calm: 20}},
+		{[]string{"-chaos-storm", "1m", "-chaos-storm-burst", "3", "-chaos-storm-calm", "7", "-chaos-storm-statuses", "503, 429"},
+			mockapi.Storm{Duration: time.Minute, Burst: 3, Calm: 7, Statuses: []int{503, 429}}},
+	} {
+		c, err := parseFlags(tt.args, &stderr, env(nil))
+		if err != nil || !reflect.DeepEqual(c.chaos.Storm, tt.want) || !c.chaos.On() {
+			t.Errorf("%q: storm %+v, %v; want %+v", tt.args, c.chaos.Storm, err, tt.want)
+		}
+	}
 
 	for _, tt := range []struct {
 		args []string
@@ -59,6 +75,9 @@ func TestParseFlags_chaos(t *testing.T) {
 		{[]string{"-chaos-retry-after", "soon"}, `-chaos-*: retry_after "soon": want seconds ("2") or an HTTP date`},
 		{[]string{"-chaos-latency", "2s-1s"}, "-chaos-*: latency 2s to 1s: want 0 <= min <= max"},
 		{[]string{"-chaos-rate", "200=0.1"}, "usage"},
+		{[]string{"-chaos-storm", "10s", "-chaos-storm-burst", "0"}, "-chaos-*: storm of 10s with a burst of 0 calls: want at least 1 failed call per burst"},
+		{[]string{"-chaos-storm", "10s", "-chaos-storm-statuses", "302"}, "-chaos-*: storm status 302: want an error status from 400 to 599"},
+		{[]string{"-chaos-storm-statuses", "busy"}, "usage"},
 		{[]string{"-chaos-latency", "soon"}, "usage"},
 	} {
 		var stdout, stderr bytes.Buffer

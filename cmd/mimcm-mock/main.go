@@ -14,6 +14,11 @@
 //	mimcm-mock -chaos-seed 7 -chaos-rate 429=0.05,503=0.05,500=0.02,reset=0.03,truncate=0.02,html=0.03 \
 //	           -chaos-retry-after 0,1 -chaos-latency 5ms-100ms
 //
+// -chaos-storm adds a throttling storm: bursts of 429, 502, 503 and 504 that
+// fall on whichever calls arrive next, as an overloaded farm gives them:
+//
+//	mimcm-mock -chaos-storm 10s -chaos-storm-burst 12 -chaos-storm-calm 20 -chaos-retry-after 1
+//
 // It prints one line when it listens, then serves until SIGINT or SIGTERM.
 // The admin routes under /_mock/ (seed, drift, faults, settings, call log)
 // are described in the mockapi package documentation. Secrets are never
@@ -34,6 +39,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -157,6 +163,21 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 		}
 		return err
 	})
+	fs.DurationVar(&c.chaos.Storm.Duration, "chaos-storm", 0, "a throttling storm of this `duration` from the first API call: bursts of "+
+		"-chaos-storm-burst failed calls, whichever arrive, between -chaos-storm-calm calls let through")
+	fs.IntVar(&c.chaos.Storm.Burst, "chaos-storm-burst", 12, "calls failed in a row by each burst of -chaos-storm (`n`)")
+	fs.IntVar(&c.chaos.Storm.Calm, "chaos-storm-calm", 20, "calls let through between two bursts of -chaos-storm (`n`)")
+	fs.Func("chaos-storm-statuses", "comma-separated HTTP `statuses` a -chaos-storm answers with, in turn (default 429,502,503,504), "+
+		"with -chaos-retry-after's values as Retry-After", func(v string) error {
+		for item := range strings.SplitSeq(v, ",") {
+			code, err := strconv.Atoi(strings.TrimSpace(item))
+			if err != nil {
+				return fmt.Errorf("%q is not an HTTP status", item)
+			}
+			c.chaos.Storm.Statuses = append(c.chaos.Storm.Statuses, code)
+		}
+		return nil
+	})
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the server's base URL to `file` (removed on exit)")
 	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
@@ -185,6 +206,9 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 		return c, fmt.Errorf("-basic-user needs a password: set %s or pass -basic-password", envBasicPassword)
 	case c.executingPolls < 0:
 		return c, fmt.Errorf("-executing-polls %d: want 0 or more", c.executingPolls)
+	}
+	if c.chaos.Storm.Duration == 0 && len(c.chaos.Storm.Statuses) == 0 {
+		c.chaos.Storm = mockapi.Storm{} // the burst and calm defaults mean nothing without a storm
 	}
 	if err := c.chaos.Validate(); err != nil {
 		return c, fmt.Errorf("-chaos-*: %w", err)

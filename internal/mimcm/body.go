@@ -1,10 +1,119 @@
 package mimcm
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
 )
+
+// maxBodyBytes caps what is read of an answer: a list of 10,000 requests
+// takes about 15 MB, and nothing the API sends should come near the cap.
+const maxBodyBytes = 64 << 20
+
+const (
+	// maxErrorBodyBytes is what is read of an error answer: enough for any
+	// message worth showing.
+	maxErrorBodyBytes = 64 << 10
+	// answerChunk is the unit an answer is read in, so that the memory
+	// held grows with what arrived rather than with what was announced.
+	answerChunk = 64 << 10
+	// freeAnswerBytes is what an answer may take before it needs the
+	// client's one large-answer slot.
+	freeAnswerBytes = 1 << 20
+)
+
+// errAnswerTooLarge: an answer over maxBodyBytes, announced or read.
+var errAnswerTooLarge = errors.New("answer too large")
+
+// answerReader reads answers with bounded memory. Small answers (up to
+// freeAnswerBytes) are read at once; only one answer at a time may grow
+// beyond that, so that eight huge answers in flight together hold one
+// answer's worth of memory and not eight. Reading is done in pooled chunks:
+// no buffer is grown by doubling, and the chunks of an answer refused as too
+// large serve the next one instead of becoming garbage.
+type answerReader struct {
+	large chan struct{} // one slot
+}
+
+// chunks are shared by every client of the process.
+var chunks sync.Pool // *[answerChunk]byte
+
+func newAnswerReader() *answerReader {
+	return &answerReader{large: make(chan struct{}, 1)}
+}
+
+// read reads body, whose length is announced as length (-1 when unknown),
+// up to limit bytes. An answer announced or found to be longer fails with
+// errAnswerTooLarge, unless cut is set: then its first limit bytes are the
+// answer. release must be called once the bytes are no longer needed.
+func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, limit int, cut bool) (b []byte, release func(), err error) {
+	if length > int64(limit) && !cut {
+		return nil, func() {}, fmt.Errorf("%w: the server announced %d bytes (Content-Length), more than the %d MiB the client reads; none of it was read",
+			errAnswerTooLarge, length, limit>>20)
+	}
+	var (
+		held  []*[answerChunk]byte
+		total int
+		large bool
+	)
+	release = func() {
+		if large {
+			<-a.large
+			large = false
+		}
+	}
+	defer func() {
+		for _, c := range held {
+			chunks.Put(c)
+		}
+		if err != nil {
+			release()
+		}
+	}()
+	for {
+		if total == len(held)*answerChunk {
+			if total >= freeAnswerBytes && !large {
+				select {
+				case a.large <- struct{}{}:
+					large = true
+				case <-ctx.Done():
+					return nil, release, ctx.Err()
+				}
+			}
+			c, _ := chunks.Get().(*[answerChunk]byte)
+			if c == nil {
+				c = new([answerChunk]byte)
+			}
+			held = append(held, c)
+		}
+		room := held[len(held)-1][total%answerChunk:]
+		if over := total + len(room) - limit; over > 0 {
+			room = room[:len(room)-over+1] // one byte past the limit tells a longer answer
+		}
+		n, rerr := body.Read(room)
+		total += n
+		switch {
+		case total > limit && cut:
+			total = limit
+		case total > limit:
+			return nil, release, fmt.Errorf("%w: the answer is larger than %d MiB; the client stopped reading it there", errAnswerTooLarge, limit>>20)
+		case rerr == io.EOF:
+		case rerr != nil:
+			return nil, release, rerr
+		default:
+			continue
+		}
+		break
+	}
+	b = make([]byte, total)
+	for i, c := range held {
+		copy(b[i*answerChunk:], c[:])
+	}
+	return b, release, nil
+}
 
 // maxDiscardBytes is how much of an unwanted answer discard reads before
 // giving up on its connection: enough for any 401 page IIS writes.

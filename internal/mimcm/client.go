@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultBasePath is the documented base path of the CM REST API.
@@ -40,12 +36,19 @@ type Config struct {
 	// RequestTimeout bounds each attempt of each call;
 	// DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
-	// MaxRetries is how many times a failed call is retried. Negative means
-	// DefaultMaxRetries; zero means never.
+	// MaxRetries is how many times a call is retried after a failure that
+	// may not pass: no answer, or one cut off (a 500 is retried once).
+	// Answers that say the server is busy (429, 502, 503, 504) are retried
+	// for as long as RetryWindow lasts instead. Negative means
+	// DefaultMaxRetries; zero means no retry of any kind.
 	MaxRetries int
+	// RetryWindow bounds each call, its retries and waits included;
+	// DefaultRetryWindow when zero. The operation's deadline, when nearer,
+	// bounds it too.
+	RetryWindow time.Duration
 	// RetryWaitMin and RetryWaitMax bound the backoff between retries
 	// (defaults 1s and 30s). A Retry-After from the server takes precedence,
-	// up to the operation's deadline.
+	// as long as it ends within the call's time.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// InsecureSkipVerify turns off TLS certificate verification.
@@ -88,10 +91,6 @@ const (
 	defaultPollIntervalMax = 15 * time.Second
 )
 
-// maxBodyBytes caps what is read of an answer: a list of 10,000 requests
-// takes about 15 MB, and nothing the API sends should come near the cap.
-const maxBodyBytes = 64 << 20
-
 // ListFilter narrows ListRequests. Empty fields are not sent.
 type ListFilter struct {
 	// Status is a status name, sent as ?status=.
@@ -104,8 +103,11 @@ type ListFilter struct {
 type Client struct {
 	cfg     Config
 	baseURL string // host and base path, no trailing slash
-	http    *retryablehttp.Client
+	http    *http.Client
 	logger  Logger
+	pace    *pacer
+	answers *answerReader
+	clock   clock
 }
 
 // NewClient checks cfg, fills in its defaults and returns a client for it.
@@ -132,8 +134,11 @@ func NewClient(cfg Config) (*Client, error) {
 	return &Client{
 		cfg:     cfg,
 		baseURL: host + basePath,
-		http:    newRetryClient(cfg, hc, logger),
+		http:    hc,
 		logger:  logger,
+		pace:    &pacer{},
+		answers: newAnswerReader(),
+		clock:   realClock{},
 	}, nil
 }
 
@@ -143,6 +148,9 @@ func (cfg *Config) applyDefaults() {
 	}
 	if cfg.MaxRetries < 0 {
 		cfg.MaxRetries = DefaultMaxRetries
+	}
+	if cfg.RetryWindow <= 0 {
+		cfg.RetryWindow = DefaultRetryWindow
 	}
 	if cfg.RetryWaitMin <= 0 {
 		cfg.RetryWaitMin = defaultRetryWaitMin
@@ -173,10 +181,11 @@ func (cfg *Config) applyDefaults() {
 // GetRequest reads one request: GET /requests/{id}. A 204 answer gives an
 // *APIError of kind ErrRequestNotFound.
 func (c *Client) GetRequest(ctx context.Context, id GUID) (*Request, error) {
-	res, err := c.call(ctx, http.MethodGet, "/requests/"+string(id), nil, nil, id)
+	res, err := c.call(ctx, apiCall{method: http.MethodGet, path: "/requests/" + string(id), id: id})
 	if err != nil {
 		return nil, err
 	}
+	defer res.release()
 	if res.status == http.StatusNoContent {
 		return nil, res.fail(ErrRequestNotFound, nil)
 	}
@@ -193,10 +202,11 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 	if f.TargetUser != "" {
 		query.Set("targetuser", f.TargetUser)
 	}
-	res, err := c.call(ctx, http.MethodGet, "/requests", query, nil, "")
+	res, err := c.call(ctx, apiCall{method: http.MethodGet, path: "/requests", query: query})
 	if err != nil {
 		return nil, err
 	}
+	defer res.release()
 	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 {
 		return []Request{}, nil
 	}
@@ -212,17 +222,26 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 
 // SetStatus asks the server to move a request to the desired status:
 // PUT /requests/{id} with {"status": desired}. A 200 answer is decoded; a
-// 204 answer is followed by one GET. When the PUT fails in a way that leaves
-// its outcome unknown, one GET settles it: a request that already satisfies
-// desired is returned without error.
+// 204 answer is followed by one GET. When an attempt fails in a way that
+// leaves its outcome unknown (its answer lost, or a 500, 502 or 504), the
+// request is read before anything else: a request that already satisfies
+// desired is returned without error, and the PUT is sent again only to a
+// request that still needs it.
 func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
 	body, err := json.Marshal(map[string]string{"status": string(desired)})
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.call(ctx, http.MethodPut, "/requests/"+string(id), nil, body, id)
+	res, err := c.call(ctx, apiCall{
+		method: http.MethodPut, path: "/requests/" + string(id), body: body, id: id,
+		settle: func(ctx context.Context) (*Request, settlement) { return c.settle(ctx, id, desired) },
+	})
 	if err != nil {
-		return c.settle(ctx, id, desired, err)
+		return nil, err
+	}
+	defer res.release()
+	if res.settled != nil {
+		return res.settled, nil
 	}
 	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 || string(bytes.TrimSpace(res.body)) == "null" {
 		return c.GetRequest(ctx, id)
@@ -232,31 +251,21 @@ func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) 
 
 // settle reads a request after a PUT whose outcome is unknown: if the
 // server did what was asked before failing, the request shows it.
-func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus, putErr error) (*Request, error) {
-	if !outcomeUnknown(putErr) || ctx.Err() != nil {
-		return nil, putErr
-	}
+func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus) (*Request, settlement) {
 	got, err := c.GetRequest(ctx, id)
-	if err == nil && got.Status.Satisfies(desired) {
-		c.logger.Debug(ctx, "The PUT failed but the request has the desired status", map[string]any{
+	switch {
+	case err != nil:
+		c.logger.Debug(ctx, "The PUT's outcome is unknown and the request could not be read", map[string]any{"request_id": string(id)})
+		return nil, settleFailed
+	case got.Status.Satisfies(desired):
+		c.logger.Debug(ctx, "The PUT's answer was lost but the request has the desired status", map[string]any{
 			"request_id": string(id), "status": got.Status.String(),
 		})
-		return got, nil
+		return got, settleDone
+	case got.Status.IsTerminal():
+		return nil, settleFailed
 	}
-	return nil, putErr
-}
-
-// outcomeUnknown reports whether a failed PUT may have been applied: the
-// server failed (5xx) or the answer was lost, or an earlier attempt of the
-// call was retried — the server may have applied that attempt and lost its
-// answer, and then refused the repeat because the request had already moved
-// (with 500, or with 403 as the API notes allow).
-func outcomeUnknown(err error) bool {
-	if errors.Is(err, ErrServer) || errors.Is(err, ErrTransport) {
-		return true
-	}
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.Attempts > 1
+	return nil, settleResend
 }
 
 // WaitForStatus polls GET /requests/{id} with capped exponential backoff and
@@ -305,117 +314,14 @@ func waitError(id GUID, desired DesiredStatus, last *Request, waited time.Durati
 		id, seen, waited.Round(100*time.Millisecond), desired, cause)
 }
 
-// result is a completed HTTP exchange: a 2xx answer, read in full.
-type result struct {
-	method, path string
-	id           GUID
-	status       int
-	header       http.Header
-	body         []byte
-	attempts     int
-}
-
-// call sends one API call with retries and reads the answer. Answers other
-// than 2xx become an *APIError; so does a call that got no answer.
-func (c *Client) call(ctx context.Context, method, path string, query url.Values, body []byte, id GUID) (*result, error) {
-	fullPath := c.cfg.BasePath + path
-	target := c.baseURL + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
-	}
-	ctx, st := withCallState(ctx, c.cfg.MaxRetries)
-	var payload any
-	if body != nil {
-		payload = body
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, payload)
-	if err != nil {
-		return nil, &APIError{Kind: ErrTransport, Method: method, Path: fullPath, RequestID: id, Err: err}
-	}
-	for k, v := range c.cfg.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-
-	resp, err := c.http.Do(req)
-	res := &result{method: method, path: fullPath, id: id, attempts: max(st.attempts, 1)}
-	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
-		}
-		if errors.Is(err, ErrUnauthorized) { // the authenticator could not authenticate
-			return nil, res.fail(ErrUnauthorized, err)
-		}
-		return nil, res.fail(ErrTransport, transportCause(ctx, err))
-	}
-	defer resp.Body.Close()
-	res.status, res.header = resp.StatusCode, resp.Header
-	if st.body != nil { // read in full already, by bufferingTransport
-		res.body = st.body
-	} else {
-		res.body, err = readBody(resp.Body, resp.ContentLength)
-	}
-	switch {
-	case err != nil:
-		return nil, res.fail(ErrTransport, fmt.Errorf("reading the answer: %w", transportCause(ctx, err)))
-	case len(res.body) > maxBodyBytes:
-		return nil, res.fail(ErrUndecodable, fmt.Errorf("the answer is larger than %d MiB", maxBodyBytes>>20))
-	}
-	if kind := kindOf(res.status); kind != nil {
-		msg, corr := parseErrorBody(res.header, res.body)
-		e := res.fail(kind, nil)
-		e.Message, e.CorrelationID = msg, corr
-		return nil, e
-	}
-	return res, nil
-}
-
-// readBody reads an answer in full, but no more than maxBodyBytes+1 bytes
-// of it. When the server announced the length, as it does for lists, the
-// buffer is allocated once at that size: io.ReadAll would grow it step by
-// step, copying a 15 MB list several times over.
-func readBody(body io.Reader, length int64) ([]byte, error) {
-	limited := io.LimitReader(body, maxBodyBytes+1)
-	if length <= 0 || length > maxBodyBytes {
-		return io.ReadAll(limited)
-	}
-	b := make([]byte, 0, length+1) // +1: room for the read that finds the end
-	for {
-		n, err := limited.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
-}
-
-// transportCause names a deadline or cancellation plainly.
-func transportCause(ctx context.Context, err error) error {
-	switch {
-	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("the operation's time ran out: %w", err)
-	case errors.Is(ctx.Err(), context.Canceled):
-		return fmt.Errorf("the operation was interrupted: %w", err)
-	}
-	return err
-}
-
 // kindOf maps an HTTP status to the kind of failure it means, or nil for
 // success.
 func kindOf(status int) error {
 	switch {
 	case status >= 200 && status < 300:
 		return nil
+	case status >= 300 && status < 400:
+		return ErrRedirected
 	case status == http.StatusUnauthorized:
 		return ErrUnauthorized
 	case status == http.StatusForbidden:

@@ -29,6 +29,9 @@ var (
 	// ErrTransport: no answer came back (connection refused, reset, TLS,
 	// timeout).
 	ErrTransport = errors.New("no response from the server")
+	// ErrRedirected: the server answered with a redirect the client did not
+	// follow — any redirect of a PUT, and a GET's to another origin.
+	ErrRedirected = errors.New("redirected")
 	// ErrTransition: the request is in a terminal status other than the one
 	// wanted and can never change.
 	ErrTransition = errors.New("impossible status transition")
@@ -52,6 +55,9 @@ type APIError struct {
 	CorrelationID string
 	// Attempts is how many times the call was sent.
 	Attempts int
+	// RetryStop says why the client stopped retrying while the failure
+	// was still worth retrying, when it did: the call's time ran out.
+	RetryStop string
 	// Err is the underlying error, when there is one.
 	Err error
 }
@@ -79,6 +85,9 @@ func (e *APIError) Error() string {
 	}
 	if e.Err != nil {
 		fmt.Fprintf(&b, ". Cause: %v", e.Err)
+	}
+	if e.RetryStop != "" {
+		fmt.Fprintf(&b, ". Not retried again: %s", e.RetryStop)
 	}
 	b.WriteString(".")
 	if hint := e.Hint(); hint != "" {
@@ -112,14 +121,18 @@ func (e *APIError) Hint() string {
 		case e.CorrelationID != "":
 			return "Give the correlation ID to the MIM CM administrator: it locates the error in the server's event log."
 		case e.StatusCode == http.StatusBadGateway || e.StatusCode == http.StatusServiceUnavailable || e.StatusCode == http.StatusGatewayTimeout:
-			return "A 502, 503 or 504 usually comes from a proxy or load balancer in front of IIS, and is retried up to max_retries times: " +
-				"check that the MIM CM server is up and reachable from it, or raise max_retries."
+			return "A 502, 503 or 504 usually comes from a proxy or load balancer in front of IIS; the provider retries it for up to " +
+				DefaultRetryWindow.String() + " per call (less when the operation's timeout is nearer), slowing all its calls meanwhile: " +
+				"check that the MIM CM server is up and reachable from the proxy."
 		}
 		return "Check the MIM CM server's event log around this time."
 	case ErrRejected:
 		return "The server refused the call; its message above says why."
 	case ErrUndecodable:
 		return "The answer did not look like the MIM CM API: check host and base_path, and any proxy in between."
+	case ErrRedirected:
+		return "Set host (and base_path) to where the API itself answers: a redirect usually means http where the server wants https, " +
+			"another host name than the server's, or a base_path that is not the API's."
 	case ErrTransport:
 		return "Check host, network reachability, TLS settings and request_timeout."
 	}

@@ -51,7 +51,7 @@ func TestAPIError_Error(t *testing.T) {
 		{
 			name:       "bad gateway from a proxy",
 			err:        &APIError{Kind: ErrServer, Method: "GET", Path: path, StatusCode: 502, Message: "502 - Web server received an invalid response"},
-			want:       []string{"(HTTP 502)", "proxy or load balancer", "raise max_retries"},
+			want:       []string{"(HTTP 502)", "proxy or load balancer", "retries it for up to 2m0s per call"},
 			wantAbsent: []string{"event log"},
 		},
 		{

@@ -1,22 +1,19 @@
 package mimcm
 
 import (
-	"bytes"
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Defaults of the retry and polling waits.
@@ -59,11 +56,78 @@ func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	origin, err := url.Parse(cfg.Host)
+	if err != nil {
+		return nil, fmt.Errorf("host: %w", err)
+	}
 	return &http.Client{
-		Transport: bufferingTransport{next: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(base))},
+		Transport: originGuard{origin: origin, next: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(base))},
 		Jar:       jar,
 		Timeout:   cfg.RequestTimeout,
+		// Redirects are followed only by GETs, only within the configured
+		// origin: credentials are added below the client, in the
+		// transport, where net/http's own stripping of Authorization on a
+		// redirect to another host never sees them; custom headers it does
+		// not strip at all; and net/http turns a redirected PUT into a GET.
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if via[0].Method != http.MethodGet || len(via) > maxRedirects || !sameOrigin(req.URL, origin) {
+				return http.ErrUseLastResponse
+			}
+			return nil
+		},
 	}, nil
+}
+
+// maxRedirects bounds the redirects a GET follows within the origin.
+const maxRedirects = 5
+
+// sameOrigin reports whether u has origin's scheme, host and port.
+func sameOrigin(u, origin *url.URL) bool {
+	return strings.EqualFold(u.Scheme, origin.Scheme) && strings.EqualFold(u.Hostname(), origin.Hostname()) &&
+		portOf(u) == portOf(origin)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
+// errOtherOrigin: a request for another origin than the configured host.
+var errOtherOrigin = errors.New("refused to send a request to another origin than the configured host")
+
+// originGuard refuses every request for another origin than the
+// configured host before any authenticator sees it: whatever follows a
+// redirect or builds a URL, no credential — Basic, bearer, NTLM,
+// Negotiate, custom headers — and no request at all goes anywhere else.
+type originGuard struct {
+	origin *url.URL
+	next   http.RoundTripper
+}
+
+func (g originGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !sameOrigin(req.URL, g.origin) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("%w %s: %s", errOtherOrigin, g.origin.Scheme+"://"+g.origin.Host, describeURL(req.URL))
+	}
+	return g.next.RoundTrip(req)
+}
+
+// describeURL shows a URL without userinfo, query or fragment, which may
+// carry secrets, and cut to a readable length.
+func describeURL(u *url.URL) string {
+	shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	s := shown.String()
+	if u.RawQuery != "" {
+		s += "?…"
+	}
+	return clean(s, 200)
 }
 
 // newTLSConfig trusts the system's CAs plus CACertPEM, and presents the
@@ -95,109 +159,11 @@ func newTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-// newRetryClient wraps hc with the retry policy: connection errors, 429,
-// 502, 503 and 504 are retried up to MaxRetries times with capped
-// exponential backoff and jitter, honouring Retry-After; a 500 is retried
-// at most once, since the server reports its own exceptions that way.
-func newRetryClient(cfg Config, hc *http.Client, logger Logger) *retryablehttp.Client {
-	return &retryablehttp.Client{
-		HTTPClient:   hc,
-		Logger:       nil, // we log through Logger, with fields and without URLs' secrets
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		// Attempts are counted by checkRetry, which knows the per-call
-		// limits; this is only a backstop.
-		RetryMax:   cfg.MaxRetries + 1,
-		CheckRetry: checkRetry,
-		Backoff:    backoff,
-		// Hand the last answer back, so that the caller can show the
-		// server's message, instead of a bare "giving up".
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, retry int) {
-			logger.Debug(r.Context(), "Calling the MIM CM API", map[string]any{
-				"method": r.Method, "path": r.URL.Path, "attempt": retry + 1,
-			})
-		},
-		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
-			logger.Debug(resp.Request.Context(), "MIM CM API answered", map[string]any{
-				"method": resp.Request.Method, "path": resp.Request.URL.Path, "status": resp.StatusCode,
-			})
-		},
-	}
-}
-
-// callState follows one call across its attempts. It travels in the
-// request's context because retryablehttp's hooks see nothing else.
-type callState struct {
-	maxRetries   int
-	attempts     int
-	serverErrors int
-	// body is the latest attempt's answer as bufferingTransport read it,
-	// so that the caller takes it as it is instead of copying it out of
-	// the response body once more (a list can be 15 MB).
-	body []byte
-}
-
-type callStateKey struct{}
-
-func withCallState(ctx context.Context, maxRetries int) (context.Context, *callState) {
-	st := &callState{maxRetries: maxRetries}
-	return context.WithValue(ctx, callStateKey{}, st), st
-}
-
-// checkRetry decides after each attempt whether to send the call again. It
-// stops (returning the last answer to the caller) when retries are used
-// up, when the answer is final, or when a Retry-After would outlast the
-// operation's deadline.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	st, _ := ctx.Value(callStateKey{}).(*callState)
-	if st == nil {
-		st = &callState{}
-	}
-	st.attempts++
-	if !retryable(ctx, resp, err, st) || st.attempts > st.maxRetries {
-		return false, nil
-	}
-	if wait, ok := retryAfter(resp); ok {
-		if deadline, has := ctx.Deadline(); has && time.Until(deadline) < wait {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-// retryable reports whether an attempt's outcome is worth another try.
-func retryable(ctx context.Context, resp *http.Response, err error, st *callState) bool {
-	if err != nil {
-		// An authenticator that could not authenticate (a Kerberos login
-		// refused) fails the same way every time: retrying only delays the
-		// error, and repeated wrong passwords can lock the account.
-		if errors.Is(err, ErrUnauthorized) {
-			return false
-		}
-		// Connection errors are retried; certificate, scheme and redirect
-		// errors are not, as retryablehttp's default policy knows.
-		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
-		return retry
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	case http.StatusInternalServerError:
-		st.serverErrors++
-		return st.serverErrors == 1
-	}
-	return false
-}
-
 // backoff waits as the server asks with Retry-After, otherwise
 // exponentially from min to max with jitter, so that parallel calls that
 // failed together do not come back together.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if wait, ok := retryAfter(resp); ok {
+func backoff(minWait, maxWait time.Duration, attempt int, header http.Header, now time.Time) time.Duration {
+	if wait, ok := parseRetryAfter(header.Get("Retry-After"), now); ok {
 		return wait
 	}
 	return jittered(minWait, maxWait, attempt)
@@ -217,14 +183,6 @@ func jittered(minWait, maxWait time.Duration, attempt int) time.Duration {
 		return wait
 	}
 	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(resp *http.Response) (time.Duration, bool) {
-	if resp == nil {
-		return 0, false
-	}
-	return parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 }
 
 // parseRetryAfter parses a Retry-After value relative to now: whole
@@ -273,42 +231,5 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { <-t.slots }}
-	return resp, nil
-}
-
-// bufferingTransport reads each answer's body in full before it hands the
-// answer on. A body cut short — the connection lost in the middle of the
-// answer, or a proxy closing it before Content-Length bytes came — then
-// fails the attempt as a connection error does, and the retry policy sends
-// the call again; read later, after the retries, it would fail the whole
-// call. Bodies are read up to maxBodyBytes+1 bytes, so that the caller
-// can tell an oversized answer from one that fits.
-type bufferingTransport struct {
-	next http.RoundTripper
-}
-
-func (t bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	st, _ := req.Context().Value(callStateKey{}).(*callState)
-	if st != nil {
-		st.body = nil
-	}
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxBodyBytes {
-		buf.Grow(int(n) + bytes.MinRead) // one allocation when the length is announced
-	}
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
-	resp.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("reading the answer (HTTP %d): %w", resp.StatusCode, err)
-	}
-	if st != nil {
-		st.body = buf.Bytes()
-	}
-	resp.Body = io.NopCloser(&buf)
-	resp.ContentLength = int64(buf.Len())
 	return resp, nil
 }

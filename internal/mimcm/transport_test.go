@@ -32,8 +32,7 @@ func TestRetry_sequences(t *testing.T) {
 		{name: "500 then 200", maxRetries: 3, replies: []reply{status(500), ok}, wantCalls: 2},
 		{name: "500 retried only once", maxRetries: 3, replies: []reply{status(500), status(500), ok}, wantCalls: 2, wantKind: ErrServer, wantStatus: 500, wantAttempts: 2},
 		{name: "500 once among 503s", maxRetries: 5, replies: []reply{status(500), status(503), status(500), ok}, wantCalls: 3, wantKind: ErrServer, wantStatus: 500, wantAttempts: 3},
-		{name: "503 until retries run out", maxRetries: 2, replies: []reply{status(503)}, wantCalls: 3, wantKind: ErrServer, wantStatus: 503, wantAttempts: 3},
-		{name: "429 until retries run out", maxRetries: 1, replies: []reply{status(429)}, wantCalls: 2, wantKind: ErrRejected, wantStatus: 429, wantAttempts: 2},
+		{name: "503 twice, max_retries 1: the window decides", maxRetries: 1, replies: []reply{status(503), status(503), ok}, wantCalls: 3},
 		{name: "400 not retried", maxRetries: 3, replies: []reply{status(400), ok}, wantCalls: 1, wantKind: ErrRejected, wantStatus: 400, wantAttempts: 1},
 		{name: "401 not retried", maxRetries: 3, replies: []reply{status(401), ok}, wantCalls: 1, wantKind: ErrUnauthorized, wantStatus: 401, wantAttempts: 1},
 		{name: "403 not retried", maxRetries: 3, replies: []reply{status(403), ok}, wantCalls: 1, wantKind: ErrForbidden, wantStatus: 403, wantAttempts: 1},
@@ -93,7 +92,7 @@ func TestRetry_writeServerError(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, calls := scriptedServer(t, tc.replies...)
 			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 5 })
-			_, err := c.call(context.Background(), http.MethodPut, "/requests/"+string(exampleID), nil, []byte(`{"status":"Completed"}`), exampleID)
+			_, err := c.call(context.Background(), apiCall{method: http.MethodPut, path: "/requests/" + string(exampleID), body: []byte(`{"status":"Completed"}`), id: exampleID})
 			if calls.count() != tc.wantCalls {
 				t.Errorf("server saw %d calls, want %d", calls.count(), tc.wantCalls)
 			}
@@ -262,22 +261,97 @@ func TestRetry_cancelDuringBackoff(t *testing.T) {
 	}
 }
 
-func TestRetry_deadlineDuringBackoff(t *testing.T) {
-	srv, calls := scriptedServer(t, jsonReply(503, `{}`))
+// TestRetry_backoffBeyondDeadline checks that a backoff that would end
+// after the operation's deadline is not waited out: the call fails at once
+// with the server's answer, rather than at the deadline with none.
+func TestRetry_backoffBeyondDeadline(t *testing.T) {
+	srv, calls := scriptedServer(t, jsonReply(503, `{"Message":"Service Unavailable. Correlation ID: `+exampleCorrelationID+`"}`))
 	c := newTestClient(t, srv.URL, func(cfg *Config) {
 		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Minute, time.Minute
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := c.GetRequest(ctx, exampleID)
-	_ = asAPIError(t, err, ErrTransport) // only the checks it makes matter here
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("error %q does not match context.DeadlineExceeded", err)
+	apiErr := asAPIError(t, err, ErrServer)
+	if apiErr.StatusCode != 503 || apiErr.CorrelationID != exampleCorrelationID || apiErr.Attempts != 1 {
+		t.Errorf("error = %+v, want the server's 503 after one attempt", apiErr)
 	}
-	containsAll(t, "error", err.Error(), "time ran out")
+	if ctx.Err() != nil {
+		t.Errorf("the client waited until the deadline instead of stopping at once")
+	}
+	containsAll(t, "error", err.Error(), "Not retried again", "of backoff", "left of this call's time")
 	if calls.count() != 1 {
 		t.Errorf("server saw %d calls, want 1", calls.count())
 	}
+}
+
+// TestRetry_busyUntilWindowEnds checks that answers saying the server is
+// busy are retried by time, not by count: for the call's whole retry
+// window, however small max_retries, and never past it.
+func TestRetry_busyUntilWindowEnds(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		kind   error
+	}{
+		{429, ErrRejected}, {502, ErrServer}, {503, ErrServer}, {504, ErrServer},
+	} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			srv, calls := scriptedServer(t, jsonReply(tc.status, `{"Message":"busy `+strconv.Itoa(tc.status)+`"}`))
+			c := newTestClient(t, srv.URL, func(cfg *Config) {
+				cfg.MaxRetries = 1
+				cfg.RetryWindow = time.Minute
+				cfg.RetryWaitMin, cfg.RetryWaitMax = time.Second, 8*time.Second
+			})
+			clk := withFakeClock(c)
+			start := clk.Now()
+			_, err := c.GetRequest(context.Background(), exampleID)
+			apiErr := asAPIError(t, err, tc.kind)
+			if took := clk.Now().Sub(start); took > time.Minute {
+				t.Errorf("the call took %s of the clock, beyond its window of 1m", took)
+			}
+			// Backoffs of at most 8s in a minute: at least 7 more attempts.
+			if apiErr.Attempts < 8 || apiErr.Attempts != calls.count() {
+				t.Errorf("Attempts = %d, server saw %d; want at least 8 (max_retries is 1, the window decides)", apiErr.Attempts, calls.count())
+			}
+			if apiErr.StatusCode != tc.status || apiErr.Message != "busy "+strconv.Itoa(tc.status) {
+				t.Errorf("error = %+v, want the last answer's status and message", apiErr)
+			}
+			containsAll(t, "error", err.Error(), "Not retried again", "left of this call's time", "1m0s")
+		})
+	}
+}
+
+// TestRetry_retryAfterBeyondWindow checks that with no deadline of the
+// operation (a plan), a Retry-After beyond the call's retry window fails
+// the call at once with the server's answer: no plan sits silent for
+// minutes.
+func TestRetry_retryAfterBeyondWindow(t *testing.T) {
+	srv, calls := handlerServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n == 1 {
+			rep := jsonReply(503, `{"Message":"Server busy. Correlation ID: `+exampleCorrelationID+`"}`)
+			rep.header["Retry-After"] = "999999"
+			rep.write(t, w)
+			return
+		}
+		jsonReply(200, requestJSON(exampleID, StatusCompleted)).write(t, w)
+	})
+	c := newTestClient(t, srv.URL)
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.GetRequest(context.Background(), exampleID)
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("GetRequest was still waiting after a minute: the Retry-After was waited out")
+	}
+	apiErr := asAPIError(t, err, ErrServer)
+	if apiErr.StatusCode != 503 || apiErr.CorrelationID != exampleCorrelationID || apiErr.Attempts != 1 || calls.count() != 1 {
+		t.Errorf("error = %+v after %d calls, want the server's 503 after one", apiErr, calls.count())
+	}
+	containsAll(t, "error", err.Error(), "Server busy", exampleCorrelationID, "Retry-After: 999999", "left of this call's time")
 }
 
 func TestParseRetryAfter_cases(t *testing.T) {
@@ -319,21 +393,21 @@ func TestParseRetryAfter_cases(t *testing.T) {
 }
 
 func TestBackoff_cases(t *testing.T) {
-	withHeader := func(v string) *http.Response {
-		return &http.Response{Header: http.Header{"Retry-After": []string{v}}}
+	withHeader := func(v string) http.Header {
+		return http.Header{"Retry-After": []string{v}}
 	}
 	minWait, maxWait := 10*time.Millisecond, 80*time.Millisecond
-	if got := backoff(minWait, maxWait, 0, withHeader("7")); got != 7*time.Second {
+	if got := backoff(minWait, maxWait, 0, withHeader("7"), time.Now()); got != 7*time.Second {
 		t.Errorf("backoff with Retry-After: 7 = %s, want 7s", got)
 	}
 	at := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
-	if got := backoff(minWait, maxWait, 0, withHeader(at)); got < 28*time.Second || got > 30*time.Second {
+	if got := backoff(minWait, maxWait, 0, withHeader(at), time.Now()); got < 28*time.Second || got > 30*time.Second {
 		t.Errorf("backoff with Retry-After: %s = %s, want about 30s", at, got)
 	}
-	for _, resp := range []*http.Response{nil, {Header: http.Header{}}, withHeader("soon")} {
+	for _, header := range []http.Header{nil, {}, withHeader("soon")} {
 		for attempt := range 6 {
 			w := min(minWait<<attempt, maxWait)
-			if got := backoff(minWait, maxWait, attempt, resp); got < w/2 || got > w {
+			if got := backoff(minWait, maxWait, attempt, header, time.Now()); got < w/2 || got > w {
 				t.Errorf("backoff(attempt %d) = %s, want within [%s, %s]", attempt, got, w/2, w)
 			}
 		}

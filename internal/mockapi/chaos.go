@@ -29,6 +29,9 @@ import (
 // server refuses it. Only LostPUTRate models a change that was made: the
 // PUT is applied and then its answer is lost.
 //
+// Storm adds bursts of busy answers that fall on whichever calls arrive
+// next (see Storm).
+//
 // The zero Chaos is off.
 type Chaos struct {
 	// Seed seeds the pseudo-random stream.
@@ -61,11 +64,58 @@ type Chaos struct {
 	// cannot know whether it was. Opt-in: it is drawn separately, after the
 	// PUT succeeded, and not counted in the sum of the other rates.
 	LostPUTRate float64
+	// Storm, when on, is a throttling storm on top of the rates.
+	Storm Storm
+}
+
+// Storm is a throttling storm, as an overloaded farm behind a load
+// balancer answers: for Duration from the first API call after SetChaos,
+// calls are failed in bursts — Burst calls in a row, whichever calls arrive
+// (retries included), then Calm calls let through — so that
+// Burst/(Burst+Calm) of the calls in the storm fail. The rates spread
+// their faults evenly over the calls; a storm's fall on the few calls that
+// happen to be retrying, which is what a retry policy must survive.
+//
+// Each failed call gets the next of Statuses in turn (429, 502, 503 and 504
+// when empty), with the next of Chaos.RetryAfter as its Retry-After. A
+// storm draws nothing from the random stream: the same calls in the same
+// order meet the same storm.
+type Storm struct {
+	Duration time.Duration
+	Burst    int
+	Calm     int
+	Statuses []int
+}
+
+// maxStorm bounds a storm's duration.
+const maxStorm = 24 * time.Hour
+
+// defaultStormStatuses are a storm's statuses when it names none.
+var defaultStormStatuses = []int{http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+
+// On reports whether the storm injects anything.
+func (st Storm) On() bool { return st.Duration > 0 && st.Burst > 0 }
+
+func (st Storm) validate() error {
+	switch {
+	case st.Duration < 0 || st.Duration > maxStorm:
+		return fmt.Errorf("storm duration %s: want 0 (off) to %s", st.Duration, maxStorm)
+	case st.Burst < 0 || st.Calm < 0:
+		return fmt.Errorf("storm burst %d, calm %d: want 0 or more calls", st.Burst, st.Calm)
+	case st.Duration > 0 && st.Burst == 0:
+		return fmt.Errorf("storm of %s with a burst of 0 calls: want at least 1 failed call per burst", st.Duration)
+	}
+	for _, code := range st.Statuses {
+		if code < 400 || code > 599 {
+			return fmt.Errorf("storm status %d: want an error status from 400 to 599", code)
+		}
+	}
+	return nil
 }
 
 // On reports whether c injects anything at all.
 func (c Chaos) On() bool {
-	return c.failRate() > 0 || c.LostPUTRate > 0 || c.LatencyMax > 0
+	return c.failRate() > 0 || c.LostPUTRate > 0 || c.LatencyMax > 0 || c.Storm.On()
 }
 
 func (c Chaos) failRate() float64 {
@@ -102,7 +152,7 @@ func (c Chaos) Validate() error {
 	if c.LatencyMin < 0 || c.LatencyMax < c.LatencyMin {
 		return fmt.Errorf("latency %s to %s: want 0 <= min <= max", c.LatencyMin, c.LatencyMax)
 	}
-	return nil
+	return c.Storm.validate()
 }
 
 func checkRate(name string, r float64) error {
@@ -169,6 +219,10 @@ type ChaosCounts struct {
 	LostPUTs  int `json:"lost_puts"`
 	// Latency is the delay added in all, in milliseconds for JSON.
 	Latency time.Duration `json:"-"`
+	// StormCalls counts the calls that arrived during the storm, and
+	// StormFaults those it failed (also counted in Status).
+	StormCalls  int `json:"storm_calls"`
+	StormFaults int `json:"storm_faults"`
 }
 
 // Faults is the number of calls that were failed.
@@ -189,6 +243,9 @@ func (c ChaosCounts) String() string {
 	}
 	fmt.Fprintf(&b, ", %d resets, %d truncated, %d HTML pages, %d lost PUTs; %s of added latency",
 		c.Resets, c.Truncated, c.HTML, c.LostPUTs, c.Latency.Round(time.Millisecond))
+	if c.StormCalls > 0 {
+		fmt.Fprintf(&b, "; the storm failed %d of the %d calls during it", c.StormFaults, c.StormCalls)
+	}
 	return b.String()
 }
 
@@ -207,6 +264,10 @@ type chaosState struct {
 	codes  []int // the statuses of cfg.Rates, sorted, so draws do not depend on map order
 	rng    *rand.Rand
 	counts ChaosCounts
+	// The storm: when it began (zero until the first call), and how many
+	// calls and faults it has seen.
+	stormStart          time.Time
+	stormCalls, stormNo int
 }
 
 // SetChaos replaces the chaos the mock runs, restarts its pseudo-random
@@ -217,6 +278,7 @@ func (s *Server) SetChaos(c Chaos) error {
 	}
 	c.Rates = maps.Clone(c.Rates)
 	c.RetryAfter = slices.Clone(c.RetryAfter)
+	c.Storm.Statuses = slices.Clone(c.Storm.Statuses)
 	st := &chaosState{
 		cfg:    c,
 		codes:  slices.Sorted(maps.Keys(c.Rates)),
@@ -243,6 +305,7 @@ func (s *Server) ChaosConfig() Chaos {
 	c := s.chaos.cfg
 	c.Rates = maps.Clone(c.Rates)
 	c.RetryAfter = slices.Clone(c.RetryAfter)
+	c.Storm.Statuses = slices.Clone(c.Storm.Statuses)
 	return c
 }
 
@@ -309,6 +372,15 @@ func (s *Server) drawChaos() chaosPlan {
 		}
 		return cfg.RetryAfter[min(int(f*float64(len(cfg.RetryAfter))), len(cfg.RetryAfter)-1)]
 	}
+	if status, ok := s.stormFault(st); ok {
+		p.kind, p.status = chaosStatus, status
+		if len(cfg.RetryAfter) > 0 {
+			p.retryAfter = cfg.RetryAfter[st.counts.StormFaults%len(cfg.RetryAfter)]
+		}
+		st.counts.Status[status]++
+		st.counts.StormFaults++
+		return p
+	}
 	for _, code := range st.codes {
 		if u -= cfg.Rates[code]; u < 0 {
 			p.kind, p.status = chaosStatus, code
@@ -334,6 +406,35 @@ func (s *Server) drawChaos() chaosPlan {
 		st.counts.HTML++
 	}
 	return p
+}
+
+// stormFault decides whether the storm fails this call, and with which
+// status. Guarded by Server.mu.
+func (s *Server) stormFault(st *chaosState) (int, bool) {
+	storm := st.cfg.Storm
+	if !storm.On() {
+		return 0, false
+	}
+	now := s.now()
+	if st.stormStart.IsZero() {
+		st.stormStart = now
+	}
+	if now.Sub(st.stormStart) >= storm.Duration {
+		return 0, false
+	}
+	n := st.stormCalls
+	st.stormCalls++
+	st.counts.StormCalls++
+	if n%(storm.Burst+storm.Calm) >= storm.Burst {
+		return 0, false
+	}
+	statuses := storm.Statuses
+	if len(statuses) == 0 {
+		statuses = defaultStormStatuses
+	}
+	status := statuses[st.stormNo%len(statuses)]
+	st.stormNo++
+	return status, true
 }
 
 // drawLostPUT decides whether a PUT the store has applied loses its answer.
@@ -487,6 +588,15 @@ type adminChaosConfig struct {
 	TruncateRate float64            `json:"truncate_rate"`
 	HTMLRate     float64            `json:"html_rate"`
 	LostPUTRate  float64            `json:"lost_put_rate"`
+	Storm        *adminStorm        `json:"storm,omitempty"`
+}
+
+// adminStorm is Storm as the admin routes take and give it.
+type adminStorm struct {
+	DurationMS int64 `json:"duration_ms"`
+	Burst      int   `json:"burst"`
+	Calm       int   `json:"calm"`
+	Statuses   []int `json:"statuses,omitempty"`
 }
 
 func toAdminChaos(c Chaos) adminChaosConfig {
@@ -494,6 +604,9 @@ func toAdminChaos(c Chaos) adminChaosConfig {
 		Seed: c.Seed, RetryAfter: c.RetryAfter,
 		LatencyMinMS: c.LatencyMin.Milliseconds(), LatencyMaxMS: c.LatencyMax.Milliseconds(),
 		ResetRate: c.ResetRate, TruncateRate: c.TruncateRate, HTMLRate: c.HTMLRate, LostPUTRate: c.LostPUTRate,
+	}
+	if st := c.Storm; st.Duration != 0 || st.Burst != 0 || st.Calm != 0 || len(st.Statuses) > 0 {
+		out.Storm = &adminStorm{DurationMS: c.Storm.Duration.Milliseconds(), Burst: c.Storm.Burst, Calm: c.Storm.Calm, Statuses: c.Storm.Statuses}
 	}
 	if len(c.Rates) > 0 {
 		out.Rates = map[string]float64{}
@@ -509,6 +622,12 @@ func (in adminChaosConfig) chaos() (Chaos, error) {
 		Seed: in.Seed, RetryAfter: in.RetryAfter,
 		LatencyMin: time.Duration(in.LatencyMinMS) * time.Millisecond, LatencyMax: time.Duration(in.LatencyMaxMS) * time.Millisecond,
 		ResetRate: in.ResetRate, TruncateRate: in.TruncateRate, HTMLRate: in.HTMLRate, LostPUTRate: in.LostPUTRate,
+	}
+	if in.Storm != nil {
+		if ms := in.Storm.DurationMS; ms < 0 || ms > maxStorm.Milliseconds() {
+			return Chaos{}, fmt.Errorf("storm.duration_ms %d: want 0 (off) to %d", ms, maxStorm.Milliseconds())
+		}
+		c.Storm = Storm{Duration: time.Duration(in.Storm.DurationMS) * time.Millisecond, Burst: in.Storm.Burst, Calm: in.Storm.Calm, Statuses: in.Storm.Statuses}
 	}
 	for key, r := range in.Rates {
 		code, err := strconv.Atoi(key)

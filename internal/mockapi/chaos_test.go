@@ -539,3 +539,65 @@ func TestLatency_putCallerGone(t *testing.T) {
 		t.Errorf("the request is %s: the PUT was applied after its caller left", got.Status)
 	}
 }
+
+// TestChaos_storm checks a storm's bursts: Burst calls in a row failed,
+// whichever they are, then Calm let through, with the statuses and
+// Retry-After values in turn, for Duration from the first call, and that
+// it is reported in the counts and the admin route.
+func TestChaos_storm(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	f := newFixture(t, Options{Now: clock}, requestWith(exampleID, mimcm.StatusApproved))
+	storm := Chaos{RetryAfter: []string{"1", "2"}, Storm: Storm{Duration: 10 * time.Second, Burst: 3, Calm: 2}}
+	wantNoError(t, f.SetChaos(storm))
+	var got []string
+	for i := range 12 {
+		r, err := f.chaosSend(t, http.MethodGet, base+"/requests/"+exampleID, "")
+		wantNoError(t, err)
+		got = append(got, strconv.Itoa(r.status)+"/"+r.header.Get("Retry-After"))
+		if i == 9 {
+			advance(10 * time.Second) // the storm is over
+		}
+	}
+	want := "429/1 502/2 503/1 200/ 200/ 504/2 429/1 502/2 200/ 200/ 200/ 200/"
+	if strings.Join(got, " ") != want {
+		t.Errorf("answers\n got  %s\n want %s", strings.Join(got, " "), want)
+	}
+	counts := f.ChaosCounts()
+	if counts.StormCalls != 10 || counts.StormFaults != 6 || counts.Faults() != 6 || counts.Status[429] != 2 {
+		t.Errorf("counts = %+v", counts)
+	}
+	r := f.do(t, http.MethodGet, "/_mock/chaos", "")
+	for _, part := range []string{`"storm":{"duration_ms":10000,"burst":3,"calm":2}`, `"storm_calls":10`, `"storm_faults":6`} {
+		if !strings.Contains(string(r.body), part) {
+			t.Errorf("GET /_mock/chaos: %s lacks %s", r.body, part)
+		}
+	}
+
+	// The same storm through the admin route, with statuses of its own.
+	r = f.do(t, http.MethodPut, "/_mock/chaos", `{"storm":{"duration_ms":60000,"burst":1,"calm":1,"statuses":[503]}}`)
+	wantStatus(t, r, 200)
+	if c := f.ChaosConfig(); !reflect.DeepEqual(c.Storm, Storm{Duration: time.Minute, Burst: 1, Calm: 1, Statuses: []int{503}}) || !c.On() {
+		t.Errorf("ChaosConfig = %+v", c)
+	}
+	for i, want := range []int{503, 200, 503, 200} {
+		if r, _ := f.chaosSend(t, http.MethodGet, base+"/requests/"+exampleID, ""); r.status != want {
+			t.Errorf("call %d: %d, want %d", i, r.status, want)
+		}
+	}
+	for body, want := range map[string]string{
+		`{"storm":{"duration_ms":1000,"burst":0}}`:                  "burst of 0 calls",
+		`{"storm":{"duration_ms":-1,"burst":1}}`:                    "storm.duration_ms -1",
+		`{"storm":{"duration_ms":99999999999999,"burst":1}}`:        "storm.duration_ms 99999999999999",
+		`{"storm":{"duration_ms":1000,"burst":1,"statuses":[200]}}`: "storm status 200",
+		`{"storm":{"duration_ms":1000,"burst":1,"calm":-2}}`:        "calm -2",
+	} {
+		r := f.do(t, http.MethodPut, "/_mock/chaos", body)
+		wantStatus(t, r, 400)
+		if !strings.Contains(r.message(t), want) {
+			t.Errorf("PUT %s: message %q lacks %q", body, r.message(t), want)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package mimcm
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// pacer is the client-wide adaptive rate limit, after the AWS SDKs'
+// adaptive retry mode: it lets every call through until the server
+// throttles (429, 502, 503 or 504), then paces the calls of the whole
+// client with a token bucket whose rate drops to 70% of the rate the
+// client was sending at, and grows back along a CUBIC curve while answers
+// succeed. Backing off only the refused call leaves the others to meet the
+// same overload; slowing all of them lets the server recover, as TCP
+// congestion control does for a link.
+type pacer struct {
+	mu      sync.Mutex
+	enabled bool
+	rate    float64 // tokens per second while enabled
+	tokens  float64 // may go negative: calls that reserved a future token
+	last    time.Time
+	sent    sendRate
+	// CUBIC: the rate before the last cut, when it was, and how long the
+	// curve takes to grow back to it.
+	maxRate  float64
+	cutAt    time.Time
+	recovery float64 // seconds
+}
+
+const (
+	paceBeta  = 0.7 // share of the sending rate kept by a cut
+	paceScale = 0.4 // CUBIC's C, in calls per second³
+	// paceMinRate keeps a trickle of calls going however hard the server
+	// throttles, so that the client learns when it has recovered.
+	paceMinRate = 1.0
+	// paceMaxRate: grown past it, the limit is switched off again.
+	paceMaxRate = 1000.0
+	// paceCutEvery: throttled answers that arrive together (the calls in
+	// flight when the server started refusing) count as one signal.
+	paceCutEvery = time.Second
+)
+
+// reserve takes a token for one call at now and returns how long the call
+// must wait before it is sent: zero unless the server has throttled.
+func (p *pacer) reserve(now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sent.add(now)
+	if !p.enabled {
+		return 0
+	}
+	p.refill(now)
+	p.tokens--
+	if p.tokens >= 0 {
+		return 0
+	}
+	return time.Duration(-p.tokens / p.rate * float64(time.Second))
+}
+
+// unreserve gives back a token a call reserved but will not use.
+func (p *pacer) unreserve() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.enabled {
+		p.tokens = min(p.tokens+1, max(p.rate, 1))
+	}
+}
+
+func (p *pacer) refill(now time.Time) {
+	if elapsed := now.Sub(p.last).Seconds(); elapsed > 0 {
+		p.tokens = min(p.tokens+elapsed*p.rate, max(p.rate, 1))
+	}
+	p.last = now
+}
+
+// throttled records an answer that asked the client to slow down, and
+// reports the new rate when it cut it.
+func (p *pacer) throttled(now time.Time) (float64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.enabled && now.Sub(p.cutAt) < paceCutEvery {
+		return p.rate, false
+	}
+	measured := max(p.sent.perSecond(now), paceMinRate)
+	base := measured
+	if p.enabled {
+		p.refill(now)
+		base = min(measured, p.rate)
+	} else {
+		p.enabled, p.last, p.tokens = true, now, 1
+	}
+	p.maxRate, p.cutAt = base, now
+	p.recovery = math.Cbrt(base * (1 - paceBeta) / paceScale)
+	p.setRate(base * paceBeta)
+	return p.rate, true
+}
+
+// succeeded records an answer that did not throttle: the rate grows back
+// along the CUBIC curve, and the limit ends once it is far above any rate
+// the server refused.
+func (p *pacer) succeeded(now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.enabled {
+		return
+	}
+	p.refill(now)
+	t := now.Sub(p.cutAt).Seconds() - p.recovery
+	p.setRate(paceScale*t*t*t + p.maxRate)
+	if p.rate >= paceMaxRate {
+		p.enabled = false
+	}
+}
+
+func (p *pacer) setRate(r float64) {
+	p.rate = max(r, paceMinRate)
+	p.tokens = min(p.tokens, max(p.rate, 1))
+}
+
+// limit reports the current rate, and whether the limit is on.
+func (p *pacer) limit() (float64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rate, p.enabled
+}
+
+// sendRate counts the calls sent in the last second, in ten slots of
+// 100 ms.
+type sendRate struct {
+	slot  [10]int64 // which 100 ms period each count is for
+	count [10]int
+}
+
+func (r *sendRate) add(now time.Time) {
+	i := now.UnixMilli() / 100
+	k := i % 10
+	if r.slot[k] != i {
+		r.slot[k], r.count[k] = i, 0
+	}
+	r.count[k]++
+}
+
+func (r *sendRate) perSecond(now time.Time) float64 {
+	i := now.UnixMilli() / 100
+	n := 0
+	for k := range r.slot {
+		if r.slot[k] > i-10 && r.slot[k] <= i {
+			n += r.count[k]
+		}
+	}
+	return float64(n)
+}

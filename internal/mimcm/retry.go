@@ -1,0 +1,392 @@
+package mimcm
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultRetryWindow is how long one call may take, retries and waits
+// included, unless the operation's deadline comes first.
+const DefaultRetryWindow = 2 * time.Minute
+
+// One call, one loop: call sends an API call, reads its answer and decides
+// after each attempt whether to send it again, with everything it knows of
+// the call in its own variables. The policy:
+//
+//   - Every call ends by its deadline: its retry window (RetryWindow from
+//     its start) or the operation's deadline, whichever comes first. A wait
+//     — Retry-After, backoff or the rate limit — that would end beyond it
+//     is not waited out: the call fails at once with the last answer.
+//   - The server refusing a call before acting on it (429, 503), or a
+//     gateway failing it (502, 504), is retried for as long as the window
+//     lasts: a throttling storm is outlasted rather than counted.
+//   - A failure that may not pass (no answer, a cut-off answer) is retried
+//     up to MaxRetries times; a 500 once; MaxRetries = 0 retries nothing.
+//   - A write whose outcome is unknown (a 5xx other than 429/503, or its
+//     answer lost) is never sent again blind: settle reads the request
+//     first, and the write is sent again only when the read shows the
+//     request still needs it.
+//   - Throttled answers slow the whole client (pacer), not only the call.
+
+// apiCall is one call of the API.
+type apiCall struct {
+	method string
+	path   string // under the base path
+	query  url.Values
+	body   []byte
+	id     GUID
+	// settle, for a write, reads the request after an attempt whose
+	// outcome is unknown, and says whether the write is done or still
+	// needed.
+	settle func(ctx context.Context) (*Request, settlement)
+}
+
+// settlement is what a read after a write of unknown outcome showed.
+type settlement int
+
+const (
+	// settleFailed: the read failed, or shows that the write can never
+	// succeed; the write's own failure is reported.
+	settleFailed settlement = iota
+	// settleDone: the request already is as the write wanted.
+	settleDone
+	// settleResend: the request still needs the write.
+	settleResend
+)
+
+// result is a completed HTTP exchange: a 2xx answer, read in full, or the
+// request as a settling read found it after a write whose answer was lost.
+type result struct {
+	method, path string
+	id           GUID
+	status       int
+	header       http.Header
+	body         []byte
+	attempts     int
+	settled      *Request
+	release      func() // call once the body is no longer needed
+}
+
+// exchange is what one attempt got.
+type exchange struct {
+	status int // 0 when no answer came
+	header http.Header
+	url    *url.URL // the URL that answered, after any redirects
+	body   []byte
+	free   func()
+	err    error // no answer, or its body could not be read
+}
+
+// failure is how an attempt failed, for the retry policy.
+type failure int
+
+const (
+	failFinal     failure = iota // retrying cannot help
+	failThrottled                // 429, 503: refused before acting, retried within the window
+	failGateway                  // 502, 504: retried within the window; a write's outcome is unknown
+	failServer                   // 500: retried once; a write's outcome is unknown
+	failTransport                // no answer or a cut one: retried MaxRetries times; a write's outcome is unknown unless nothing was sent
+)
+
+func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
+	start := c.clock.Now()
+	deadline := start.Add(c.cfg.RetryWindow)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	callCtx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	res := &result{method: ac.method, path: c.cfg.BasePath + ac.path, id: ac.id, release: func() {}}
+	var (
+		attempts, failures, serverErrors int
+		maybeApplied                     bool // an attempt of this write may have been applied
+		last                             exchange
+	)
+	// stop ends the call with the last attempt's failure; note says why
+	// the retries stopped early, when they did.
+	stop := func(note string) (*result, error) {
+		e := c.failure(ctx, callCtx, ac, res, last, attempts)
+		e.RetryStop = note
+		return nil, e
+	}
+	for {
+		if wait := c.pace.reserve(c.clock.Now()); wait > 0 {
+			if left := deadline.Sub(c.clock.Now()); wait > left {
+				c.pace.unreserve()
+				if attempts == 0 {
+					return nil, res.fail(ErrTransport, fmt.Errorf("the server has been throttling the provider's calls, which the provider paces to let it recover, and the next turn (in %s) comes after this call's deadline (in %s)", wait.Round(time.Millisecond), left.Round(time.Millisecond)))
+				}
+				return stop(fmt.Sprintf("the server has been throttling, and the pace the provider keeps for all its calls puts the next attempt %s away, beyond the %s left of this call's time (%s)",
+					wait.Round(time.Millisecond), max(left, 0).Round(time.Millisecond), c.timeNote()))
+			}
+			if err := c.clock.Sleep(callCtx, wait); err != nil {
+				if attempts == 0 {
+					return nil, res.fail(ErrTransport, transportCause(ctx, callCtx, c.cfg.RetryWindow, err))
+				}
+				last = exchange{err: err}
+				return stop("")
+			}
+		}
+		attempts++
+		last = c.attempt(callCtx, ac, attempts)
+		how, unknown := classify(ac.method, last)
+		c.paced(ctx, last)
+		if how == failFinal && last.err == nil && kindOf(last.status) == nil {
+			res.status, res.header, res.body, res.attempts, res.release = last.status, last.header, last.body, attempts, last.free
+			return res, nil
+		}
+		last.free() // the bytes stay valid: free gives back the large-answer slot
+		if callCtx.Err() != nil {
+			return stop("")
+		}
+		if ac.settle != nil && (unknown || maybeApplied) {
+			maybeApplied = true
+			got, s := ac.settle(callCtx)
+			switch s {
+			case settleDone:
+				res.settled, res.attempts = got, attempts
+				return res, nil
+			case settleFailed:
+				return stop("")
+			}
+		}
+		switch {
+		case how == failFinal, c.cfg.MaxRetries == 0:
+			return stop("")
+		case how == failServer:
+			if serverErrors++; serverErrors > 1 {
+				return stop("")
+			}
+		case how == failTransport:
+			if failures++; failures > c.cfg.MaxRetries {
+				return stop("")
+			}
+		}
+		wait := backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempts-1, last.header, c.clock.Now())
+		if left := deadline.Sub(c.clock.Now()); wait > left {
+			what := fmt.Sprintf("the next wait (%s of backoff)", wait.Round(time.Millisecond))
+			if _, ok := parseRetryAfter(last.header.Get("Retry-After"), c.clock.Now()); ok {
+				what = fmt.Sprintf("the server asked to wait %s (Retry-After: %s)", wait.Round(time.Second), clean(last.header.Get("Retry-After"), 40))
+			}
+			return stop(fmt.Sprintf("%s, longer than the %s left of this call's time (%s)", what, max(left, 0).Round(time.Millisecond), c.timeNote()))
+		}
+		c.logger.Debug(ctx, "Waiting before the next attempt", map[string]any{
+			"method": ac.method, "path": res.path, "attempt": attempts, "wait_ms": wait.Milliseconds(),
+		})
+		if err := c.clock.Sleep(callCtx, wait); err != nil {
+			last = exchange{err: err}
+			return stop("")
+		}
+	}
+}
+
+// timeNote says what bounds a call's time.
+func (c *Client) timeNote() string {
+	return fmt.Sprintf("each call has %s, its retries included, or less when the operation's timeout is nearer", c.cfg.RetryWindow)
+}
+
+// attempt sends the call once and reads its answer: in full for a 2xx
+// answer, up to maxErrorBodyBytes for any other.
+func (c *Client) attempt(ctx context.Context, ac apiCall, n int) exchange {
+	target := c.baseURL + ac.path
+	if len(ac.query) > 0 {
+		target += "?" + ac.query.Encode()
+	}
+	var body io.Reader
+	if ac.body != nil {
+		body = bytes.NewReader(ac.body) // sets GetBody, which authentication handshakes need
+	}
+	none := func() {}
+	req, err := http.NewRequestWithContext(ctx, ac.method, target, body)
+	if err != nil {
+		return exchange{err: err, free: none}
+	}
+	for k, v := range c.cfg.Headers {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("Accept", "application/json")
+	if ac.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	c.logger.Debug(ctx, "Calling the MIM CM API", map[string]any{"method": ac.method, "path": req.URL.Path, "attempt": n})
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return exchange{err: err, free: none}
+	}
+	defer resp.Body.Close()
+	c.logger.Debug(ctx, "MIM CM API answered", map[string]any{"method": ac.method, "path": req.URL.Path, "status": resp.StatusCode})
+	x := exchange{status: resp.StatusCode, header: resp.Header, url: resp.Request.URL}
+	limit, cut := maxBodyBytes, false
+	if kindOf(resp.StatusCode) != nil {
+		limit, cut = maxErrorBodyBytes, true
+	}
+	x.body, x.free, x.err = c.answers.read(ctx, resp.Body, resp.ContentLength, limit, cut)
+	return x
+}
+
+// classify says how an attempt failed, and whether a write may have been
+// applied by it. A 2xx answer is failFinal with nothing unknown.
+func classify(method string, x exchange) (how failure, unknown bool) {
+	write := method != http.MethodGet
+	switch {
+	case errors.Is(x.err, errAnswerTooLarge):
+		return failFinal, false
+	case x.err != nil && x.status != 0: // the answer was cut off
+		return failTransport, write
+	case x.err != nil:
+		if !retryableError(x.err) {
+			return failFinal, false
+		}
+		return failTransport, write && !nothingSent(x.err)
+	}
+	switch x.status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return failThrottled, false
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return failGateway, write
+	case http.StatusInternalServerError:
+		return failServer, write
+	}
+	return failFinal, false
+}
+
+// retryableError reports whether an attempt that got no answer is worth
+// another: an authenticator that could not authenticate (a Kerberos login
+// refused, where retrying can lock the account), a certificate the client
+// does not trust, a request for another origin, or a request net/http
+// refuses to send fail the same way every time.
+func retryableError(err error) bool {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		invalid     x509.CertificateInvalidError
+		verify      *tls.CertificateVerificationError
+		recordError tls.RecordHeaderError
+	)
+	switch {
+	case errors.Is(err, ErrUnauthorized), errors.Is(err, errOtherOrigin), errors.Is(err, errBodyNotReplayable),
+		errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verify),
+		errors.As(err, &recordError): // http to an https port, or the other way round
+		return false
+	}
+	msg := err.Error()
+	return !strings.Contains(msg, "unsupported protocol scheme") && !strings.Contains(msg, "invalid header") &&
+		!strings.Contains(msg, "certificate is not trusted")
+}
+
+// nothingSent reports whether an attempt failed before any of the request
+// could reach the server: the connection could not even be made.
+func nothingSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// paced tells the client-wide rate limit how the server answered.
+func (c *Client) paced(ctx context.Context, x exchange) {
+	now := c.clock.Now()
+	switch {
+	case x.status == http.StatusTooManyRequests, x.status == http.StatusServiceUnavailable,
+		x.status == http.StatusBadGateway, x.status == http.StatusGatewayTimeout:
+		if rate, cut := c.pace.throttled(now); cut {
+			c.logger.Debug(ctx, "The server is throttling: pacing every call of the provider", map[string]any{
+				"status": x.status, "calls_per_second": fmt.Sprintf("%.1f", rate),
+			})
+		}
+	case x.status != 0:
+		c.pace.succeeded(now)
+	}
+}
+
+// failure builds the *APIError for a call whose last attempt got x.
+func (c *Client) failure(opCtx, callCtx context.Context, ac apiCall, res *result, x exchange, attempts int) *APIError {
+	res.attempts, res.status, res.header = attempts, x.status, x.header
+	switch {
+	case errors.Is(x.err, errAnswerTooLarge):
+		return res.fail(ErrUndecodable, x.err)
+	case errors.Is(x.err, errOtherOrigin):
+		return res.fail(ErrRedirected, x.err)
+	case x.err != nil && errors.Is(x.err, ErrUnauthorized): // the authenticator could not authenticate
+		return res.fail(ErrUnauthorized, x.err)
+	case x.err != nil && x.status != 0:
+		return res.fail(ErrTransport, fmt.Errorf("reading the answer: %w", transportCause(opCtx, callCtx, c.cfg.RetryWindow, x.err)))
+	case x.err != nil:
+		return res.fail(ErrTransport, transportCause(opCtx, callCtx, c.cfg.RetryWindow, x.err))
+	}
+	kind := kindOf(x.status)
+	var cause error
+	if kind == ErrRedirected {
+		cause = c.redirectCause(ac.method, x)
+	}
+	e := res.fail(kind, cause)
+	e.Message, e.CorrelationID = parseErrorBody(x.header, x.body)
+	return e
+}
+
+// redirectCause explains a redirect the client did not follow.
+func (c *Client) redirectCause(method string, x exchange) error {
+	loc := x.header.Get("Location")
+	if loc == "" {
+		return errors.New("the answer is a redirect without a Location")
+	}
+	to, err := x.url.Parse(loc)
+	if err != nil {
+		return fmt.Errorf("the answer is a redirect to %q, which is not a URL", clean(loc, 200))
+	}
+	shown := describeURL(to)
+	origin, _ := url.Parse(c.cfg.Host)
+	switch {
+	case method != http.MethodGet:
+		return fmt.Errorf("the server redirected the %s to %s; a change is never sent on after a redirect, so the status was NOT sent", method, shown)
+	case !sameOrigin(to, origin):
+		return fmt.Errorf("the server redirected the call to %s, outside the configured host %s; the client sends nothing — credentials least of all — anywhere but the configured host, so it did not follow", shown, c.cfg.Host)
+	}
+	return fmt.Errorf("the server redirected the call to %s after %d redirects already; the client follows at most %d", shown, maxRedirects, maxRedirects)
+}
+
+// transportCause names a deadline or cancellation plainly: the
+// operation's, or the call's own retry window's.
+func transportCause(opCtx, callCtx context.Context, window time.Duration, err error) error {
+	switch {
+	case errors.Is(opCtx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("the operation's time ran out: %w", err)
+	case errors.Is(opCtx.Err(), context.Canceled):
+		return fmt.Errorf("the operation was interrupted: %w", err)
+	case errors.Is(callCtx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("the call's retry window of %s ran out: %w", window, err)
+	}
+	return err
+}
+
+// clock is the time the retry loop and the rate limit go by; tests replace
+// it to run a retry window of minutes in no time.
+type clock interface {
+	Now() time.Time
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

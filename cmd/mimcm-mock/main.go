@@ -190,8 +190,8 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 		return c, errors.New("-basic-password needs -basic-user")
 	case c.basicUser != "" && c.basicPassword == "":
 		return c, fmt.Errorf("-basic-user needs a password: set %s or pass -basic-password", envBasicPassword)
-	case c.executingPolls < 0:
-		return c, fmt.Errorf("-executing-polls %d: want 0 or more", c.executingPolls)
+	case c.executingPolls < 0 || c.executingPolls > mockapi.MaxExecutingPolls:
+		return c, fmt.Errorf("-executing-polls %d: want 0 to %d", c.executingPolls, mockapi.MaxExecutingPolls)
 	}
 	if err := c.chaos.Validate(); err != nil {
 		return c, fmt.Errorf("-chaos-*: %w", err)

@@ -166,6 +166,7 @@ func TestBadInput_providerConfig(t *testing.T) {
 		attr   string
 		hint   string // regexp for the summary and detail
 		absent string // text that must appear nowhere, such as a password
+		maxLen int    // when set, the most bytes any diagnostic may have
 	}{
 		{name: "host missing", config: map[string]any{},
 			attr: "host", hint: `Missing MIM CM host.*Set host in the provider block or the MIMCM_HOST environment variable`},
@@ -239,6 +240,34 @@ func TestBadInput_providerConfig(t *testing.T) {
 			attr: "client_cert_pem", hint: `Set client_cert_pem \(or MIMCM_CLIENT_CERT_PEM\) to the certificate`, absent: "MIIB"},
 		{name: "client certificate and key that are not PEM", config: map[string]any{"host": host, "client_cert_pem": "not a certificate", "client_key_pem": "not a key"},
 			attr: "client_cert_pem", hint: `do not form a certificate and matching private key.*Check that both are PEM-encoded`, absent: "not a key"},
+		{name: "host with credentials that do not parse", config: map[string]any{"host": "http://admin:S3cret%zz@cm.contoso.com"},
+			attr: "host", hint: `"http://REDACTED@cm.contoso.com" is not a URL, and carries credentials in it; configure them with username and password instead`, absent: "S3cret"},
+		{name: "host with credentials that do not parse, from the environment", env: map[string]string{envHost: "http://admin:S3cret%zz@cm.contoso.com"},
+			attr: "host", hint: `carries credentials in it; configure them with username and password instead`, absent: "S3cret"},
+		{name: "host without a scheme, with credentials", config: map[string]any{"host": "admin:S3cret@cm.contoso.com"},
+			attr: "host", hint: `"REDACTED@cm.contoso.com" has no http or https scheme`, absent: "S3cret"},
+		{name: "host of 10 KB", config: map[string]any{"host": "https://" + strings.Repeat("a", 10_240) + ".com:x"},
+			attr: "host", hint: `"https://a+"… \(10254 bytes\) is not a URL`, maxLen: 600},
+		{name: "base_path with a bad escape", config: map[string]any{"host": host, "base_path": "/CertificateManagement/api/v1.0%"},
+			attr: "base_path", hint: `has a bad escape at byte 32: % must be followed by two hexadecimal digits; write a literal % as %25`},
+		{name: "base_path with a bad escape from the environment", config: map[string]any{"host": host}, env: map[string]string{envBasePath: "/cm/%zz/api"},
+			attr: "base_path", hint: `"/cm/%zz/api" has a bad escape at byte 5`},
+		{name: "base_path with a line break", config: map[string]any{"host": host, "base_path": "/cm\r\nX-Injected: 1"},
+			attr: "base_path", hint: `has a control character at byte 4`},
+		{name: "header name that is no token", config: map[string]any{"host": host, "headers": map[string]string{"X Team": "pki"}},
+			attr: "headers", hint: `Invalid header.*header name "X Team" is not an HTTP header name`},
+		{name: "header value with CR LF", config: map[string]any{"host": host, "headers": map[string]string{"X-Api-Key": "k3y-S3cret\r\nX-Injected: 1"}},
+			attr: "headers", hint: `the value of header "X-Api-Key" holds a line break, NUL or other control character`, absent: "k3y-S3cret"},
+		{name: "header value with NUL from the environment", config: map[string]any{"host": host}, env: map[string]string{envHeaders: `{"X-Api-Key":"k3y-S3cret\u0000"}`},
+			attr: "headers", hint: `the value of header "X-Api-Key" holds a line break, NUL.*\(in MIMCM_HEADERS\)`, absent: "k3y-S3cret"},
+		{name: "header name with a colon from the environment", config: map[string]any{"host": host}, env: map[string]string{envHeaders: `{"X-Team:":"pki"}`},
+			attr: "headers", hint: `header name "X-Team:" is not an HTTP header name.*\(in MIMCM_HEADERS\)`},
+		{name: "request_timeout of 10 KB", config: map[string]any{"host": host, "request_timeout": strings.Repeat("9", 10_240)},
+			attr: "request_timeout", hint: `"9+"… \(10240 bytes\) is not a duration`, maxLen: 600},
+		{name: "auth_method of 10 KB", config: map[string]any{"host": host, "auth_method": strings.Repeat("x", 10_240)},
+			attr: "auth_method", hint: `value must be one of: .*, got: "x+"… \(10240 bytes\)`, maxLen: 600},
+		{name: "MIMCM_MAX_RETRIES of 10 KB", config: map[string]any{"host": host}, env: map[string]string{envMaxRetries: strings.Repeat("7", 10_240)},
+			attr: "max_retries", hint: `MIMCM_MAX_RETRIES="7+"… \(10240 bytes\) is not a whole number`, maxLen: 600},
 		{name: "MIMCM_INSECURE_SKIP_VERIFY not a boolean", config: map[string]any{"host": host}, env: map[string]string{envInsecureSkipVerify: "yes please"},
 			attr: "insecure_skip_verify", hint: `"yes please" is not true or false\. Set it to true or false`},
 	}
@@ -249,6 +278,11 @@ func TestBadInput_providerConfig(t *testing.T) {
 			}
 			diags := configureDiags(t, tc.config)
 			expectErrorAt(t, diags, tc.attr, regexp.MustCompile(`(?s)`+tc.hint))
+			for _, d := range diags {
+				if n := len(d.Summary + d.Detail); tc.maxLen > 0 && n > tc.maxLen {
+					t.Errorf("a diagnostic of %d bytes repeats long input whole: %.200s…", n, d.Detail)
+				}
+			}
 			if tc.absent == "" {
 				return
 			}
@@ -322,6 +356,15 @@ func TestBadInput_arguments(t *testing.T) {
 		{"status Failed, which is read, not set", func(t *testing.T) []*tfprotov6.Diagnostic {
 			return validateResource(t, map[string]any{"request_id": testID, "status": "Failed"})
 		}, "status", `must be one of: \["Completed" "Canceled" "Abandoned"\]`},
+		{"request_id of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
+			return validateResource(t, map[string]any{"request_id": strings.Repeat("a9b4b42c", 1280), "status": "Completed"})
+		}, "request_id", `"(a9b4b42c){8}"… \(10240 bytes\) is not a GUID: want 36 characters`},
+		{"status of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
+			return validateResource(t, map[string]any{"request_id": testID, "status": strings.Repeat("Completed", 1200)})
+		}, "status", `value must be one of: \["Completed" "Canceled" "Abandoned"\], got: "(Completed)+C"… \(10800 bytes\)`},
+		{"import ID of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
+			return importID(t, strings.Repeat("x", 10_240))
+		}, "", `The import ID must be the request's GUID: "x+"… \(10240 bytes\) is not a GUID`},
 		{"data source id not a GUID", func(t *testing.T) []*tfprotov6.Diagnostic {
 			return validateDataSource(t, map[string]any{"id": "latest"})
 		}, "id", `"latest" is not a GUID: want 36 characters`},
@@ -334,7 +377,13 @@ func TestBadInput_arguments(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			expectErrorAt(t, tc.diags(t), tc.attr, regexp.MustCompile(`(?s)`+tc.hint))
+			diags := tc.diags(t)
+			expectErrorAt(t, diags, tc.attr, regexp.MustCompile(`(?s)`+tc.hint))
+			for _, d := range diags {
+				if n := len(d.Summary + d.Detail); n > 1000 {
+					t.Errorf("a diagnostic of %d bytes repeats long input whole: %.200s…", n, d.Detail)
+				}
+			}
 		})
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -142,6 +141,7 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Also read from `" + envHeaders + "` as a JSON object.",
 				Optional:    true,
 				ElementType: types.StringType,
+				Validators:  []validator.Map{headersCheck{}},
 			},
 			"ca_cert_file": schema.StringAttribute{
 				MarkdownDescription: "Path of a PEM file of CA certificates to trust in addition to the system's. " +
@@ -164,7 +164,7 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Negotiate (Kerberos), then NTLM, then Basic (over https only). " +
 					"When unset: `bearer` if only a token is set, otherwise `auto`. Also read from `" + envAuthMethod + "`.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(authMethods...)},
+				Validators: []validator.String{oneOf(authMethods...)},
 			},
 			"username": schema.StringAttribute{
 				MarkdownDescription: "User for `basic`, `ntlm` and `negotiate`: `user`, `DOMAIN\\user` or `user@domain` " +
@@ -360,7 +360,7 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 || n > 20 {
 			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-				fmt.Sprintf("%s=%q is not a whole number between 0 and 20. Set it to one, such as %d, or unset it to use that default.", envMaxRetries, s, mimcm.DefaultMaxRetries))
+				fmt.Sprintf("%s=%s is not a whole number between 0 and 20. Set it to one, such as %d, or unset it to use that default.", envMaxRetries, mimcm.QuoteInput(s), mimcm.DefaultMaxRetries))
 		}
 		out.MaxRetries = n
 	}
@@ -372,7 +372,7 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 64 {
 			diags.AddAttributeError(path.Root("max_concurrent_requests"), "Invalid max_concurrent_requests",
-				fmt.Sprintf("%s=%q is not a whole number between 1 and 64. Set it to one, such as %d, or unset it to use that default.", envMaxConcurrent, s, mimcm.DefaultMaxConcurrentRequests))
+				fmt.Sprintf("%s=%s is not a whole number between 1 and 64. Set it to one, such as %d, or unset it to use that default.", envMaxConcurrent, mimcm.QuoteInput(s), mimcm.DefaultMaxConcurrentRequests))
 		}
 		out.MaxConcurrentRequests = n
 	}
@@ -383,7 +383,7 @@ func (cfg MimcmProviderModel) resolve(ctx context.Context) (mimcm.Config, diag.D
 		b, err := strconv.ParseBool(s)
 		if err != nil {
 			diags.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid insecure_skip_verify",
-				fmt.Sprintf("%s=%q is not true or false. Set it to true or false, or unset it to verify certificates.", envInsecureSkipVerify, s))
+				fmt.Sprintf("%s=%s is not true or false. Set it to true or false, or unset it to verify certificates.", envInsecureSkipVerify, mimcm.QuoteInput(s)))
 		}
 		out.InsecureSkipVerify = b
 	}
@@ -423,6 +423,12 @@ func (cfg MimcmProviderModel) headers(ctx context.Context) (map[string]string, d
 				fmt.Sprintf("%s must hold a JSON object of header names to values, such as {\"X-Team\":\"pki\"}: %v.", envHeaders, err))
 		}
 	}
+	if cfg.Headers.IsNull() {
+		// The validator has checked the configuration's.
+		if err := mimcm.CheckHeaders(headers); err != nil {
+			diags.AddAttributeError(path.Root("headers"), "Invalid header", fmt.Sprintf("%v (in %s).", err, envHeaders))
+		}
+	}
 	for name := range headers {
 		if strings.EqualFold(name, "Authorization") {
 			diags.AddAttributeError(path.Root("headers"), "Authorization header in headers",
@@ -454,10 +460,10 @@ func nonEmpty(values ...string) []string {
 func parsePositiveDuration(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration: want a number with a unit, such as 30s or 2m", s)
+		return 0, fmt.Errorf("%s is not a duration: want a number with a unit, such as 30s or 2m", mimcm.QuoteInput(s))
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration: want a number above zero with a unit, such as 30s or 2m", s)
+		return 0, fmt.Errorf("%s is not a positive duration: want a number above zero with a unit, such as 30s or 2m", mimcm.QuoteInput(s))
 	}
 	return d, nil
 }

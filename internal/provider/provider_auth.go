@@ -147,8 +147,8 @@ func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, [
 		auth = c.auto(&diags, host)
 	default:
 		diags.AddAttributeError(path.Root("auth_method"), "Unknown auth method",
-			fmt.Sprintf("%s=%q is not one of %s. Set auth_method (or %s) to one of them, or unset both to choose from the credentials.",
-				envAuthMethod, method, strings.Join(authMethods, ", "), envAuthMethod))
+			fmt.Sprintf("%s=%s is not one of %s. Set auth_method (or %s) to one of them, or unset both to choose from the credentials.",
+				envAuthMethod, mimcm.QuoteInput(method), strings.Join(authMethods, ", "), envAuthMethod))
 	}
 	return auth, c.secrets(), diags
 }
@@ -284,7 +284,7 @@ func ccachePath(v string) (string, error) {
 	case strings.HasPrefix(v, "FILE:"):
 		return strings.TrimPrefix(v, "FILE:"), nil
 	case strings.Contains(v, ":") && !strings.HasPrefix(v, "/"):
-		return "", fmt.Errorf("credential cache %q is not a file cache; only FILE: caches can be read. Run kinit with -c FILE:/path, or use a keytab", v)
+		return "", fmt.Errorf("credential cache %s is not a file cache; only FILE: caches can be read. Run kinit with -c FILE:/path, or use a keytab", mimcm.QuoteInput(v))
 	}
 	return v, nil
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -84,7 +83,7 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 		MarkdownDescription: "Final status the request must have: `Completed`, `Canceled` or `Abandoned`. " +
 			"An abandoned request reads back as `Failed` (status 9), which satisfies `Abandoned`. " +
 			"When the request is found in another status, this attribute shows that status's name so the plan shows the drift.",
-		Validators: []validator.String{stringvalidator.OneOf(mimcm.DesiredStatusNames()...)},
+		Validators: []validator.String{oneOf(mimcm.DesiredStatusNames()...)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Drives an existing MIM CM request to a final status — `Completed`, `Canceled` or `Abandoned` — " +

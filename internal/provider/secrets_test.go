@@ -158,3 +158,46 @@ func redactAround(text string, i, n int) string {
 	end := min(i+n+40, len(text))
 	return fmt.Sprintf("%s[secret]%s", text[start:i], text[i+n:end])
 }
+
+// TestAccProvider_hostCredentialsNeverShown puts a password into a host
+// that does not parse, as a user pasting a URL might, and checks that
+// neither the error nor the TRACE logs repeat it. Not parallel: the log
+// settings are environment variables.
+func TestAccProvider_hostCredentialsNeverShown(t *testing.T) {
+	const password = "S3cret-never-shown"
+	dir := t.TempDir()
+	providerLog := filepath.Join(dir, "provider.log")
+	terraformLog := filepath.Join(dir, "terraform.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH", providerLog)
+	t.Setenv("TF_ACC_LOG_PATH", terraformLog)
+	t.Setenv(envHost, "http://admin:"+password+"%zz@cm.contoso.com")
+
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "mimcm" {}` + resourceBlock(testID, "Completed"),
+			PlanOnly:    true,
+			ExpectError: words(`Invalid MIM CM host`, `"http://REDACTED@cm.contoso.com" is not a URL, and carries credentials in it`),
+		}},
+	})
+	if err := m.expectCounts(map[string]int{}); err != nil {
+		t.Error(err)
+	}
+	var logs strings.Builder
+	for _, file := range []string{providerLog, terraformLog} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("reading the TRACE log: %v", err)
+		}
+		logs.Write(b)
+	}
+	text := logs.String()
+	if !strings.Contains(text, "REDACTED@cm.contoso.com") {
+		t.Fatalf("the provider's diagnostics are missing from the TRACE logs, so this test would prove nothing")
+	}
+	if i := strings.Index(text, password); i >= 0 {
+		t.Errorf("the host's password appears in the TRACE log: …%s…", redactAround(text, i, len(password)))
+	}
+}

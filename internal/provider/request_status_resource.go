@@ -229,7 +229,9 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.Equal(req.State.Raw) {
 		// Nothing changes, and the rest would only convert the plan and the
 		// state to set the same plan again: most of the provider's time in a
-		// plan of thousands of unchanged resources.
+		// plan of thousands of unchanged resources. It still claims its
+		// request, so that a new resource cannot target it too.
+		resp.Diagnostics.Append(r.claimTarget(ctx, req.Plan.Raw, req.Private, resp.Private)...)
 		return
 	}
 	var plan RequestStatusResourceModel
@@ -239,6 +241,12 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	if _, err := mimcm.ParseGUID(plan.RequestID.ValueString()); err != nil {
 		return // the validator reports it
+	}
+	// Before any call: two resources that finalise one request differently
+	// must not reach the apply.
+	resp.Diagnostics.Append(r.claimTarget(ctx, req.Plan.Raw, req.Private, resp.Private)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	id, desired := plan.target()
 	plan.ID = types.StringValue(id.String())

@@ -124,13 +124,8 @@ type planServer struct {
 
 func newPlanServer(t *testing.T, m *testMock) *planServer {
 	t.Helper()
-	ctx := context.Background()
-	s := protoServer(t)
-	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
+	s, schemas := protoServerWithSchemas(t)
+	resp, err := s.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
 		Config:           dynamicValue(t, schemas.Provider, map[string]any{"host": m.URL, "max_retries": 0}),
 		TerraformVersion: "1.11.4",
 	})

@@ -133,13 +133,13 @@ func (cfg providerConfig) resolve() (mimcm.Config, diag.Diagnostics) {
 		diags.AddAttributeError(path.Root("host"), "Missing MIM CM host",
 			"Set host in the provider block or the "+envOf("host")+" environment variable to the API's scheme and host, for example https://api.contoso.com.")
 	} else if h, err := mimcm.ParseHost(host); err != nil {
-		diags.AddAttributeError(path.Root("host"), "Invalid MIM CM host", err.Error())
+		diags.AddAttributeError(path.Root("host"), "Invalid MIM CM host", err.Error()+cfg.from("host"))
 	} else {
 		out.Host = h
 	}
 
 	if bp, err := mimcm.ParseBasePath(cfg.str("base_path")); err != nil {
-		diags.AddAttributeError(path.Root("base_path"), "Invalid base path", err.Error())
+		diags.AddAttributeError(path.Root("base_path"), "Invalid base path", err.Error()+cfg.from("base_path"))
 	} else {
 		out.BasePath = bp
 	}
@@ -148,7 +148,7 @@ func (cfg providerConfig) resolve() (mimcm.Config, diag.Diagnostics) {
 	if s := cfg.str("request_timeout"); s != "" {
 		d, err := parsePositiveDuration(s)
 		if err != nil {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout", err.Error())
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout", err.Error()+cfg.from("request_timeout"))
 		}
 		out.RequestTimeout = d
 	}
@@ -196,7 +196,7 @@ func (cfg providerConfig) headers() (map[string]string, diag.Diagnostics) {
 		}
 		// The validator has checked the block's.
 		if err := mimcm.CheckHeaders(headers); err != nil {
-			diags.AddAttributeError(path.Root("headers"), "Invalid header", fmt.Sprintf("%v (in %s).", err, env))
+			diags.AddAttributeError(path.Root("headers"), "Invalid header", fmt.Sprintf("%v%s.", err, cfg.from("headers")))
 		}
 	}
 	for name := range headers {

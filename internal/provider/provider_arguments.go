@@ -233,6 +233,15 @@ func (c providerConfig) str(name string) string {
 	return s
 }
 
+// from says where a value read with str came from when it was the
+// environment, for messages: " (from MIMCM_HOST)"; "" for the block.
+func (c providerConfig) from(name string) string {
+	if c.set(name) {
+		return ""
+	}
+	return " (from " + envOf(name) + ")"
+}
+
 // blockString is the string the block sets, if it sets a known one.
 func (c providerConfig) blockString(name string) (string, bool) {
 	if !c.known(name) {

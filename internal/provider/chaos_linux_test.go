@@ -56,7 +56,9 @@ func TestAccChaos_killedTerraform(t *testing.T) {
 	if err := apply.Process.Kill(); err != nil { // terraform only, as kill -9 <pid> does
 		t.Fatal(err)
 	}
-	<-exited
+	if err := <-exited; err == nil {
+		t.Fatal("terraform, killed, reported success")
+	}
 	killed := time.Now()
 
 	var gone time.Time

@@ -24,6 +24,9 @@ func main() {
 	// What providerserver.Serve does for protocol 6, with the framework's
 	// server wrapped when nobody keeps the logs (serve.go says why).
 	quiet := !debug && quietWhenTerraformDiscardsLogs()
+	if !debug {
+		go exitWhenOrphaned(os.Getppid(), orphanCheckInterval, os.Getppid, exitOrphan)
+	}
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())

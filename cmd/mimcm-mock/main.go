@@ -204,8 +204,8 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 		return c, errors.New("-basic-password needs -basic-user")
 	case c.basicUser != "" && c.basicPassword == "":
 		return c, fmt.Errorf("-basic-user needs a password: set %s or pass -basic-password", envBasicPassword)
-	case c.executingPolls < 0:
-		return c, fmt.Errorf("-executing-polls %d: want 0 or more", c.executingPolls)
+	case c.executingPolls < 0 || c.executingPolls > mockapi.MaxExecutingPolls:
+		return c, fmt.Errorf("-executing-polls %d: want 0 to %d", c.executingPolls, mockapi.MaxExecutingPolls)
 	}
 	if c.chaos.Storm.Duration == 0 && len(c.chaos.Storm.Statuses) == 0 {
 		c.chaos.Storm = mockapi.Storm{} // the burst and calm defaults mean nothing without a storm

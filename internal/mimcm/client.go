@@ -120,6 +120,9 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("base_path: %w", err)
 	}
+	if err := CheckHeaders(cfg.Headers); err != nil {
+		return nil, fmt.Errorf("headers: %w", err)
+	}
 	cfg.Host, cfg.BasePath = host, basePath
 	cfg.applyDefaults()
 

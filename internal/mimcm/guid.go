@@ -19,18 +19,18 @@ type GUID string
 // any letter case, and returns it in lower case.
 func ParseGUID(s string) (GUID, error) {
 	if len(s) != 36 {
-		return "", fmt.Errorf("%q is not a GUID: want 36 characters in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got %d", s, len(s))
+		return "", fmt.Errorf("%s is not a GUID: want 36 characters in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got %d", QuoteInput(s), len(s))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch i {
 		case 8, 13, 18, 23:
 			if c != '-' {
-				return "", fmt.Errorf("%q is not a GUID: want a hyphen at position %d", s, i+1)
+				return "", fmt.Errorf("%s is not a GUID: want a hyphen at position %d", QuoteInput(s), i+1)
 			}
 		default:
 			if !isHex(c) {
-				return "", fmt.Errorf("%q is not a GUID: %q at position %d is not a hexadecimal digit", s, c, i+1)
+				return "", fmt.Errorf("%s is not a GUID: %q at position %d is not a hexadecimal digit", QuoteInput(s), c, i+1)
 			}
 		}
 	}

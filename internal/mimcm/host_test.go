@@ -44,6 +44,11 @@ func TestParseHost_bad(t *testing.T) {
 		{"bad port", "https://api.contoso.com:port", "not a URL"},
 		{"unparsable", "https://[::1", "not a URL"},
 		{"credentials", "https://alice:s3cr3t@api.contoso.com", "username and password"},
+		{"credentials that do not parse", "http://admin:s3cr3t%zz@api.contoso.com", `"http://REDACTED@api.contoso.com" is not a URL, and carries credentials in it`},
+		{"credentials with a slash", "http://admin:s3/cr3t@api.contoso.com", `"http://REDACTED@api.contoso.com"`},
+		{"credentials without a scheme", "admin:s3cr3t@api.contoso.com", `"REDACTED@api.contoso.com"`},
+		{"credentials and a bad port", "https://admin:s3cr3t@api.contoso.com:port", "username and password"},
+		{"long", "https://" + strings.Repeat("a", 10_000) + ".contoso.com:port", "… (10025 bytes) is not a URL: invalid port"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,8 +59,11 @@ func TestParseHost_bad(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.wantInError) {
 				t.Errorf("error %q does not contain %q", err, tc.wantInError)
 			}
-			if strings.Contains(err.Error(), "s3cr3t") {
+			if strings.Contains(err.Error(), "s3") || strings.Contains(err.Error(), "cr3t") {
 				t.Errorf("error %q reveals the password", err)
+			}
+			if len(err.Error()) > 400 {
+				t.Errorf("error of %d bytes: long input must be cut", len(err.Error()))
 			}
 		})
 	}
@@ -76,6 +84,13 @@ func TestParseBasePath_cases(t *testing.T) {
 		{in: "https://api.contoso.com/cm", wantInError: `start with "/"`},
 		{in: "/cm?x=1", wantInError: "query or fragment"},
 		{in: "/cm#x", wantInError: "query or fragment"},
+		{in: "/cm/%41pi", want: "/cm/%41pi"},
+		{in: "/cm/100%", wantInError: `"/cm/100%" has a bad escape at byte 8: % must be followed by two hexadecimal digits; write a literal % as %25`},
+		{in: "/cm/%zz/api", wantInError: "bad escape at byte 5"},
+		{in: "/cm/%4", wantInError: "bad escape at byte 5"},
+		{in: "/cm\r\nX-Injected: 1", wantInError: "control character at byte 4"},
+		{in: "/cm\x00", wantInError: "control character at byte 4"},
+		{in: "/" + strings.Repeat("a", 10_000) + "%", wantInError: "… (10002 bytes) has a bad escape at byte 10002"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {

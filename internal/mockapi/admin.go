@@ -4,12 +4,27 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+// Bounds of the admin input. A value beyond them could never take effect
+// in a test run (a call delayed for days, a request Executing for ever), so
+// it is refused rather than accepted and silently useless.
+const (
+	// MaxSeedBytes bounds a seed body: room for more than 10,000
+	// requests in wire form.
+	MaxSeedBytes = 64 << 20
+	// MaxLatency bounds the latency setting.
+	MaxLatency = 10 * time.Minute
+	// MaxExecutingPolls bounds the executing_polls setting.
+	MaxExecutingPolls = 1_000_000
 )
 
 // adminCall is a call in the admin call log.
@@ -95,9 +110,9 @@ func (s *Server) adminRequests(r *http.Request) answer {
 	case http.MethodGet:
 		return jsonAnswer(http.StatusOK, wireForms(s.Requests()))
 	case http.MethodPost:
-		body, err := readBody(r)
+		body, err := readBodyUpTo(r, MaxSeedBytes)
 		if err != nil {
-			return badRequest("%v", err)
+			return badRequest("Cannot seed: %v", err)
 		}
 		reqs, isArray, err := decodeWireRequests(body)
 		if err != nil {
@@ -277,8 +292,11 @@ func decodeFault(r *http.Request) (Fault, error) {
 		return Fault{}, fmt.Errorf("count %d: want 0 (until cleared) or more", in.Count)
 	case in.RetryAfter != "" && !validRetryAfter(in.RetryAfter):
 		return Fault{}, fmt.Errorf("retry_after %q: want seconds (\"2\") or an HTTP date", in.RetryAfter)
-	case strings.ContainsAny(in.Method, " \t/"):
-		return Fault{}, fmt.Errorf("method %q is not an HTTP method", in.Method)
+	case in.Method != "" && !faultMethods[f.Method]:
+		return Fault{}, fmt.Errorf("method %q is not an HTTP method the API can be called with; want one of %s, or none for every method",
+			in.Method, strings.Join(slices.Sorted(maps.Keys(faultMethods)), ", "))
+	case in.Message != "" && (in.Status == http.StatusNoContent || in.Status == http.StatusNotModified):
+		return Fault{}, fmt.Errorf("message: a %d answer has no body to carry it; drop message or pick another status", in.Status)
 	}
 	if in.RequestID != "" {
 		id, err := mimcm.ParseGUID(in.RequestID)
@@ -288,6 +306,13 @@ func decodeFault(r *http.Request) (Fault, error) {
 		f.RequestID = id
 	}
 	return f, nil
+}
+
+// faultMethods are the methods a fault may be limited to: those net/http
+// serves. Any other would never match a call.
+var faultMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
 }
 
 func validRetryAfter(v string) bool {
@@ -323,11 +348,11 @@ func (s *Server) adminSettings(r *http.Request) answer {
 		if err := decodeStrict(r, &in); err != nil {
 			return badRequest("Cannot change the settings: %v", err)
 		}
-		if in.LatencyMS != nil && *in.LatencyMS < 0 {
-			return badRequest("Cannot change the settings: latency_ms %d: want 0 or more", *in.LatencyMS)
+		if in.LatencyMS != nil && (*in.LatencyMS < 0 || *in.LatencyMS > MaxLatency.Milliseconds()) {
+			return badRequest("Cannot change the settings: latency_ms %d: want 0 to %d (%s)", *in.LatencyMS, MaxLatency.Milliseconds(), MaxLatency)
 		}
-		if in.ExecutingPolls != nil && *in.ExecutingPolls < 0 {
-			return badRequest("Cannot change the settings: executing_polls %d: want 0 or more", *in.ExecutingPolls)
+		if in.ExecutingPolls != nil && (*in.ExecutingPolls < 0 || *in.ExecutingPolls > MaxExecutingPolls) {
+			return badRequest("Cannot change the settings: executing_polls %d: want 0 to %d", *in.ExecutingPolls, MaxExecutingPolls)
 		}
 		if in.LatencyMS != nil {
 			s.SetLatency(time.Duration(*in.LatencyMS) * time.Millisecond)

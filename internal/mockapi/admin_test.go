@@ -2,6 +2,7 @@ package mockapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -109,6 +110,39 @@ func wireJSON(t *testing.T, r mimcm.Request) string {
 	return string(b)
 }
 
+// TestAdmin_seedTenThousand seeds 10,000 full requests in one body, as a
+// scale test does, and checks that a body over the documented limit is
+// refused with the limit named.
+func TestAdmin_seedTenThousand(t *testing.T) {
+	const n = 10_000
+	f := newFixture(t, Options{})
+	var body strings.Builder
+	body.WriteString("[")
+	for i := range n {
+		if i > 0 {
+			body.WriteString(",")
+		}
+		r := ExampleRequest()
+		r.Uuid = mimcm.GUID(fmt.Sprintf("a9b4b42c-cc50-4c9b-89d1-%012x", i))
+		body.WriteString(wireJSON(t, r))
+	}
+	body.WriteString("]")
+	if body.Len() <= 1<<20 {
+		t.Fatalf("the seed is %d bytes; the test needs one above the old 1 MiB limit", body.Len())
+	}
+	r := f.do(t, http.MethodPost, "/_mock/requests", body.String())
+	wantStatus(t, r, 201)
+	if got := len(f.Requests()); got != n {
+		t.Fatalf("seeded %d requests, want %d", got, n)
+	}
+
+	r = f.do(t, http.MethodPost, "/_mock/requests", "["+strings.Repeat(" ", MaxSeedBytes)+"]")
+	wantStatus(t, r, 400)
+	if got, want := r.message(t), fmt.Sprintf("Cannot seed: The request body is larger than %d bytes", MaxSeedBytes); got != want {
+		t.Fatalf("message:\n want %q\n got  %q", want, got)
+	}
+}
+
 func TestAdmin_patch(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -188,9 +222,16 @@ func TestAdmin_badInput(t *testing.T) {
 		{"fault: request_id", "POST", "/_mock/faults", `{"status":503,"request_id":"x"}`, 400,
 			`Cannot add the fault: request_id: "x" is not a GUID: want 36 characters in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got 1`},
 		{"fault: unknown key", "POST", "/_mock/faults", `{"status":503,"retry":"1"}`, 400, `Cannot add the fault: want a JSON object: json: unknown field "retry"`},
-		{"fault: method", "POST", "/_mock/faults", `{"status":503,"method":"GET /x"}`, 400, `Cannot add the fault: method "GET /x" is not an HTTP method`},
-		{"settings: negative latency", "PUT", "/_mock/settings", `{"latency_ms":-1}`, 400, "Cannot change the settings: latency_ms -1: want 0 or more"},
-		{"settings: negative polls", "PUT", "/_mock/settings", `{"executing_polls":-2}`, 400, "Cannot change the settings: executing_polls -2: want 0 or more"},
+		{"fault: method", "POST", "/_mock/faults", `{"status":503,"method":"GET /x"}`, 400, `Cannot add the fault: method "GET /x" is not an HTTP method the API can be called with; want one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, or none for every method`},
+		{"fault: method no server has", "POST", "/_mock/faults", `{"status":503,"method":"BREW"}`, 400,
+			`Cannot add the fault: method "BREW" is not an HTTP method the API can be called with; want one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, or none for every method`},
+		{"fault: message on 204", "POST", "/_mock/faults", `{"status":204,"message":"gone"}`, 400,
+			`Cannot add the fault: message: a 204 answer has no body to carry it; drop message or pick another status`},
+		{"settings: negative latency", "PUT", "/_mock/settings", `{"latency_ms":-1}`, 400, "Cannot change the settings: latency_ms -1: want 0 to 600000 (10m0s)"},
+		{"settings: latency of years", "PUT", "/_mock/settings", `{"latency_ms":99999999999}`, 400, "Cannot change the settings: latency_ms 99999999999: want 0 to 600000 (10m0s)"},
+		{"settings: negative polls", "PUT", "/_mock/settings", `{"executing_polls":-2}`, 400, "Cannot change the settings: executing_polls -2: want 0 to 1000000"},
+		{"settings: polls beyond any test", "PUT", "/_mock/settings", `{"executing_polls":1000000000}`, 400, "Cannot change the settings: executing_polls 1000000000: want 0 to 1000000"},
+		{"settings: half applied", "PUT", "/_mock/settings", `{"put_no_content":true,"latency_ms":99999999999}`, 400, "Cannot change the settings: latency_ms 99999999999: want 0 to 600000 (10m0s)"},
 		{"settings: unknown key", "PUT", "/_mock/settings", `{"latency":5}`, 400, `Cannot change the settings: want a JSON object: json: unknown field "latency"`},
 		{"settings: two objects", "PUT", "/_mock/settings", `{} {}`, 400, `Cannot change the settings: want one JSON object, got more`},
 		{"settings: POST", "POST", "/_mock/settings", `{}`, 405, "POST is not supported here; use GET, PUT"},

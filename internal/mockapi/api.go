@@ -339,12 +339,17 @@ func checkJSONObject(body []byte) error {
 
 // readBody reads a request body up to maxBodyBytes.
 func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	return readBodyUpTo(r, maxBodyBytes)
+}
+
+// readBodyUpTo reads a request body of at most limit bytes.
+func readBodyUpTo(r *http.Request, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("The request body could not be read: %w", err)
 	}
-	if len(b) > maxBodyBytes {
-		return nil, fmt.Errorf("The request body is larger than %d bytes", maxBodyBytes)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("The request body is larger than %d bytes", limit)
 	}
 	return b, nil
 }

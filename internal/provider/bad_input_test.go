@@ -42,6 +42,18 @@ func protoServer(t *testing.T) tfprotov6.ProviderServer {
 	return s
 }
 
+// protoServerWithSchemas returns a fresh protocol server of the provider
+// and its schemas.
+func protoServerWithSchemas(t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	t.Helper()
+	s := protoServer(t)
+	schemas, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, schemas
+}
+
 // dynamicValue encodes an object of the schema's type, with the given
 // attributes set and every other one null.
 func dynamicValue(t *testing.T, schema *tfprotov6.Schema, set map[string]any) *tfprotov6.DynamicValue {
@@ -93,11 +105,7 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 func configureDiags(t *testing.T, config map[string]any) []*tfprotov6.Diagnostic {
 	t.Helper()
 	ctx := context.Background()
-	s := protoServer(t)
-	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, schemas := protoServerWithSchemas(t)
 	dv := dynamicValue(t, schemas.Provider, config)
 	validated, err := s.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: dv})
 	if err != nil {
@@ -166,6 +174,7 @@ func TestBadInput_providerConfig(t *testing.T) {
 		attr   string
 		hint   string // regexp for the summary and detail
 		absent string // text that must appear nowhere, such as a password
+		maxLen int    // when set, the most bytes any diagnostic may have
 	}{
 		{name: "host missing", config: map[string]any{},
 			attr: "host", hint: `Missing MIM CM host.*Set host in the provider block or the MIMCM_HOST environment variable`},
@@ -179,8 +188,8 @@ func TestBadInput_providerConfig(t *testing.T) {
 			attr: "host", hint: `carries credentials in the URL; configure them with username and password instead`, absent: "hunter2"},
 		{name: "host with a query", config: map[string]any{"host": host + "/?x=1"},
 			attr: "host", hint: `query or fragment; want only the API's scheme and host`},
-		{name: "host from the environment", env: map[string]string{envHost: "cm.contoso.com:443"},
-			attr: "host", hint: `want the API's scheme and host`},
+		{name: "host from the environment", env: map[string]string{envOf("host"): "cm.contoso.com:443"},
+			attr: "host", hint: `want the API's scheme and host.* \(from MIMCM_HOST\)`},
 		{name: "relative base_path", config: map[string]any{"host": host, "base_path": "CertificateManagement/api/v1.0"},
 			attr: "base_path", hint: `does not start with "/"; want a path such as /CertificateManagement/api/v1.0`},
 		{name: "base_path with a query", config: map[string]any{"host": host, "base_path": "/cm/api?v=1"},
@@ -189,25 +198,25 @@ func TestBadInput_providerConfig(t *testing.T) {
 			attr: "request_timeout", hint: `"60" is not a duration: want a number with a unit, such as 30s`},
 		{name: "negative request_timeout", config: map[string]any{"host": host, "request_timeout": "-5s"},
 			attr: "request_timeout", hint: `not a positive duration: want a number above zero with a unit, such as 30s`},
-		{name: "zero request_timeout from the environment", config: map[string]any{"host": host}, env: map[string]string{envRequestTimeout: "0s"},
-			attr: "request_timeout", hint: `"0s" is not a positive duration: want`},
+		{name: "zero request_timeout from the environment", config: map[string]any{"host": host}, env: map[string]string{envOf("request_timeout"): "0s"},
+			attr: "request_timeout", hint: `"0s" is not a positive duration: want.* \(from MIMCM_REQUEST_TIMEOUT\)`},
 		{name: "max_retries too high", config: map[string]any{"host": host, "max_retries": 25},
 			attr: "max_retries", hint: `must be between 0 and 20, got: 25`},
-		{name: "max_retries from the environment not a number", config: map[string]any{"host": host}, env: map[string]string{envMaxRetries: "many"},
+		{name: "max_retries from the environment not a number", config: map[string]any{"host": host}, env: map[string]string{envOf("max_retries"): "many"},
 			attr: "max_retries", hint: `MIMCM_MAX_RETRIES="many" is not a whole number between 0 and 20\. Set it to one`},
 		{name: "max_concurrent_requests zero", config: map[string]any{"host": host, "max_concurrent_requests": 0},
 			attr: "max_concurrent_requests", hint: `must be between 1 and 64, got: 0`},
-		{name: "max_concurrent_requests from the environment too high", config: map[string]any{"host": host}, env: map[string]string{envMaxConcurrent: "100"},
+		{name: "max_concurrent_requests from the environment too high", config: map[string]any{"host": host}, env: map[string]string{envOf("max_concurrent_requests"): "100"},
 			attr: "max_concurrent_requests", hint: `MIMCM_MAX_CONCURRENT_REQUESTS="100" is not a whole number between 1 and 64\. Set it to one`},
 		{name: "Authorization in headers", config: map[string]any{"host": host, "headers": map[string]string{"Authorization": "Basic c3ZjOmh1bnRlcjI="}},
 			attr: "headers", hint: `Credentials do not belong in headers.*Use auth_method with token, or username and password`, absent: "c3ZjOmh1bnRlcjI="},
-		{name: "authorization in MIMCM_HEADERS", config: map[string]any{"host": host}, env: map[string]string{envHeaders: `{"authorization":"Bearer eyJhbGciOi"}`},
+		{name: "authorization in MIMCM_HEADERS", config: map[string]any{"host": host}, env: map[string]string{envOf("headers"): `{"authorization":"Bearer eyJhbGciOi"}`},
 			attr: "headers", hint: `Use auth_method with token`, absent: "eyJhbGciOi"},
-		{name: "MIMCM_HEADERS not JSON", config: map[string]any{"host": host}, env: map[string]string{envHeaders: "X-Team: pki"},
+		{name: "MIMCM_HEADERS not JSON", config: map[string]any{"host": host}, env: map[string]string{envOf("headers"): "X-Team: pki"},
 			attr: "headers", hint: `must hold a JSON object of header names to values, such as \{"X-Team":"pki"\}`},
 		{name: "unknown auth_method", config: map[string]any{"host": host, "auth_method": "kerberos"},
 			attr: "auth_method", hint: `value must be one of: \["auto" "negotiate" "ntlm" "basic" "bearer" "none"\], got: "kerberos"`},
-		{name: "unknown MIMCM_AUTH_METHOD", config: map[string]any{"host": host}, env: map[string]string{envAuthMethod: "ntlmv2"},
+		{name: "unknown MIMCM_AUTH_METHOD", config: map[string]any{"host": host}, env: map[string]string{envOf("auth_method"): "ntlmv2"},
 			attr: "auth_method", hint: `"ntlmv2" is not one of auto, .*Set auth_method \(or MIMCM_AUTH_METHOD\) to one of them`},
 		{name: "basic without password", config: map[string]any{"host": host, "auth_method": "basic", "username": `CONTOSO\svc`},
 			attr: "password", hint: `auth_method "basic" needs a password: set password or MIMCM_PASSWORD`},
@@ -239,7 +248,35 @@ func TestBadInput_providerConfig(t *testing.T) {
 			attr: "client_cert_pem", hint: `Set client_cert_pem \(or MIMCM_CLIENT_CERT_PEM\) to the certificate`, absent: "MIIB"},
 		{name: "client certificate and key that are not PEM", config: map[string]any{"host": host, "client_cert_pem": "not a certificate", "client_key_pem": "not a key"},
 			attr: "client_cert_pem", hint: `do not form a certificate and matching private key.*Check that both are PEM-encoded`, absent: "not a key"},
-		{name: "MIMCM_INSECURE_SKIP_VERIFY not a boolean", config: map[string]any{"host": host}, env: map[string]string{envInsecureSkipVerify: "yes please"},
+		{name: "host with credentials that do not parse", config: map[string]any{"host": "http://admin:S3cret%zz@cm.contoso.com"},
+			attr: "host", hint: `"http://REDACTED@cm.contoso.com" is not a URL, and carries credentials in it; configure them with username and password instead`, absent: "S3cret"},
+		{name: "host with credentials that do not parse, from the environment", env: map[string]string{envOf("host"): "http://admin:S3cret%zz@cm.contoso.com"},
+			attr: "host", hint: `carries credentials in it; configure them with username and password instead`, absent: "S3cret"},
+		{name: "host without a scheme, with credentials", config: map[string]any{"host": "admin:S3cret@cm.contoso.com"},
+			attr: "host", hint: `"REDACTED@cm.contoso.com" has no http or https scheme`, absent: "S3cret"},
+		{name: "host of 10 KB", config: map[string]any{"host": "https://" + strings.Repeat("a", 10_240) + ".com:x"},
+			attr: "host", hint: `"https://a+"… \(10254 bytes\) is not a URL`, maxLen: 600},
+		{name: "base_path with a bad escape", config: map[string]any{"host": host, "base_path": "/CertificateManagement/api/v1.0%"},
+			attr: "base_path", hint: `has a bad escape at byte 32: % must be followed by two hexadecimal digits; write a literal % as %25`},
+		{name: "base_path with a bad escape from the environment", config: map[string]any{"host": host}, env: map[string]string{envOf("base_path"): "/cm/%zz/api"},
+			attr: "base_path", hint: `"/cm/%zz/api" has a bad escape at byte 5.* \(from MIMCM_BASE_PATH\)`},
+		{name: "base_path with a line break", config: map[string]any{"host": host, "base_path": "/cm\r\nX-Injected: 1"},
+			attr: "base_path", hint: `has a control character at byte 4`},
+		{name: "header name that is no token", config: map[string]any{"host": host, "headers": map[string]string{"X Team": "pki"}},
+			attr: "headers", hint: `Invalid header.*header name "X Team" is not an HTTP header name`},
+		{name: "header value with CR LF", config: map[string]any{"host": host, "headers": map[string]string{"X-Api-Key": "k3y-S3cret\r\nX-Injected: 1"}},
+			attr: "headers", hint: `the value of header "X-Api-Key" holds a line break, NUL or other control character`, absent: "k3y-S3cret"},
+		{name: "header value with NUL from the environment", config: map[string]any{"host": host}, env: map[string]string{envOf("headers"): `{"X-Api-Key":"k3y-S3cret\u0000"}`},
+			attr: "headers", hint: `the value of header "X-Api-Key" holds a line break, NUL.*\(from MIMCM_HEADERS\)`, absent: "k3y-S3cret"},
+		{name: "header name with a colon from the environment", config: map[string]any{"host": host}, env: map[string]string{envOf("headers"): `{"X-Team:":"pki"}`},
+			attr: "headers", hint: `header name "X-Team:" is not an HTTP header name.*\(from MIMCM_HEADERS\)`},
+		{name: "request_timeout of 10 KB", config: map[string]any{"host": host, "request_timeout": strings.Repeat("9", 10_240)},
+			attr: "request_timeout", hint: `"9+"… \(10240 bytes\) is not a duration`, maxLen: 600},
+		{name: "auth_method of 10 KB", config: map[string]any{"host": host, "auth_method": strings.Repeat("x", 10_240)},
+			attr: "auth_method", hint: `value must be one of: .*, got: "x+"… \(10240 bytes\)`, maxLen: 600},
+		{name: "MIMCM_MAX_RETRIES of 10 KB", config: map[string]any{"host": host}, env: map[string]string{envOf("max_retries"): strings.Repeat("7", 10_240)},
+			attr: "max_retries", hint: `MIMCM_MAX_RETRIES="7+"… \(10240 bytes\) is not a whole number`, maxLen: 600},
+		{name: "MIMCM_INSECURE_SKIP_VERIFY not a boolean", config: map[string]any{"host": host}, env: map[string]string{envOf("insecure_skip_verify"): "yes please"},
 			attr: "insecure_skip_verify", hint: `"yes please" is not true or false\. Set it to true or false`},
 	}
 	for _, tc := range cases {
@@ -249,6 +286,11 @@ func TestBadInput_providerConfig(t *testing.T) {
 			}
 			diags := configureDiags(t, tc.config)
 			expectErrorAt(t, diags, tc.attr, regexp.MustCompile(`(?s)`+tc.hint))
+			for _, d := range diags {
+				if n := len(d.Summary + d.Detail); tc.maxLen > 0 && n > tc.maxLen {
+					t.Errorf("a diagnostic of %d bytes repeats long input whole: %.200s…", n, d.Detail)
+				}
+			}
 			if tc.absent == "" {
 				return
 			}
@@ -322,6 +364,15 @@ func TestBadInput_arguments(t *testing.T) {
 		{"status Failed, which is read, not set", func(t *testing.T) []*tfprotov6.Diagnostic {
 			return validateResource(t, map[string]any{"request_id": testID, "status": "Failed"})
 		}, "status", `must be one of: \["Completed" "Canceled" "Abandoned"\]`},
+		{"request_id of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
+			return validateResource(t, map[string]any{"request_id": strings.Repeat("a9b4b42c", 1280), "status": "Completed"})
+		}, "request_id", `"(a9b4b42c){8}"… \(10240 bytes\) is not a GUID: want 36 characters`},
+		{"status of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
+			return validateResource(t, map[string]any{"request_id": testID, "status": strings.Repeat("Completed", 1200)})
+		}, "status", `value must be one of: \["Completed" "Canceled" "Abandoned"\], got: "(Completed)+C"… \(10800 bytes\)`},
+		{"import ID of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
+			return importID(t, strings.Repeat("x", 10_240))
+		}, "", `The import ID must be the request's GUID: "x+"… \(10240 bytes\) is not a GUID`},
 		{"data source id not a GUID", func(t *testing.T) []*tfprotov6.Diagnostic {
 			return validateDataSource(t, map[string]any{"id": "latest"})
 		}, "id", `"latest" is not a GUID: want 36 characters`},
@@ -334,7 +385,13 @@ func TestBadInput_arguments(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			expectErrorAt(t, tc.diags(t), tc.attr, regexp.MustCompile(`(?s)`+tc.hint))
+			diags := tc.diags(t)
+			expectErrorAt(t, diags, tc.attr, regexp.MustCompile(`(?s)`+tc.hint))
+			for _, d := range diags {
+				if n := len(d.Summary + d.Detail); n > 1000 {
+					t.Errorf("a diagnostic of %d bytes repeats long input whole: %.200s…", n, d.Detail)
+				}
+			}
 		})
 	}
 }

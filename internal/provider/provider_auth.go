@@ -15,22 +15,9 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// Environment variables for authentication and TLS arguments.
+// The standard Kerberos variables, used when the provider's own are not
+// set, and the standard path of the Kerberos configuration.
 const (
-	envDomain               = "MIMCM_DOMAIN"
-	envKerberosRealm        = "MIMCM_KERBEROS_REALM"
-	envKerberosKeytab       = "MIMCM_KERBEROS_KEYTAB"
-	envKerberosKeytabBase64 = "MIMCM_KERBEROS_KEYTAB_BASE64"
-	envKerberosCCache       = "MIMCM_KERBEROS_CCACHE"
-	envKrb5Conf             = "MIMCM_KRB5_CONF"
-	envKrb5ConfContent      = "MIMCM_KRB5_CONF_CONTENT"
-	envKerberosSPN          = "MIMCM_KERBEROS_SPN"
-	envCACertFile           = "MIMCM_CA_CERT_FILE"
-	envClientCertPEM        = "MIMCM_CLIENT_CERT_PEM"
-	envClientKeyPEM         = "MIMCM_CLIENT_KEY_PEM"
-
-	// The standard Kerberos variables, used when the provider's own are
-	// not set.
 	envKRB5CCNAME   = "KRB5CCNAME"
 	envKRB5Config   = "KRB5_CONFIG"
 	defaultKrb5Conf = "/etc/krb5.conf"
@@ -54,21 +41,21 @@ type credentials struct {
 	spn          string
 }
 
-func (cfg MimcmProviderModel) credentials(host string) credentials {
+func (cfg providerConfig) credentials(host string) credentials {
 	c := credentials{
-		method:       stringOrEnv(cfg.AuthMethod, envAuthMethod),
-		username:     stringOrEnv(cfg.Username, envUsername),
-		password:     stringOrEnv(cfg.Password, envPassword),
-		token:        stringOrEnv(cfg.Token, envToken),
-		domain:       stringOrEnv(cfg.Domain, envDomain),
-		realm:        stringOrEnv(cfg.KerberosRealm, envKerberosRealm),
-		keytabPath:   stringOrEnv(cfg.KerberosKeytab, envKerberosKeytab),
-		keytabBase64: stringOrEnv(cfg.KerberosKeytabBase64, envKerberosKeytabBase64),
-		ccache:       stringOrEnv(cfg.KerberosCCache, envKerberosCCache),
+		method:       cfg.str("auth_method"),
+		username:     cfg.str("username"),
+		password:     cfg.str("password"),
+		token:        cfg.str("token"),
+		domain:       cfg.str("domain"),
+		realm:        cfg.str("kerberos_realm"),
+		keytabPath:   cfg.str("kerberos_keytab"),
+		keytabBase64: cfg.str("kerberos_keytab_base64"),
+		ccache:       cfg.str("kerberos_ccache"),
 		ccacheArg:    "kerberos_ccache",
-		krb5Conf:     stringOrEnv(cfg.Krb5Conf, envKrb5Conf),
-		krb5Content:  stringOrEnv(cfg.Krb5ConfContent, envKrb5ConfContent),
-		spn:          stringOrEnv(cfg.KerberosSPN, envKerberosSPN),
+		krb5Conf:     cfg.str("krb5_conf"),
+		krb5Content:  cfg.str("krb5_conf_content"),
+		spn:          cfg.str("kerberos_spn"),
 	}
 	if c.ccache == "" {
 		c.ccache = os.Getenv(envKRB5CCNAME)
@@ -95,7 +82,7 @@ func (c credentials) secrets() []string {
 
 // authenticator picks the auth method and checks that its credentials are
 // present and readable, attaching each problem to the argument at fault.
-func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, []string, diag.Diagnostics) {
+func (cfg providerConfig) authenticator(host string) (mimcm.Authenticator, []string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	c := cfg.credentials(host)
 	method := c.method
@@ -103,7 +90,7 @@ func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, [
 		switch {
 		case c.token != "" && c.username != "":
 			diags.AddAttributeError(path.Root("auth_method"), "Ambiguous authentication",
-				"Both a token and a username are set (in the provider block or the "+envToken+" and "+envUsername+
+				"Both a token and a username are set (in the provider block or the "+envOf("token")+" and "+envOf("username")+
 					" environment variables). Set auth_method to \"bearer\" or to the method the username is for.")
 			return nil, c.secrets(), diags
 		case c.token != "":
@@ -123,7 +110,7 @@ func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, [
 	case mimcm.AuthBearer:
 		if c.token == "" {
 			diags.AddAttributeError(path.Root("token"), "Missing token",
-				"auth_method \"bearer\" needs a token: set token or "+envToken+".")
+				"auth_method \"bearer\" needs a token: set token or "+envOf("token")+".")
 		}
 		auth = mimcm.BearerAuth(c.token)
 	case mimcm.AuthNTLM:
@@ -135,8 +122,8 @@ func (cfg MimcmProviderModel) authenticator(host string) (mimcm.Authenticator, [
 		auth = c.auto(&diags, host)
 	default:
 		diags.AddAttributeError(path.Root("auth_method"), "Unknown auth method",
-			fmt.Sprintf("%s=%q is not one of %s. Set auth_method (or %s) to one of them, or unset both to choose from the credentials.",
-				envAuthMethod, method, strings.Join(mimcm.AuthMethods(), ", "), envAuthMethod))
+			fmt.Sprintf("%s=%s is not one of %s. Set auth_method (or %s) to one of them, or unset both to choose from the credentials.",
+				envOf("auth_method"), mimcm.QuoteInput(method), strings.Join(mimcm.AuthMethods(), ", "), envOf("auth_method")))
 	}
 	return auth, c.secrets(), diags
 }
@@ -190,7 +177,7 @@ func (c credentials) negotiate(diags *diag.Diagnostics, required bool) mimcm.Aut
 		keytab, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.keytabBase64))
 		if err != nil {
 			diags.AddAttributeError(path.Root("kerberos_keytab_base64"), "Invalid keytab",
-				fmt.Sprintf("kerberos_keytab_base64 (or %s) is not base64: %v. Encode the keytab file with `base64 -w0 file.keytab`.", envKerberosKeytabBase64, err))
+				fmt.Sprintf("kerberos_keytab_base64 (or %s) is not base64: %v. Encode the keytab file with `base64 -w0 file.keytab`.", envOf("kerberos_keytab_base64"), err))
 			return nil
 		}
 		kc.Keytab = keytab
@@ -198,7 +185,7 @@ func (c credentials) negotiate(diags *diag.Diagnostics, required bool) mimcm.Aut
 		keytab, err := os.ReadFile(c.keytabPath)
 		if err != nil {
 			diags.AddAttributeError(path.Root("kerberos_keytab"), "Cannot read keytab",
-				fmt.Sprintf("%v. Check the path in kerberos_keytab (or %s), or pass the keytab inline with kerberos_keytab_base64.", err, envKerberosKeytab))
+				fmt.Sprintf("%v. Check the path in kerberos_keytab (or %s), or pass the keytab inline with kerberos_keytab_base64.", err, envOf("kerberos_keytab")))
 			return nil
 		}
 		kc.Keytab = keytab
@@ -239,7 +226,7 @@ func (c credentials) negotiate(diags *diag.Diagnostics, required bool) mimcm.Aut
 				return nil
 			}
 			diags.AddAttributeError(path.Root("krb5_conf"), "Cannot read the Kerberos configuration",
-				fmt.Sprintf("%v. Point krb5_conf (or %s, or KRB5_CONFIG) at a krb5.conf, or pass its content in krb5_conf_content.", err, envKrb5Conf))
+				fmt.Sprintf("%v. Point krb5_conf (or %s, or KRB5_CONFIG) at a krb5.conf, or pass its content in krb5_conf_content.", err, envOf("krb5_conf")))
 			return nil
 		}
 		kc.Krb5Conf = string(content)
@@ -255,31 +242,31 @@ func (c credentials) negotiate(diags *diag.Diagnostics, required bool) mimcm.Aut
 func (c credentials) requirePassword(diags *diag.Diagnostics, method string) {
 	if c.username == "" {
 		diags.AddAttributeError(path.Root("username"), "Missing username",
-			fmt.Sprintf("auth_method %q needs a username: set username or %s.", method, envUsername))
+			fmt.Sprintf("auth_method %q needs a username: set username or %s.", method, envOf("username")))
 	}
 	if c.password == "" {
 		diags.AddAttributeError(path.Root("password"), "Missing password",
-			fmt.Sprintf("auth_method %q needs a password: set password or %s.", method, envPassword))
+			fmt.Sprintf("auth_method %q needs a password: set password or %s.", method, envOf("password")))
 	}
 }
 
 // tlsSettings reads the CA and client certificate arguments.
-func (cfg MimcmProviderModel) tlsSettings(out *mimcm.Config) diag.Diagnostics {
+func (cfg providerConfig) tlsSettings(out *mimcm.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var bundle strings.Builder
-	if pem := stringOrEnv(cfg.CACertPEM, envCACertPEM); pem != "" {
+	if pem := cfg.str("ca_cert_pem"); pem != "" {
 		if !x509.NewCertPool().AppendCertsFromPEM([]byte(pem)) {
 			diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid CA certificate",
 				"ca_cert_pem holds no PEM-encoded certificate (it must contain -----BEGIN CERTIFICATE----- blocks).")
 		}
 		bundle.WriteString(pem + "\n")
 	}
-	if file := stringOrEnv(cfg.CACertFile, envCACertFile); file != "" {
+	if file := cfg.str("ca_cert_file"); file != "" {
 		pem, err := os.ReadFile(file)
 		switch {
 		case err != nil:
 			diags.AddAttributeError(path.Root("ca_cert_file"), "Cannot read CA certificate file",
-				fmt.Sprintf("%v. Check the path in ca_cert_file (or %s), or pass the certificates inline with ca_cert_pem.", err, envCACertFile))
+				fmt.Sprintf("%v. Check the path in ca_cert_file (or %s), or pass the certificates inline with ca_cert_pem.", err, envOf("ca_cert_file")))
 		case !x509.NewCertPool().AppendCertsFromPEM(pem):
 			diags.AddAttributeError(path.Root("ca_cert_file"), "Invalid CA certificate file",
 				fmt.Sprintf("%s holds no PEM-encoded certificate: it must contain -----BEGIN CERTIFICATE----- blocks. "+
@@ -289,18 +276,18 @@ func (cfg MimcmProviderModel) tlsSettings(out *mimcm.Config) diag.Diagnostics {
 	}
 	out.CACertPEM = bundle.String()
 
-	cert := stringOrEnv(cfg.ClientCertPEM, envClientCertPEM)
-	key := stringOrEnv(cfg.ClientKeyPEM, envClientKeyPEM)
+	cert := cfg.str("client_cert_pem")
+	key := cfg.str("client_key_pem")
 	switch {
 	case cert == "" && key == "":
 	case key == "":
 		diags.AddAttributeError(path.Root("client_key_pem"), "Missing client key",
 			"client_cert_pem is set but client_key_pem is not: mutual TLS needs both the certificate and its private key. "+
-				"Set client_key_pem (or "+envClientKeyPEM+") to the certificate's private key, or remove client_cert_pem.")
+				"Set client_key_pem (or "+envOf("client_key_pem")+") to the certificate's private key, or remove client_cert_pem.")
 	case cert == "":
 		diags.AddAttributeError(path.Root("client_cert_pem"), "Missing client certificate",
 			"client_key_pem is set but client_cert_pem is not: mutual TLS needs both the certificate and its private key. "+
-				"Set client_cert_pem (or "+envClientCertPEM+") to the certificate, or remove client_key_pem.")
+				"Set client_cert_pem (or "+envOf("client_cert_pem")+") to the certificate, or remove client_key_pem.")
 	default:
 		if _, err := tls.X509KeyPair([]byte(cert), []byte(key)); err != nil {
 			diags.AddAttributeError(path.Root("client_cert_pem"), "Invalid client certificate or key",

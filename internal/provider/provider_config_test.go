@@ -1,16 +1,14 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
@@ -142,21 +140,20 @@ func TestAccProvider_bearerAuth(t *testing.T) {
 	})
 }
 
-// TestProviderModel_resolve checks how configuration and environment
+// TestProviderConfig_resolve checks how configuration and environment
 // combine, and that every problem names its argument.
-func TestProviderModel_resolve(t *testing.T) {
-	str := types.StringValue
+func TestProviderConfig_resolve(t *testing.T) {
 	cases := []struct {
 		name     string
-		set      func(*MimcmProviderModel)
+		config   map[string]any
 		env      map[string]string
 		errors   map[string]string // attribute → text in the error
 		warnings map[string]string
 		check    func(t *testing.T, c mimcm.Config)
 	}{
 		{
-			name: "defaults",
-			set:  func(m *MimcmProviderModel) { m.Host = str("https://api.contoso.com/") },
+			name:   "defaults",
+			config: map[string]any{"host": "https://api.contoso.com/"},
 			check: func(t *testing.T, c mimcm.Config) {
 				if c.Host != "https://api.contoso.com" || c.BasePath != mimcm.DefaultBasePath ||
 					c.RequestTimeout != mimcm.DefaultRequestTimeout || c.MaxRetries != mimcm.DefaultMaxRetries ||
@@ -180,9 +177,9 @@ func TestProviderModel_resolve(t *testing.T) {
 			},
 		},
 		{
-			name: "configuration wins over environment",
-			set:  func(m *MimcmProviderModel) { m.Host = str("https://a.contoso.com"); m.MaxRetries = types.Int64Value(0) },
-			env:  map[string]string{"MIMCM_HOST": "https://b.contoso.com", "MIMCM_MAX_RETRIES": "7"},
+			name:   "configuration wins over environment",
+			config: map[string]any{"host": "https://a.contoso.com", "max_retries": 0},
+			env:    map[string]string{"MIMCM_HOST": "https://b.contoso.com", "MIMCM_MAX_RETRIES": "7"},
 			check: func(t *testing.T, c mimcm.Config) {
 				if c.Host != "https://a.contoso.com" || c.MaxRetries != 0 {
 					t.Errorf("configuration did not win: %+v", c)
@@ -191,11 +188,11 @@ func TestProviderModel_resolve(t *testing.T) {
 		},
 		{
 			name: "basic over plain http warns",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("http://cm.contoso.com")
-				m.AuthMethod = str("basic")
-				m.Username = str("u")
-				m.Password = str("p")
+			config: map[string]any{
+				"host":        "http://cm.contoso.com",
+				"auth_method": "basic",
+				"username":    "u",
+				"password":    "p",
 			},
 			warnings: map[string]string{"host": "plain HTTP"},
 		},
@@ -203,10 +200,10 @@ func TestProviderModel_resolve(t *testing.T) {
 			// auto never offers Basic over plain http, so nothing
 			// reusable goes out in the clear and there is no warning.
 			name: "auto over plain http leaves Basic out",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("http://cm.contoso.com")
-				m.Username = str("u")
-				m.Password = str("p")
+			config: map[string]any{
+				"host":     "http://cm.contoso.com",
+				"username": "u",
+				"password": "p",
 			},
 			check: func(t *testing.T, c mimcm.Config) {
 				if c.Auth.Name() != "auto" || c.Auth.SendsSecrets() {
@@ -216,10 +213,10 @@ func TestProviderModel_resolve(t *testing.T) {
 		},
 		{
 			name: "auto over https offers Basic",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.Username = str("u")
-				m.Password = str("p")
+			config: map[string]any{
+				"host":     "https://cm.contoso.com",
+				"username": "u",
+				"password": "p",
 			},
 			check: func(t *testing.T, c mimcm.Config) {
 				if c.Auth.Name() != "auto" || !c.Auth.SendsSecrets() {
@@ -229,79 +226,79 @@ func TestProviderModel_resolve(t *testing.T) {
 		},
 		{
 			name: "ntlm without password",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.AuthMethod = str("ntlm")
-				m.Username = str(`CONTOSO\u`)
+			config: map[string]any{
+				"host":        "https://cm.contoso.com",
+				"auth_method": "ntlm",
+				"username":    `CONTOSO\u`,
 			},
 			errors: map[string]string{"password": "needs a password"},
 		},
 		{
 			name: "negotiate without any login",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.AuthMethod = str("negotiate")
+			config: map[string]any{
+				"host":        "https://cm.contoso.com",
+				"auth_method": "negotiate",
 			},
 			errors: map[string]string{"password": "one way to log in"},
 		},
 		{
 			name: "unreadable keytab",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.AuthMethod = str("negotiate")
-				m.Username = str("u@CONTOSO.COM")
-				m.KerberosKeytab = str("/nonexistent/u.keytab")
+			config: map[string]any{
+				"host":            "https://cm.contoso.com",
+				"auth_method":     "negotiate",
+				"username":        "u@CONTOSO.COM",
+				"kerberos_keytab": "/nonexistent/u.keytab",
 			},
 			errors: map[string]string{"kerberos_keytab": "Check the path"},
 		},
 		{
 			name: "keytab base64 that is not base64",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.AuthMethod = str("negotiate")
-				m.Username = str("u@CONTOSO.COM")
-				m.KerberosKeytabBase64 = str("***")
+			config: map[string]any{
+				"host":                   "https://cm.contoso.com",
+				"auth_method":            "negotiate",
+				"username":               "u@CONTOSO.COM",
+				"kerberos_keytab_base64": "***",
 			},
 			errors: map[string]string{"kerberos_keytab_base64": "not base64"},
 		},
 		{
 			name: "client certificate without key",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.ClientCertPEM = str("-----BEGIN CERTIFICATE-----")
+			config: map[string]any{
+				"host":            "https://cm.contoso.com",
+				"client_cert_pem": "-----BEGIN CERTIFICATE-----",
 			},
 			errors: map[string]string{"client_key_pem": "needs both"},
 		},
 		{
 			name: "unreadable CA file",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.CACertFile = str("/nonexistent/ca.pem")
+			config: map[string]any{
+				"host":         "https://cm.contoso.com",
+				"ca_cert_file": "/nonexistent/ca.pem",
 			},
 			errors: map[string]string{"ca_cert_file": "no such file"},
 		},
 		{
 			name: "insecure warns",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.InsecureSkipVerify = types.BoolValue(true)
+			config: map[string]any{
+				"host":                 "https://cm.contoso.com",
+				"insecure_skip_verify": true,
 			},
 			warnings: map[string]string{"insecure_skip_verify": "ca_cert_pem"},
 		},
 		{
 			name: "ambiguous credentials",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.Username = str("u")
-				m.Token = str("t")
+			config: map[string]any{
+				"host":     "https://cm.contoso.com",
+				"username": "u",
+				"token":    "t",
 			},
 			errors: map[string]string{"auth_method": "Set auth_method"},
 		},
 		{
 			name: "authorization header refused",
-			set: func(m *MimcmProviderModel) {
-				m.Host = str("https://cm.contoso.com")
-				m.Headers = types.MapValueMust(types.StringType, map[string]attr.Value{"authorization": str("Basic x")})
+			config: map[string]any{
+				"host":    "https://cm.contoso.com",
+				"headers": map[string]string{"authorization": "Basic x"},
 			},
 			errors: map[string]string{"headers": "auth_method"},
 		},
@@ -315,15 +312,10 @@ func TestProviderModel_resolve(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envMaxConcurrent, envInsecureSkipVerify,
-				envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken} {
-				t.Setenv(name, tc.env[name])
+			for _, a := range providerArguments {
+				t.Setenv(a.env(), tc.env[a.env()])
 			}
-			cfg := nullProviderModel()
-			if tc.set != nil {
-				tc.set(&cfg)
-			}
-			got, diags := cfg.resolve(context.Background())
+			got, diags := testProviderConfig(t, tc.config).resolve()
 			expectDiags(t, diags, diag.SeverityError, tc.errors)
 			expectDiags(t, diags, diag.SeverityWarning, tc.warnings)
 			if tc.check != nil && !diags.HasError() {
@@ -333,14 +325,24 @@ func TestProviderModel_resolve(t *testing.T) {
 	}
 }
 
-// nullProviderModel is a provider configuration with no argument set.
-func nullProviderModel() MimcmProviderModel {
-	return MimcmProviderModel{
-		Host: types.StringNull(), BasePath: types.StringNull(), RequestTimeout: types.StringNull(),
-		MaxRetries: types.Int64Null(), InsecureSkipVerify: types.BoolNull(), CACertPEM: types.StringNull(),
-		Headers: types.MapNull(types.StringType), AuthMethod: types.StringNull(),
-		Username: types.StringNull(), Password: types.StringNull(), Token: types.StringNull(),
+// testProviderConfig is a provider block that sets the given arguments.
+func testProviderConfig(t *testing.T, set map[string]any) providerConfig {
+	t.Helper()
+	c := providerConfig{values: map[string]tftypes.Value{}}
+	for name, v := range set {
+		argument(name)
+		var typ tftypes.Type = tftypes.String
+		switch v.(type) {
+		case int:
+			typ = tftypes.Number
+		case bool:
+			typ = tftypes.Bool
+		case map[string]string:
+			typ = tftypes.Map{ElementType: tftypes.String}
+		}
+		c.values[name] = tfValue(t, typ, v)
 	}
+	return c
 }
 
 func expectDiags(t *testing.T, diags diag.Diagnostics, severity diag.Severity, want map[string]string) {

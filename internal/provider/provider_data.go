@@ -12,12 +12,13 @@ import (
 
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
-	client *mimcm.Client
-	reads  *readCache
+	client  *mimcm.Client
+	reads   *readCache
+	targets *plannedTargets
 }
 
 func newProviderData(client *mimcm.Client) *providerData {
-	return &providerData{client: client, reads: newReadCache(readCacheTTL)}
+	return &providerData{client: client, reads: newReadCache(readCacheTTL), targets: newPlannedTargets()}
 }
 
 // providerDataFrom converts the value Terraform passes to Configure methods.

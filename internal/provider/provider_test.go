@@ -41,13 +41,10 @@ func prepareTerraform() (func(), error) {
 	os.Setenv("CHECKPOINT_DISABLE", "1")
 	// The provider reads MIMCM_* variables; the tests configure it
 	// explicitly and must not pick up the developer's own.
-	for _, name := range []string{envHost, envBasePath, envRequestTimeout, envMaxRetries, envMaxConcurrent, envInsecureSkipVerify,
-		envCACertPEM, envHeaders, envAuthMethod, envUsername, envPassword, envToken,
-		envDomain, envKerberosRealm, envKerberosKeytab, envKerberosKeytabBase64, envKerberosCCache,
-		envKrb5Conf, envKrb5ConfContent, envKerberosSPN, envCACertFile, envClientCertPEM, envClientKeyPEM,
-		envKRB5CCNAME} {
-		os.Unsetenv(name)
+	for _, a := range providerArguments {
+		os.Unsetenv(a.env())
 	}
+	os.Unsetenv(envKRB5CCNAME)
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		bin, err := exec.LookPath("terraform")
 		if err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -84,7 +83,7 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 		MarkdownDescription: "Final status the request must have: `Completed`, `Canceled` or `Abandoned`. " +
 			"An abandoned request reads back as `Failed` (status 9), which satisfies `Abandoned`. " +
 			"When the request is found in another status, this attribute shows that status's name so the plan shows the drift.",
-		Validators: []validator.String{stringvalidator.OneOf(mimcm.DesiredStatusNames()...)},
+		Validators: []validator.String{oneOf(mimcm.DesiredStatusNames()...)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Drives an existing MIM CM request to a final status — `Completed`, `Canceled` or `Abandoned` — " +
@@ -230,7 +229,9 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.Equal(req.State.Raw) {
 		// Nothing changes, and the rest would only convert the plan and the
 		// state to set the same plan again: most of the provider's time in a
-		// plan of thousands of unchanged resources.
+		// plan of thousands of unchanged resources. It still claims its
+		// request, so that a new resource cannot target it too.
+		resp.Diagnostics.Append(r.claimTarget(ctx, req.Plan.Raw, req.Private, resp.Private)...)
 		return
 	}
 	var plan RequestStatusResourceModel
@@ -240,6 +241,12 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	if _, err := mimcm.ParseGUID(plan.RequestID.ValueString()); err != nil {
 		return // the validator reports it
+	}
+	// Before any call: two resources that finalise one request differently
+	// must not reach the apply.
+	resp.Diagnostics.Append(r.claimTarget(ctx, req.Plan.Raw, req.Private, resp.Private)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	id, desired := plan.target()
 	plan.ID = types.StringValue(id.String())

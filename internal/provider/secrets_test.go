@@ -46,7 +46,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 				return newTestMock(t, mockapi.Options{BasicUser: user, BasicPassword: password}, seedRequest(testID, mimcm.StatusApproved))
 			},
 			args:    []string{arg("auth_method", "basic"), arg("username", user)},
-			env:     map[string]string{envPassword: password},
+			env:     map[string]string{envOf("password"): password},
 			secrets: []string{password, base64.StdEncoding.EncodeToString([]byte(user + ":" + password))},
 		},
 		{
@@ -54,7 +54,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 			mock: func(t *testing.T) *testMock {
 				return newTestMock(t, mockapi.Options{BearerToken: token}, seedRequest(testID, mimcm.StatusApproved))
 			},
-			env:     map[string]string{envToken: token},
+			env:     map[string]string{envOf("token"): token},
 			secrets: []string{token},
 		},
 		{
@@ -64,7 +64,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 					seedRequest(testID, mimcm.StatusApproved))
 			},
 			args:    []string{arg("auth_method", "ntlm"), arg("username", user)},
-			env:     map[string]string{envPassword: password},
+			env:     map[string]string{envOf("password"): password},
 			secrets: []string{password},
 		},
 		{
@@ -76,7 +76,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 				arg("auth_method", "none"), arg("ca_cert_pem", serverCA.CertPEM),
 				arg("client_cert_pem", clientCert),
 			},
-			env:     map[string]string{envClientKeyPEM: clientKey},
+			env:     map[string]string{envOf("client_key_pem"): clientKey},
 			secrets: []string{pemBody(clientKey)},
 		},
 	}
@@ -93,19 +93,14 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 				arg("auth_method", "negotiate"), arg("username", realm.Principal()),
 				arg("krb5_conf_content", realm.Krb5Conf), arg("kerberos_spn", realm.SPN),
 			},
-			env:     map[string]string{envKerberosKeytabBase64: keytab},
+			env:     map[string]string{envOf("kerberos_keytab_base64"): keytab},
 			secrets: []string{keytab, realm.Password},
 		})
 	}
 
 	for _, m := range methods {
 		t.Run(m.name, func(t *testing.T) {
-			dir := t.TempDir()
-			providerLog := filepath.Join(dir, "provider.log")
-			terraformLog := filepath.Join(dir, "terraform.log")
-			t.Setenv("TF_LOG", "TRACE")
-			t.Setenv("TF_LOG_PATH", providerLog)
-			t.Setenv("TF_ACC_LOG_PATH", terraformLog)
+			readTraceLogs := traceLogs(t)
 			for k, v := range m.env {
 				t.Setenv(k, v)
 			}
@@ -119,17 +114,9 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 				}},
 			})
 
-			var logs strings.Builder
-			for _, file := range []string{providerLog, terraformLog} {
-				b, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatalf("reading the TRACE log: %v", err)
-				}
-				logs.Write(b)
-			}
-			text := logs.String()
+			text := readTraceLogs()
 			if !strings.Contains(text, "Calling the MIM CM API") {
-				t.Fatalf("the provider's own TRACE logs are missing from %s, so this test would prove nothing", providerLog)
+				t.Fatal("the provider's own TRACE logs are missing, so this test would prove nothing")
 			}
 			for _, secret := range m.secrets {
 				if i := strings.Index(text, secret); i >= 0 {
@@ -145,6 +132,28 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 	}
 }
 
+// traceLogs makes Terraform and the provider log at TRACE into files for
+// the rest of the test, and returns a function that reads what they wrote.
+func traceLogs(t *testing.T) func() string {
+	t.Helper()
+	dir := t.TempDir()
+	files := []string{filepath.Join(dir, "provider.log"), filepath.Join(dir, "terraform.log")}
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH", files[0])
+	t.Setenv("TF_ACC_LOG_PATH", files[1])
+	return func() string {
+		var logs strings.Builder
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("reading the TRACE log: %v", err)
+			}
+			logs.Write(b)
+		}
+		return logs.String()
+	}
+}
+
 // pemBody returns the base64 body of a PEM block, the part of a private
 // key that must never leak.
 func pemBody(p string) string {
@@ -157,4 +166,34 @@ func redactAround(text string, i, n int) string {
 	start := max(i-40, 0)
 	end := min(i+n+40, len(text))
 	return fmt.Sprintf("%s[secret]%s", text[start:i], text[i+n:end])
+}
+
+// TestAccProvider_hostCredentialsNeverShown puts a password into a host
+// that does not parse, as a user pasting a URL might, and checks that
+// neither the error nor the TRACE logs repeat it. Not parallel: the log
+// settings are environment variables.
+func TestAccProvider_hostCredentialsNeverShown(t *testing.T) {
+	const password = "S3cret-never-shown"
+	readTraceLogs := traceLogs(t)
+	t.Setenv(envOf("host"), "http://admin:"+password+"%zz@cm.contoso.com")
+
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "mimcm" {}` + resourceBlock(testID, "Completed"),
+			PlanOnly:    true,
+			ExpectError: words(`Invalid MIM CM host`, `"http://REDACTED@cm.contoso.com" is not a URL, and carries credentials in it`),
+		}},
+	})
+	if err := m.expectCounts(map[string]int{}); err != nil {
+		t.Error(err)
+	}
+	text := readTraceLogs()
+	if !strings.Contains(text, "REDACTED@cm.contoso.com") {
+		t.Fatalf("the provider's diagnostics are missing from the TRACE logs, so this test would prove nothing")
+	}
+	if i := strings.Index(text, password); i >= 0 {
+		t.Errorf("the host's password appears in the TRACE log: …%s…", redactAround(text, i, len(password)))
+	}
 }

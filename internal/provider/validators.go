@@ -2,8 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
@@ -41,6 +46,69 @@ var (
 		check:       func(s string) error { _, err := mimcm.ParseGUID(s); return err },
 	}
 )
+
+// headersCheck checks the names and values of the headers argument with
+// the client's own rule, so a header that could never be sent fails
+// validation instead of every call.
+type headersCheck struct{}
+
+var _ validator.Map = headersCheck{}
+
+// Description says what the validator accepts.
+func (headersCheck) Description(_ context.Context) string {
+	return "header names must be HTTP tokens and values must hold no CR, LF, NUL or other control character"
+}
+
+// MarkdownDescription says what the validator accepts.
+func (v headersCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+// ValidateMap checks every known element.
+func (headersCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for name, v := range req.ConfigValue.Elements() {
+		s, ok := v.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			continue
+		}
+		if err := mimcm.CheckHeader(name, s.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid header", err.Error()+".")
+		}
+	}
+}
+
+// oneOfCheck is stringvalidator.OneOf with the same words, except that the
+// value it got is cut when long (mimcm.QuoteInput).
+type oneOfCheck struct {
+	values []string
+}
+
+var _ validator.String = oneOfCheck{}
+
+// oneOf accepts exactly the given values.
+func oneOf(values ...string) oneOfCheck { return oneOfCheck{values: values} }
+
+// Description says what the validator accepts.
+func (v oneOfCheck) Description(_ context.Context) string {
+	quoted := make([]string, len(v.values))
+	for i, value := range v.values {
+		quoted[i] = strconv.Quote(value)
+	}
+	return "value must be one of: [" + strings.Join(quoted, " ") + "]"
+}
+
+// MarkdownDescription says what the validator accepts.
+func (v oneOfCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+// ValidateString checks a known, non-null value.
+func (v oneOfCheck) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || slices.Contains(v.values, req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match",
+		fmt.Sprintf("Attribute %s %s, got: %s", req.Path, v.Description(ctx), mimcm.QuoteInput(req.ConfigValue.ValueString())))
+}
 
 // Description says what the validator accepts.
 func (v stringCheck) Description(_ context.Context) string { return v.description }

@@ -1,0 +1,156 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+// plannedTargets remembers, for one configured provider, which request
+// each planned resource (or entry of a bulk resource) drives to which
+// status, so that two that target one request with different statuses
+// fail at plan time instead of racing each other's PUTs to an
+// irreversible end. Terraform configures the provider afresh for each
+// walk (plan, then apply), so the registry holds one walk's claims.
+type plannedTargets struct {
+	mu     sync.Mutex
+	claims map[mimcm.GUID][]targetClaim
+}
+
+// targetClaim is one planned wish for a request's status.
+type targetClaim struct {
+	// Owner identifies what claims: the same owner claiming the same
+	// request again is the same claim, as when Terraform plans a replaced
+	// instance a second time. See claimOwner.
+	Owner string
+	// Who says what claims, in the user's words, for messages: for
+	// example `a mimcm_request_status with request_id "A9B4…"`.
+	Who     string
+	Desired mimcm.DesiredStatus
+}
+
+func newPlannedTargets() *plannedTargets {
+	return &plannedTargets{claims: map[mimcm.GUID][]targetClaim{}}
+}
+
+// claim records that c wants request id in c.Desired. It returns an error
+// when another owner wants id in another status, and a warning when
+// another owner wants the same status; a repeated claim of the same owner
+// says nothing. Diagnostics carry no attribute path: the caller attaches
+// them where it sees fit.
+func (t *plannedTargets) claim(id mimcm.GUID, c targetClaim) diag.Diagnostics {
+	var diags diag.Diagnostics
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var others []targetClaim
+	for _, o := range t.claims[id] {
+		if o.Owner == c.Owner {
+			if o.Desired == c.Desired {
+				return diags
+			}
+			continue // the owner's plan changed: its new claim replaces the old
+		}
+		others = append(others, o)
+	}
+	t.claims[id] = append(others, c)
+	for _, o := range others {
+		if o.Desired == c.Desired {
+			continue
+		}
+		diags.AddError(fmt.Sprintf("Request %s is given two different statuses", id),
+			fmt.Sprintf("%s asks for %s, and %s in the same configuration asks for %s. "+
+				"A final status cannot be undone, so whichever change ran first would win for good. "+
+				"Keep one of them: remove the other, or point it at another request.",
+				capitalize(c.Who), c.Desired, o.Who, o.Desired))
+		return diags
+	}
+	if len(others) > 0 {
+		diags.AddWarning(fmt.Sprintf("Request %s is managed twice", id),
+			fmt.Sprintf("%s and %s both ask for %s. Both may send the change, and the one that comes second can fail "+
+				"on a request the first has already finished; keep one of them.", capitalize(c.Who), others[0].Who, c.Desired))
+	}
+	return diags
+}
+
+// claimOwnerKey is the private state key under which a resource keeps the
+// owner of its claims.
+const claimOwnerKey = "target_owner"
+
+// privateState is the part of the framework's private state data that
+// claimOwner needs.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// claimOwner returns the owner of a resource instance's claims: the one its
+// private state carries, or a new one, which it stores in the planned
+// private state. Terraform hands the private state planned first to the
+// second plan of a replaced instance, so both plans claim as one owner.
+func claimOwner(ctx context.Context, prior, planned privateState) (string, diag.Diagnostics) {
+	raw, diags := prior.GetKey(ctx, claimOwnerKey)
+	var owner string
+	if len(raw) > 0 && json.Unmarshal(raw, &owner) == nil && owner != "" {
+		return owner, diags
+	}
+	owner = rand.Text()
+	value, err := json.Marshal(owner)
+	if err != nil {
+		diags.AddError("Cannot plan", fmt.Sprintf("Encoding the private state: %v. This is a bug in the provider; please report it.", err))
+		return owner, diags
+	}
+	diags.Append(planned.SetKey(ctx, claimOwnerKey, value)...)
+	return owner, diags
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// claimTarget claims, for a planned mimcm_request_status, the request its
+// plan targets. raw is its planned object; request_id and status must be
+// known for a claim, and a provider not configured yet claims nothing.
+func (r *RequestStatusResource) claimTarget(ctx context.Context, raw tftypes.Value, prior, planned privateState) diag.Diagnostics {
+	if r.data == nil {
+		return nil
+	}
+	var attrs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil {
+		return nil // not an object: the framework reports it
+	}
+	var requestID, status string
+	if !attrs["request_id"].IsFullyKnown() || !attrs["status"].IsFullyKnown() ||
+		attrs["request_id"].As(&requestID) != nil || attrs["status"].As(&status) != nil {
+		return nil
+	}
+	id, err := mimcm.ParseGUID(requestID)
+	desired, ok := mimcm.ParseDesiredStatus(status)
+	if err != nil || !ok {
+		return nil // the validators report them
+	}
+	owner, diags := claimOwner(ctx, prior, planned)
+	if diags.HasError() {
+		return diags
+	}
+	claimed := r.data.targets.claim(id, targetClaim{
+		Owner:   owner,
+		Who:     "a mimcm_request_status with request_id " + mimcm.QuoteInput(requestID),
+		Desired: desired,
+	})
+	for _, d := range claimed {
+		diags.Append(diag.WithPath(path.Root("request_id"), d))
+	}
+	return diags
+}

@@ -33,6 +33,7 @@ func (c statusChange) converge(ctx context.Context, id mimcm.GUID, desired mimcm
 	var diags diag.Diagnostics
 	if current.Status.Satisfies(desired) {
 		tflog.Info(ctx, "Request already has the desired status; adopting it without a change", map[string]any{"status": current.Status.String()})
+		c.report(fmt.Sprintf("Request %s is already %s; nothing to change", id, current.Status))
 		return current, diags
 	}
 	if err := mimcm.CheckTransition(id, current.Status, desired); err != nil {
@@ -68,4 +69,13 @@ func (c statusChange) report(message string) {
 	if c.progress != nil {
 		c.progress(message)
 	}
+}
+
+// transitionSubject names the request a refused transition is about.
+func transitionSubject(err error) string {
+	var te *mimcm.TransitionError
+	if errors.As(err, &te) {
+		return te.RequestID.String()
+	}
+	return "the request"
 }

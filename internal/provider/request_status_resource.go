@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -87,7 +86,7 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 		MarkdownDescription: "Final status the request must have: `Completed`, `Canceled` or `Abandoned`. " +
 			"An abandoned request reads back as `Failed` (status 9), which satisfies `Abandoned`. " +
 			"When the request is found in another status, this attribute shows that status's name so the plan shows the drift.",
-		Validators: []validator.String{stringvalidator.OneOf(mimcm.DesiredStatusNames()...)},
+		Validators: []validator.String{desiredStatusValidator},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Drives an existing MIM CM request to a final status — `Completed`, `Canceled` or `Abandoned` — " +
@@ -229,17 +228,18 @@ func (r *RequestStatusResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 // ImportState takes a request GUID, in any letter case: the import ID of
-// `terraform import` and `import { id = ... }`, or the id of
-// `import { identity = { id = ... } }` (Terraform 1.12 and later).
+// `terraform import` and `import { id = ... }`, kept as given in
+// request_id, or the id of `import { identity = { id = ... } }` (Terraform
+// 1.12 and later), which like every identity stands for the lower-case GUID.
 func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	given := req.ID
+	given, byIdentity := req.ID, false
 	if given == "" && req.Identity != nil {
 		var identity types.String
 		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("id"), &identity)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		given = identity.ValueString()
+		given, byIdentity = identity.ValueString(), true
 	}
 	id, err := mimcm.ParseGUID(given)
 	if err != nil {
@@ -247,6 +247,9 @@ func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.Im
 			fmt.Sprintf("The import ID, or the id of the import block's identity, must be the request's GUID: %v. "+
 				"For example: terraform import mimcm_request_status.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", err))
 		return
+	}
+	if byIdentity {
+		given = id.String()
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("request_id"), given)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
@@ -421,12 +424,7 @@ func readError(id mimcm.GUID, err error) diag.Diagnostics {
 // reach the desired one, and how to stop Terraform from trying.
 func transitionError(desired mimcm.DesiredStatus, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var te *mimcm.TransitionError
-	id := "the request"
-	if errors.As(err, &te) {
-		id = te.RequestID.String()
-	}
-	diags.AddAttributeError(path.Root("status"), fmt.Sprintf("Request %s cannot be %s", id, verb(desired)),
+	diags.AddAttributeError(path.Root("status"), fmt.Sprintf("Request %s cannot be %s", transitionSubject(err), verb(desired)),
 		fmt.Sprintf("%v.\n\nTerraform will not ask for it. To accept the request as it is, change status to match it, "+
 			"remove the resource from the configuration (destroying it only forgets the request), or keep it and stop "+
 			"managing its status with:\n\n  lifecycle {\n    ignore_changes = [status]\n  }", err))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -54,13 +53,13 @@ func (d *RequestsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Optional: true,
 				MarkdownDescription: "Only requests in this status: one of `Approved`, `Canceled`, `Completed`, `Denied`, " +
 					"`Executing`, `Failed`, `None`, `Pending`. Sent to the server as `?status=`.",
-				Validators: []validator.String{stringvalidator.OneOf(mimcm.StatusNames()...)},
+				Validators: []validator.String{statusNameValidator},
 			},
 			"target_user": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Only requests for the authenticated user: the API supports only `current`. " +
 					"Sent to the server as `?targetuser=`.",
-				Validators: []validator.String{stringvalidator.OneOf(targetUserCurrent)},
+				Validators: []validator.String{targetUserValidator},
 			},
 			"requests": schema.ListNestedAttribute{
 				Computed:            true,

@@ -15,9 +15,12 @@ import (
 // 1.11.4 included. The acceptance tests check the same features through a
 // real Terraform when it is new enough.
 
-// protocolServer is a provider server and its schemas.
+// protocolServer is a provider server, with its list resource and action
+// methods, and its schemas.
 type protocolServer struct {
 	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
 	schemas *tfprotov6.GetProviderSchemaResponse
 }
 
@@ -31,7 +34,15 @@ func newProtocolServer(t *testing.T, m *testMock) *protocolServer {
 		t.Fatal(err)
 	}
 	expectNoDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
-	s := &protocolServer{ProviderServer: server, schemas: schemas}
+	withList, ok := server.(tfprotov6.ProviderServerWithListResource)
+	if !ok {
+		t.Fatal("the provider server has no list resource methods")
+	}
+	withActions, ok := server.(tfprotov6.ProviderServerWithActions)
+	if !ok {
+		t.Fatal("the provider server has no action methods")
+	}
+	s := &protocolServer{ProviderServer: server, ListResourceServer: withList, ActionServer: withActions, schemas: schemas}
 	if m == nil {
 		return s
 	}

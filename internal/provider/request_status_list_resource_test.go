@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -325,5 +329,150 @@ func TestAccRequestStatusList_query(t *testing.T) {
 	calls := m.Calls()
 	if len(calls) != 1 || calls[0].Query != "targetuser=current" {
 		t.Errorf("the last query: want one GET /requests?targetuser=current, got %s", m.describeCalls())
+	}
+}
+
+// skipBelow skips a test that runs tf itself, as tfversion.SkipBelow does in
+// resource.Test, when its Terraform is older than minimum.
+func (tf *terraformCLI) skipBelow(minimum *version.Version) {
+	tf.t.Helper()
+	code, stdout, stderr := tf.run(tf.t.Context(), "version", "-json")
+	if code != 0 {
+		tf.t.Fatalf("terraform version -json: exit %d\n%s", code, stderr)
+	}
+	var out struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		tf.t.Fatalf("terraform version -json: %v\n%s", err, stdout)
+	}
+	v, err := version.NewVersion(out.Version)
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	var resp tfversion.CheckTerraformVersionResponse
+	tfversion.SkipBelow(minimum).CheckTerraformVersion(tf.t.Context(), tfversion.CheckTerraformVersionRequest{TerraformVersion: v}, &resp)
+	if resp.Skip != "" {
+		tf.t.Skip(resp.Skip)
+	}
+}
+
+// writeFile writes a file into the working directory.
+func (tf *terraformCLI) writeFile(name, content string) {
+	tf.t.Helper()
+	if err := os.WriteFile(filepath.Join(tf.dir, name), []byte(content), 0o600); err != nil {
+		tf.t.Fatal(err)
+	}
+}
+
+func (tf *terraformCLI) readFile(name string) string {
+	tf.t.Helper()
+	b, err := os.ReadFile(filepath.Join(tf.dir, name))
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// mustRun runs terraform and fails the test unless it exits with want.
+func (tf *terraformCLI) mustRun(want int, args ...string) string {
+	tf.t.Helper()
+	code, stdout, stderr := tf.run(tf.t.Context(), args...)
+	if code != want {
+		tf.t.Fatalf("terraform %s: exit %d, want %d\n%s\n%s", strings.Join(args, " "), code, want, stdout, stderr)
+	}
+	return stdout + stderr
+}
+
+// terraform query -generate-config-out writes blocks that plan exactly the
+// imports: no change for requests already final, the chosen change for
+// those the list's desired_status covers, and blocks that terraform
+// validate refuses, saying what to write, for requests whose status nobody
+// chose.
+func TestAccRequestStatusList_generateConfig(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, queryListSeed()...)
+	tf := newTerraformCLI(t, buildProvider(t))
+	tf.skipBelow(version1_14)
+	tf.writeConfig(m.providerBlock())
+
+	// Everything, with no desired_status: the blocks of the three requests
+	// that cannot be adopted as they are fail validation.
+	tf.writeFile("all.tfquery.hcl", `
+list "mimcm_request_status" "all" {
+  provider = mimcm
+  config {}
+}
+`)
+	m.ResetCalls()
+	tf.mustRun(0, "query", "-generate-config-out=generated.tf", "-no-color")
+	if err := m.expectCounts(map[string]int{"GET": 1}); err != nil {
+		t.Error(err)
+	}
+	generated := tf.readFile("generated.tf")
+	for _, want := range []string{
+		`request_id = "` + listID1 + `"`, `status     = "Completed"`,
+		`status     = "Abandoned"`,
+		`status     = "<choose Completed, Canceled or Abandoned: the request is Approved>"`,
+		`status     = "<remove this block and its import block: the request is Denied`,
+		`id = "` + listID5 + `"`,
+	} {
+		if !strings.Contains(generated, want) {
+			t.Errorf("generated.tf does not hold %s:\n%s", want, generated)
+		}
+	}
+	out := tf.mustRun(1, "validate", "-no-color")
+	if n := strings.Count(out, "Status not chosen"); n != 3 {
+		t.Errorf("terraform validate: want 3 errors saying the status is not chosen (Approved, Denied, Pending), got %d:\n%s", n, out)
+	}
+	if !strings.Contains(out, "desired_status") {
+		t.Errorf("terraform validate does not say how to choose a status:\n%s", out)
+	}
+
+	// The final requests as they are, and the Approved one to complete,
+	// because the list says so.
+	for _, name := range []string{"generated.tf", "all.tfquery.hcl"} {
+		if err := os.Remove(filepath.Join(tf.dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tf.writeFile("chosen.tfquery.hcl", `
+list "mimcm_request_status" "completed" {
+  provider = mimcm
+  config {
+    status = "Completed"
+  }
+}
+
+list "mimcm_request_status" "approved" {
+  provider = mimcm
+  config {
+    status         = "Approved"
+    desired_status = "Completed"
+  }
+}
+`)
+	m.ResetCalls()
+	tf.mustRun(0, "query", "-generate-config-out=generated.tf", "-no-color")
+	tf.mustRun(0, "validate", "-no-color")
+	if out := tf.mustRun(0, "plan", "-input=false", "-no-color"); !strings.Contains(out, "Plan: 2 to import, 0 to add, 1 to change, 0 to destroy.") {
+		t.Errorf("plan: want 2 imports and 1 change (the Approved request, to Completed):\n%s", out)
+	}
+	tf.mustRun(0, "apply", "-auto-approve", "-input=false", "-no-color")
+	var puts []string
+	for _, c := range m.Calls() {
+		if c.Method == "PUT" {
+			puts = append(puts, string(c.RequestID))
+		}
+	}
+	if fmt.Sprint(puts) != fmt.Sprint([]string{listID2}) {
+		t.Errorf("apply: want one PUT, for %s; got %s", listID2, m.describeCalls())
+	}
+	tf.mustRun(0, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	if out := tf.mustRun(0, "state", "list"); !strings.Contains(out, "mimcm_request_status.completed_0") || !strings.Contains(out, "mimcm_request_status.approved_0") {
+		t.Errorf("state list: want the generated resources:\n%s", out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -332,28 +333,30 @@ func TestAccRequestStatusList_query(t *testing.T) {
 	}
 }
 
-// skipBelow skips a test that runs tf itself, as tfversion.SkipBelow does in
-// resource.Test, when its Terraform is older than minimum.
-func (tf *terraformCLI) skipBelow(minimum *version.Version) {
-	tf.t.Helper()
-	code, stdout, stderr := tf.run(tf.t.Context(), "version", "-json")
-	if code != 0 {
-		tf.t.Fatalf("terraform version -json: exit %d\n%s", code, stderr)
+// skipBelow skips a test that runs Terraform itself, as
+// tfversion.SkipBelow does in resource.Test, when TF_ACC_TERRAFORM_PATH is
+// older than minimum.
+func skipBelow(t *testing.T, minimum *version.Version) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), os.Getenv("TF_ACC_TERRAFORM_PATH"), "version", "-json")
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("terraform version -json: %v", err)
 	}
 	var out struct {
 		Version string `json:"terraform_version"`
 	}
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-		tf.t.Fatalf("terraform version -json: %v\n%s", err, stdout)
+	if err := json.Unmarshal(stdout, &out); err != nil {
+		t.Fatalf("terraform version -json: %v\n%s", err, stdout)
 	}
 	v, err := version.NewVersion(out.Version)
 	if err != nil {
-		tf.t.Fatal(err)
+		t.Fatal(err)
 	}
 	var resp tfversion.CheckTerraformVersionResponse
-	tfversion.SkipBelow(minimum).CheckTerraformVersion(tf.t.Context(), tfversion.CheckTerraformVersionRequest{TerraformVersion: v}, &resp)
+	tfversion.SkipBelow(minimum).CheckTerraformVersion(t.Context(), tfversion.CheckTerraformVersionRequest{TerraformVersion: v}, &resp)
 	if resp.Skip != "" {
-		tf.t.Skip(resp.Skip)
+		t.Skip(resp.Skip)
 	}
 }
 
@@ -394,9 +397,9 @@ func TestAccRequestStatusList_generateConfig(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
 	t.Parallel()
+	skipBelow(t, version1_14)
 	m := newTestMock(t, mockapi.Options{}, queryListSeed()...)
 	tf := newTerraformCLI(t, buildProvider(t))
-	tf.skipBelow(version1_14)
 	tf.writeConfig(m.providerBlock())
 
 	// Everything, with no desired_status: the blocks of the three requests

@@ -268,10 +268,10 @@ func TestAccSetRequestStatusAction_invokeByHand(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
 	t.Parallel()
+	skipBelow(t, version1_14)
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	m.SetExecutingPolls(1)
 	tf := newTerraformCLI(t, buildProvider(t))
-	tf.skipBelow(version1_14)
 	tf.writeConfig(actionConfig(m, testID, "Completed"))
 
 	m.ResetCalls()

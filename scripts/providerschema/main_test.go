@@ -16,12 +16,12 @@ func TestProviderSchemaJSON(t *testing.T) {
 	var doc struct {
 		FormatVersion string `json:"format_version"`
 		Schemas       map[string]struct {
-			Provider        map[string]any `json:"provider"`
-			Resources       map[string]any `json:"resource_schemas"`
-			DataSources     map[string]any `json:"data_source_schemas"`
-			ListResources   map[string]any `json:"list_resource_schemas"`
-			Actions         map[string]any `json:"action_schemas"`
-			Identities map[string]struct {
+			Provider      map[string]any `json:"provider"`
+			Resources     map[string]any `json:"resource_schemas"`
+			DataSources   map[string]any `json:"data_source_schemas"`
+			ListResources map[string]any `json:"list_resource_schemas"`
+			Actions       map[string]any `json:"action_schemas"`
+			Identities    map[string]struct {
 				Attributes map[string]struct {
 					Type              string `json:"type"`
 					RequiredForImport bool   `json:"required_for_import"`

@@ -54,16 +54,14 @@ func (l *RequestStatusListResource) ListResourceConfigSchema(_ context.Context, 
 			"and an import block for each; see `desired_status` for the status they carry.",
 		Attributes: map[string]schema.Attribute{
 			"status": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only requests in this observed status: one of `Approved`, `Canceled`, `Completed`, `Denied`, " +
-					"`Executing`, `Failed`, `None`, `Pending`. Sent to the server as `?status=`.",
-				Validators: []validator.String{statusNameValidator},
+				Optional:            true,
+				MarkdownDescription: statusFilterDescription,
+				Validators:          []validator.String{statusNameValidator},
 			},
 			"target_user": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only requests for the authenticated user: the API supports only `current`. " +
-					"Sent to the server as `?targetuser=`.",
-				Validators: []validator.String{targetUserValidator},
+				Optional:            true,
+				MarkdownDescription: targetUserFilterDescription,
+				Validators:          []validator.String{targetUserValidator},
 			},
 			"profile_template_uuid": schema.StringAttribute{
 				Optional: true,

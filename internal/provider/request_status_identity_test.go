@@ -131,7 +131,8 @@ func TestRequestStatusIdentity_invalidIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectError(t, "ImportResourceState", imported.Diagnostics, "", "Cannot import mimcm_request_status", "identity", `"not-a-guid"`)
+	expectError(t, "ImportResourceState", imported.Diagnostics, "", "Cannot import mimcm_request_status",
+		`The id of the import block's identity must be the request's GUID: "not-a-guid" is not a GUID`, `identity = { id = "a9b4b42c-`)
 }
 
 // State written before the resource had an identity carries none: a read

@@ -239,12 +239,20 @@ func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.Im
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		given, byIdentity = identity.ValueString(), true
+		if !identity.IsNull() {
+			given, byIdentity = identity.ValueString(), true
+		}
 	}
 	id, err := mimcm.ParseGUID(given)
+	if err != nil && byIdentity {
+		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
+			fmt.Sprintf("The id of the import block's identity must be the request's GUID: %v. "+
+				"For example: identity = { id = \"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099\" }", err))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
-			fmt.Sprintf("The import ID, or the id of the import block's identity, must be the request's GUID: %v. "+
+			fmt.Sprintf("The import ID must be the request's GUID: %v. "+
 				"For example: terraform import mimcm_request_status.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", err))
 		return
 	}

@@ -1,17 +1,20 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
@@ -210,4 +213,100 @@ import {
 			},
 		}},
 	})
+}
+
+// withoutIdentity serves the provider as it was before it had a resource
+// identity: no identity schema, and no identity in any answer.
+type withoutIdentity struct {
+	tfprotov6.ProviderServer
+}
+
+func (s withoutIdentity) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
+	return &tfprotov6.GetResourceIdentitySchemasResponse{IdentitySchemas: map[string]*tfprotov6.ResourceIdentitySchema{}}, nil
+}
+
+func (s withoutIdentity) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		resp.NewIdentity = nil
+	}
+	return resp, err
+}
+
+func (s withoutIdentity) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
+	if resp != nil {
+		resp.PlannedIdentity = nil
+	}
+	return resp, err
+}
+
+func (s withoutIdentity) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		resp.NewIdentity = nil
+	}
+	return resp, err
+}
+
+// State written by the provider before it had an identity reads and plans
+// with no change and no error; the refresh gives it the identity.
+func TestAccRequestStatus_stateWithoutIdentity(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	before := map[string]func() (tfprotov6.ProviderServer, error){
+		"mimcm": func() (tfprotov6.ProviderServer, error) {
+			server, err := providerserver.NewProtocol6WithError(New("test")())()
+			return withoutIdentity{server}, err
+		},
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: before,
+				Config:                   statusConfig(m, testID, "Completed"),
+				Check:                    m.checkStatus(testID, mimcm.StatusCompleted),
+				ConfigStateChecks:        []statecheck.StateCheck{expectNoIdentity{testAddr}},
+			},
+			{
+				PreConfig:                m.ResetCalls,
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Config:                   statusConfig(m, testID, "Completed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(testAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(testID)}),
+				},
+				// Refreshes only: the plans read the request, nothing writes.
+				Check: func(*terraform.State) error {
+					if n := m.Counts()["PUT"]; n != 0 {
+						return fmt.Errorf("want no PUT, got %s", m.describeCalls())
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// expectNoIdentity checks that a resource's state carries no identity.
+type expectNoIdentity struct{ address string }
+
+func (e expectNoIdentity) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("no state")
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address != e.address {
+			continue
+		}
+		if len(r.IdentityValues) != 0 {
+			resp.Error = fmt.Errorf("%s: want no identity, got %v", e.address, r.IdentityValues)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s not in state", e.address)
 }

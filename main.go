@@ -33,8 +33,8 @@ func main() {
 	}
 	err := tf6server.Serve("registry.terraform.io/mimcm/mimcm", func() tfprotov6.ProviderServer {
 		server := providerserver.NewProtocol6(provider.New(version)())()
-		if quiet {
-			return contextDetachingServer{server}
+		if full, ok := server.(frameworkServer); quiet && ok {
+			return contextDetachingServer{full}
 		}
 		return server
 	}, opts...)

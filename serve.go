@@ -23,8 +23,20 @@ import (
 // logs away; with TF_LOG or TF_LOG_PROVIDER set the server runs as it is,
 // logs and all. TestFrameworkStillRetainsCallContexts fails once the pinned
 // framework lets contexts go: then delete this wrapper.
+//
+// It forwards every call the framework's server answers, list resources'
+// and actions' included: embedding tfprotov6.ProviderServer alone would
+// hide those, and tf6server would then serve a provider without them.
+// Their calls are made once per query or invocation, not per resource, so
+// they pass through as they are.
 type contextDetachingServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
+}
+
+// frameworkServer is what the framework's protocol 6 server implements.
+type frameworkServer interface {
+	tfprotov6.ProviderServerWithListResource
+	tfprotov6.ProviderServerWithActions
 }
 
 // detach returns a context without ctx's values that ends when ctx ends
@@ -54,33 +66,33 @@ func detached[Req, Resp any](ctx context.Context, req Req, f func(context.Contex
 }
 
 func (s contextDetachingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return detached(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return detached(ctx, req, s.frameworkServer.ValidateResourceConfig)
 }
 
 func (s contextDetachingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return detached(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return detached(ctx, req, s.frameworkServer.UpgradeResourceState)
 }
 
 func (s contextDetachingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return detached(ctx, req, s.ProviderServer.ReadResource)
+	return detached(ctx, req, s.frameworkServer.ReadResource)
 }
 
 func (s contextDetachingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return detached(ctx, req, s.ProviderServer.PlanResourceChange)
+	return detached(ctx, req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s contextDetachingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return detached(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return detached(ctx, req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s contextDetachingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return detached(ctx, req, s.ProviderServer.ImportResourceState)
+	return detached(ctx, req, s.frameworkServer.ImportResourceState)
 }
 
 func (s contextDetachingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return detached(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return detached(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }
 
 func (s contextDetachingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return detached(ctx, req, s.ProviderServer.ReadDataSource)
+	return detached(ctx, req, s.frameworkServer.ReadDataSource)
 }

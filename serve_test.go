@@ -71,7 +71,7 @@ func TestContextDetachingServer_keepsNoContexts(t *testing.T) {
 		return after - before
 	}
 	direct := growth(server)
-	wrapped := growth(contextDetachingServer{server})
+	wrapped := growth(contextDetachingServer{frameworkServerOf(t, server)})
 	runtime.KeepAlive(server)
 	t.Logf("live heap after %d calls: %d KiB more directly, %d KiB more through contextDetachingServer", calls, direct>>10, wrapped>>10)
 	if limit := uint64(calls * valueSize / 10); wrapped > limit {
@@ -124,7 +124,7 @@ func TestFrameworkStillRetainsCallContexts(t *testing.T) {
 		t.Fatal("terraform-plugin-framework no longer keeps a call's context after the call returns " +
 			"(internal/proto6server's registerContext): delete contextDetachingServer (serve.go), its use in main.go and these tests")
 	}
-	if retainsCallContext(t, contextDetachingServer{server}, req) {
+	if retainsCallContext(t, contextDetachingServer{frameworkServerOf(t, server)}, req) {
 		t.Error("the framework kept a call's context through contextDetachingServer")
 	}
 }
@@ -147,4 +147,60 @@ func retainsCallContext(t *testing.T, s tfprotov6.ProviderServer, req *tfprotov6
 	runtime.GC()
 	runtime.GC()
 	return held.Value() != nil
+}
+
+func frameworkServerOf(t *testing.T, server tfprotov6.ProviderServer) frameworkServer {
+	t.Helper()
+	full, ok := server.(frameworkServer)
+	if !ok {
+		t.Fatalf("the framework's server %T has no list resource or action methods", server)
+	}
+	return full
+}
+
+// The wrapped server still serves the list resource and the action: tf6server
+// offers them only when the server it is given has their methods.
+func TestContextDetachingServer_servesListResourcesAndActions(t *testing.T) {
+	var server tfprotov6.ProviderServer = contextDetachingServer{frameworkServerOf(t, providerserver.NewProtocol6(provider.New("test")())())}
+	ctx := context.Background()
+	lists, ok := server.(tfprotov6.ProviderServerWithListResource)
+	if !ok {
+		t.Fatal("the wrapped server hides the list resource methods")
+	}
+	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	if !ok {
+		t.Fatal("the wrapped server hides the action methods")
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nullOf := func(schema *tfprotov6.Schema, set ...string) *tfprotov6.DynamicValue {
+		typ := schema.ValueType()
+		values := map[string]tftypes.Value{}
+		for name, at := range typ.(tftypes.Object).AttributeTypes {
+			values[name] = tftypes.NewValue(at, nil)
+		}
+		for i := 0; i+1 < len(set); i += 2 {
+			values[set[i]] = tftypes.NewValue(tftypes.String, set[i+1])
+		}
+		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &dv
+	}
+	listed, err := lists.ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{
+		TypeName: "mimcm_request_status", Config: nullOf(schemas.ListResourceSchemas["mimcm_request_status"]),
+	})
+	if err != nil || len(listed.Diagnostics) != 0 {
+		t.Errorf("ValidateListResourceConfig through the wrapper: %v %v", err, listed.Diagnostics)
+	}
+	validated, err := actions.ValidateActionConfig(ctx, &tfprotov6.ValidateActionConfigRequest{
+		ActionType: "mimcm_set_request_status", Config: nullOf(schemas.ActionSchemas["mimcm_set_request_status"].Schema,
+			"request_id", "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", "status", "Completed"),
+	})
+	if err != nil || len(validated.Diagnostics) != 0 {
+		t.Errorf("ValidateActionConfig through the wrapper: %v %v", err, validated.Diagnostics)
+	}
 }

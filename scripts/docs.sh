@@ -7,10 +7,13 @@
 #                              tfplugindocs validate (make docs-check)
 #
 # docs/ is generated from the provider's schema (its MarkdownDescriptions),
-# templates/ and examples/; never edit it by hand. tfplugindocs builds the
-# provider and asks the terraform on PATH for its schema (terraform init with
-# a local plugin directory): nothing is downloaded. It is run from the tools
-# module (tools/go.mod) unless TFPLUGINDOCS names another command.
+# templates/ and examples/; never edit it by hand. The schema comes from the
+# provider itself (go run ./scripts/providerschema, the JSON of `terraform
+# providers schema -json`), so docs/ is the same whichever Terraform is on
+# PATH: Terraform before 1.14 would report neither list resources nor
+# actions, and before 1.12 no resource identity. Terraform only formats
+# examples/. tfplugindocs is run from the tools module (tools/go.mod) unless
+# TFPLUGINDOCS names another command; nothing is downloaded.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,8 +46,11 @@ if [ "$mode" = generate ]; then
 	"$TERRAFORM" fmt -recursive examples
 fi
 
+echo "==> go run ./scripts/providerschema"
+go run ./scripts/providerschema -address mimcm >"$work/schema.json"
+
 echo "==> tfplugindocs generate --provider-name mimcm"
-"${tfplugindocs[@]}" generate --provider-name mimcm >"$work/generate.log" 2>&1 || {
+"${tfplugindocs[@]}" generate --provider-name mimcm --providers-schema "$work/schema.json" >"$work/generate.log" 2>&1 || {
 	cat "$work/generate.log" >&2
 	die "tfplugindocs generate failed"
 }
@@ -64,5 +70,5 @@ fi
 echo "    docs/ is current"
 
 echo "==> tfplugindocs validate --provider-name mimcm"
-"${tfplugindocs[@]}" validate --provider-name mimcm
+"${tfplugindocs[@]}" validate --provider-name mimcm --providers-schema "$work/schema.json"
 echo "docs/ is current and valid."

@@ -276,6 +276,13 @@ func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus) (*R
 // status (a *TransitionError), or ctx ends (an error saying which status the
 // request was last seen in).
 func (c *Client) WaitForStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
+	return c.WaitForStatusReporting(ctx, id, desired, nil)
+}
+
+// WaitForStatusReporting is WaitForStatus that hands each read of a request
+// that has not finished yet to seen (when not nil), so that a caller can
+// tell its user what it is waiting for.
+func (c *Client) WaitForStatusReporting(ctx context.Context, id GUID, desired DesiredStatus, seen func(*Request)) (*Request, error) {
 	start := time.Now()
 	var last *Request
 	for attempt := 0; ; attempt++ {
@@ -303,6 +310,9 @@ func (c *Client) WaitForStatus(ctx context.Context, id GUID, desired DesiredStat
 			"request_id": string(id), "status": got.Status.String(), "poll": attempt + 1,
 		})
 		last = got
+		if seen != nil {
+			seen(got)
+		}
 	}
 }
 

@@ -503,7 +503,9 @@ func buildProvider(t *testing.T) string {
 
 // terraformCLI runs Terraform in a working directory of its own, with a CLI
 // configuration whose dev_overrides point at a provider binary (as
-// scripts/demo.sh does): no init, nothing downloaded.
+// scripts/demo.sh does): no init, nothing downloaded. The override names the
+// provider without a registry host, so that Terraform (registry.terraform.io)
+// and OpenTofu (registry.opentofu.org) both take it.
 type terraformCLI struct {
 	t   *testing.T
 	bin string
@@ -517,7 +519,7 @@ func newTerraformCLI(t *testing.T, providerDir string) *terraformCLI {
 	rc := filepath.Join(dir, "terraform.rc")
 	err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
   dev_overrides {
-    "registry.terraform.io/mimcm/mimcm" = %q
+    "mimcm/mimcm" = %q
   }
   direct {}
 }

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -19,7 +21,11 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-var _ provider.ProviderWithValidateConfig = (*MimcmProvider)(nil)
+var (
+	_ provider.ProviderWithValidateConfig = (*MimcmProvider)(nil)
+	_ provider.ProviderWithListResources  = (*MimcmProvider)(nil)
+	_ provider.ProviderWithActions        = (*MimcmProvider)(nil)
+)
 
 // New returns a function that creates the provider for the given version.
 func New(version string) func() provider.Provider {
@@ -104,6 +110,8 @@ func (p *MimcmProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	data := newProviderData(client)
 	resp.ResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 	resp.DataSourceData = data
 }
 
@@ -112,6 +120,16 @@ func (p *MimcmProvider) Resources(_ context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		NewRequestStatusResource,
 	}
+}
+
+// ListResources lists the provider's list resources (terraform query).
+func (p *MimcmProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewRequestStatusListResource}
+}
+
+// Actions lists the provider's actions.
+func (p *MimcmProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewSetRequestStatusAction}
 }
 
 // DataSources lists the provider's data sources.

@@ -11,10 +11,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -25,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*RequestStatusResource)(nil)
 	_ resource.ResourceWithImportState = (*RequestStatusResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithIdentity    = (*RequestStatusResource)(nil)
 )
 
 // defaultWaitTimeout bounds create and update when the timeouts block does
@@ -83,7 +86,7 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 		MarkdownDescription: "Final status the request must have: `Completed`, `Canceled` or `Abandoned`. " +
 			"An abandoned request reads back as `Failed` (status 9), which satisfies `Abandoned`. " +
 			"When the request is found in another status, this attribute shows that status's name so the plan shows the drift.",
-		Validators: []validator.String{oneOf(mimcm.DesiredStatusNames()...)},
+		Validators: []validator.String{desiredStatusValidator},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Drives an existing MIM CM request to a final status — `Completed`, `Canceled` or `Abandoned` — " +
@@ -92,6 +95,19 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+		},
+	}
+}
+
+// IdentitySchema describes the resource's identity: the request's GUID,
+// which import blocks (Terraform 1.12 and later) and terraform query name.
+func (r *RequestStatusResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "GUID of the MIM CM request; any letter case when importing, lower case in state.",
+			},
 		},
 	}
 }
@@ -122,6 +138,7 @@ func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 // Read refreshes the request with one GET. A request the server no longer
@@ -163,6 +180,7 @@ func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	resp.Diagnostics.Append(state.fill(got)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 // Update moves the request to a newly configured status. When only
@@ -177,6 +195,7 @@ func (r *RequestStatusResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	if plan.Status.Equal(state.Status) {
 		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		return
 	}
 	if !r.configured(&resp.Diagnostics) {
@@ -192,6 +211,7 @@ func (r *RequestStatusResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 // Delete calls no API: a final status cannot be undone, so destroying the
@@ -207,16 +227,41 @@ func (r *RequestStatusResource) Delete(ctx context.Context, req resource.DeleteR
 			"The request stays %s on the server.", state.ObservedStatus.ValueString()))
 }
 
-// ImportState takes a request GUID, in any letter case.
+// ImportState takes a request GUID, in any letter case: the import ID of
+// `terraform import` and `import { id = ... }`, kept as given in
+// request_id, or the id of `import { identity = { id = ... } }` (Terraform
+// 1.12 and later), which like every identity stands for the lower-case GUID.
 func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := mimcm.ParseGUID(req.ID)
-	if err != nil {
+	given, byIdentity := req.ID, false
+	if given == "" && req.Identity != nil {
+		var identity types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("id"), &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if !identity.IsNull() {
+			given, byIdentity = identity.ValueString(), true
+		}
+	}
+	id, err := mimcm.ParseGUID(given)
+	if err != nil && byIdentity {
 		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
-			fmt.Sprintf("The import ID must be the request's GUID: %v. For example: terraform import mimcm_request_status.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", err))
+			fmt.Sprintf("The id of the import block's identity must be the request's GUID: %v. "+
+				"For example: identity = { id = \"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099\" }", err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("request_id"), req.ID)...)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
+			fmt.Sprintf("The import ID must be the request's GUID: %v. "+
+				"For example: terraform import mimcm_request_status.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", err))
+		return
+	}
+	if byIdentity {
+		given = id.String()
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("request_id"), given)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id.String()))...)
 }
 
 // ModifyPlan makes plans exact and refuses, at plan time, to move a request
@@ -319,46 +364,13 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 			return readError(id, err)
 		}
 	}
-	result, diags := r.converge(ctx, id, desired, current, timeoutName)
+	change := statusChange{client: r.data.client, timeoutName: timeoutName, refused: transitionError}
+	result, diags := change.converge(ctx, id, desired, current)
 	if diags.HasError() {
 		return diags
 	}
 	diags.Append(plan.fill(result)...)
 	return diags
-}
-
-// converge brings a request read as current to the desired status: it adopts
-// a request already there, refuses one in another final status, and
-// otherwise sets the status and waits for the server to finish.
-func (r *RequestStatusResource) converge(ctx context.Context, id mimcm.GUID, desired mimcm.DesiredStatus, current *mimcm.Request, timeoutName string) (*mimcm.Request, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if current.Status.Satisfies(desired) {
-		tflog.Info(ctx, "Request already has the desired status; adopting it without a change", map[string]any{"status": current.Status.String()})
-		return current, diags
-	}
-	if err := mimcm.CheckTransition(id, current.Status, desired); err != nil {
-		return nil, transitionError(desired, err)
-	}
-	tflog.Info(ctx, "Setting request status", map[string]any{"from": current.Status.String(), "to": string(desired)})
-	got, err := r.data.client.SetStatus(ctx, id, desired)
-	if err != nil {
-		diags.AddError(fmt.Sprintf("Request %s could not be %s", id, verb(desired)), err.Error())
-		return nil, diags
-	}
-	if got.Status.Satisfies(desired) {
-		return got, diags
-	}
-	tflog.Info(ctx, "Waiting for the server to finish the request", map[string]any{"status": got.Status.String()})
-	got, err = r.data.client.WaitForStatus(ctx, id, desired)
-	if errors.Is(err, mimcm.ErrTransition) {
-		return nil, transitionError(desired, err)
-	}
-	if err != nil {
-		diags.AddError(fmt.Sprintf("Request %s did not become %s", id, desired),
-			fmt.Sprintf("%v. The status change was accepted but did not finish in time; raise %s, or look at the request in the MIM CM portal.", err, timeoutName))
-		return nil, diags
-	}
-	return got, diags
 }
 
 // configured reports an error when the provider has no client, which only
@@ -370,6 +382,16 @@ func (r *RequestStatusResource) configured(diags *diag.Diagnostics) bool {
 	diags.AddError("Provider not configured",
 		"The mimcm provider's arguments were not known when this resource was applied. Make sure host and the credentials are known before resources that use them are applied.")
 	return false
+}
+
+// setIdentity records a request's lower-case GUID as the resource's
+// identity. Terraform older than 1.12 sends no identity, and state written
+// before the provider had one carries none: Read fills it in.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.SetAttribute(ctx, path.Root("id"), id)
 }
 
 // target returns the request GUID and desired status of a validated plan.
@@ -418,12 +440,7 @@ func readError(id mimcm.GUID, err error) diag.Diagnostics {
 // reach the desired one, and how to stop Terraform from trying.
 func transitionError(desired mimcm.DesiredStatus, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var te *mimcm.TransitionError
-	id := "the request"
-	if errors.As(err, &te) {
-		id = te.RequestID.String()
-	}
-	diags.AddAttributeError(path.Root("status"), fmt.Sprintf("Request %s cannot be %s", id, verb(desired)),
+	diags.AddAttributeError(path.Root("status"), fmt.Sprintf("Request %s cannot be %s", transitionSubject(err), verb(desired)),
 		fmt.Sprintf("%v.\n\nTerraform will not ask for it. To accept the request as it is, change status to match it, "+
 			"remove the resource from the configuration (destroying it only forgets the request), or keep it and stop "+
 			"managing its status with:\n\n  lifecycle {\n    ignore_changes = [status]\n  }", err))

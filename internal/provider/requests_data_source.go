@@ -19,6 +19,15 @@ var _ datasource.DataSourceWithConfigure = (*RequestsDataSource)(nil)
 // targetUserCurrent is the only target_user filter the API supports.
 const targetUserCurrent = "current"
 
+// The filters the server applies, which mimcm_requests and the
+// mimcm_request_status list resource both take.
+const (
+	statusFilterDescription = "Only requests in this status: one of `Approved`, `Canceled`, `Completed`, `Denied`, " +
+		"`Executing`, `Failed`, `None`, `Pending`. Sent to the server as `?status=`."
+	targetUserFilterDescription = "Only requests for the authenticated user: the API supports only `current`. " +
+		"Sent to the server as `?targetuser=`."
+)
+
 // NewRequestsDataSource returns the mimcm_requests data source.
 func NewRequestsDataSource() datasource.DataSource {
 	return &RequestsDataSource{}
@@ -50,16 +59,14 @@ func (d *RequestsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"The list is ordered by submission time, then GUID, so plans do not churn.",
 		Attributes: map[string]schema.Attribute{
 			"status": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only requests in this status: one of `Approved`, `Canceled`, `Completed`, `Denied`, " +
-					"`Executing`, `Failed`, `None`, `Pending`. Sent to the server as `?status=`.",
-				Validators: []validator.String{oneOf(mimcm.StatusNames()...)},
+				Optional:            true,
+				MarkdownDescription: statusFilterDescription,
+				Validators:          []validator.String{statusNameValidator},
 			},
 			"target_user": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only requests for the authenticated user: the API supports only `current`. " +
-					"Sent to the server as `?targetuser=`.",
-				Validators: []validator.String{oneOf(targetUserCurrent)},
+				Optional:            true,
+				MarkdownDescription: targetUserFilterDescription,
+				Validators:          []validator.String{targetUserValidator},
 			},
 			"requests": schema.ListNestedAttribute{
 				Computed:            true,

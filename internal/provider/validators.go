@@ -125,3 +125,51 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		resp.Diagnostics.AddAttributeError(req.Path, v.summary, err.Error())
 	}
 }
+
+// The status validators shared by the resource, the data sources, the list
+// resource and the action, so that each refuses the same values with the
+// same words.
+var (
+	// desiredStatusValidator accepts the final statuses the provider sets.
+	desiredStatusValidator validator.String = desiredStatusCheck{oneOf: oneOf(mimcm.DesiredStatusNames()...)}
+	// statusNameValidator accepts the status names the server reports and
+	// filters on.
+	statusNameValidator = oneOf(mimcm.StatusNames()...)
+	// targetUserValidator accepts the only target_user filter the API has.
+	targetUserValidator = oneOf(targetUserCurrent)
+)
+
+// unchosenStatusPrefix starts the status that terraform query generates for
+// a request whose status the user must still choose (see
+// generatedStatus). No status name starts with it.
+const unchosenStatusPrefix = "<"
+
+// desiredStatusCheck is OneOf for the desired statuses, with its own message
+// for a status that terraform query left for the user to choose.
+type desiredStatusCheck struct {
+	oneOf validator.String
+}
+
+// Description says what the validator accepts.
+func (v desiredStatusCheck) Description(ctx context.Context) string { return v.oneOf.Description(ctx) }
+
+// MarkdownDescription says what the validator accepts.
+func (v desiredStatusCheck) MarkdownDescription(ctx context.Context) string {
+	return v.oneOf.MarkdownDescription(ctx)
+}
+
+// ValidateString checks a known, non-null value.
+func (v desiredStatusCheck) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if value := req.ConfigValue.ValueString(); strings.HasPrefix(value, unchosenStatusPrefix) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Status not chosen",
+			fmt.Sprintf("This status reads %q: terraform query generated it for a request that Terraform cannot adopt as it is. "+
+				"Write the final status that applying this configuration must give the request — Completed, Canceled or Abandoned — "+
+				"or delete this resource block and its import block to leave the request alone. "+
+				"To generate a status for every request that is not final yet, set desired_status in the list block's config and run terraform query again.", value))
+		return
+	}
+	v.oneOf.ValidateString(ctx, req, resp)
+}

@@ -1,0 +1,205 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+var _ list.ListResourceWithConfigure = (*RequestStatusListResource)(nil)
+
+// NewRequestStatusListResource returns the mimcm_request_status list
+// resource, which `terraform query` (Terraform 1.14 and later) uses to find
+// requests to import.
+func NewRequestStatusListResource() list.ListResource {
+	return &RequestStatusListResource{}
+}
+
+// RequestStatusListResource lists MIM CM requests as mimcm_request_status
+// instances: each result carries the resource's identity and, when asked,
+// the resource object a configuration generated from it would import.
+type RequestStatusListResource struct {
+	data *providerData
+}
+
+// RequestStatusListModel is the list block's config.
+type RequestStatusListModel struct {
+	Status              types.String `tfsdk:"status"`
+	TargetUser          types.String `tfsdk:"target_user"`
+	ProfileTemplateUUID types.String `tfsdk:"profile_template_uuid"`
+	DesiredStatus       types.String `tfsdk:"desired_status"`
+}
+
+// Metadata names the list resource after the resource it lists.
+func (l *RequestStatusListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_request_status"
+}
+
+// ListResourceConfigSchema describes the list block's config.
+func (l *RequestStatusListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Finds MIM CM requests for `terraform query` (Terraform 1.14 and later), as `mimcm_request_status` " +
+			"instances ordered by submission time, then GUID. Each result has the request's identity and a display name " +
+			"with its GUID, observed status and target user. `terraform query -generate-config-out=FILE` writes a resource " +
+			"and an import block for each; see `desired_status` for the status they carry.",
+		Attributes: map[string]schema.Attribute{
+			"status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: statusFilterDescription,
+				Validators:          []validator.String{statusNameValidator},
+			},
+			"target_user": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: targetUserFilterDescription,
+				Validators:          []validator.String{targetUserValidator},
+			},
+			"profile_template_uuid": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only requests of this profile template, a GUID in any letter case. The API cannot filter " +
+					"on it, so the provider drops the other requests after listing them.",
+				Validators: []validator.String{guidValidator},
+			},
+			"desired_status": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The `status` that results carry for requests not in a final status yet (`None`, `Approved`, " +
+					"`Pending`, `Executing`): `Completed`, `Canceled` or `Abandoned`. Configuration generated from them then plans " +
+					"to import each such request and change it to this status. Requests that already satisfy a status carry it " +
+					"(`Completed`, `Canceled`, or `Abandoned` for `Failed`) and plan an import with no change, whatever this says. " +
+					"Without it, a request that is not final carries a `status` starting with `<`, which `terraform validate` " +
+					"refuses until you write the status yourself; so does a `Denied` request, which no status can change.",
+				Validators: []validator.String{desiredStatusValidator},
+			},
+		},
+	}
+}
+
+// Configure receives the provider's client.
+func (l *RequestStatusListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	l.data = data
+}
+
+// List reads the requests with one GET and streams those that match, in a
+// stable order, up to the query's limit.
+func (l *RequestStatusListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg RequestStatusListModel
+	if diags := getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	if l.data == nil {
+		var diags diag.Diagnostics
+		diags.AddError("Provider not configured",
+			"The mimcm provider's arguments are not known yet, so mimcm_request_status cannot be listed. Make sure host and the credentials are known.")
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	requests, err := l.data.client.ListRequests(ctx, mimcm.ListFilter{
+		Status:     cfg.Status.ValueString(),
+		TargetUser: cfg.TargetUser.ValueString(),
+	})
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot list requests", err.Error())
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	requests = cfg.keep(requests)
+	sortRequests(requests)
+	if req.Limit > 0 && int64(len(requests)) > req.Limit {
+		requests = requests[:req.Limit]
+	}
+	desired, _ := mimcm.ParseDesiredStatus(cfg.DesiredStatus.ValueString())
+
+	stream.Results = func(push func(list.ListResult) bool) {
+		for i := range requests {
+			result := req.NewListResult(ctx)
+			result.Diagnostics.Append(listResult(ctx, req, &requests[i], desired, &result)...)
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+// keep drops the requests of other profile templates, the one filter the
+// server cannot apply.
+func (cfg RequestStatusListModel) keep(requests []mimcm.Request) []mimcm.Request {
+	if cfg.ProfileTemplateUUID.IsNull() {
+		return requests
+	}
+	want, _ := mimcm.ParseGUID(cfg.ProfileTemplateUUID.ValueString()) // validated
+	kept := requests[:0]
+	for _, r := range requests {
+		if r.ProfileTemplateUuid == want {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// listResult fills one result: identity, display name and, when Terraform
+// asks for it, the resource object.
+func listResult(ctx context.Context, req list.ListRequest, got *mimcm.Request, desired mimcm.DesiredStatus, result *list.ListResult) diag.Diagnostics {
+	var diags diag.Diagnostics
+	result.DisplayName = displayName(got)
+	diags.Append(result.Identity.SetAttribute(ctx, path.Root("id"), got.Uuid.String())...)
+	if !req.IncludeResource {
+		return diags
+	}
+	var model RequestStatusResourceModel
+	empty := tftypes.NewValue(req.ResourceSchema.Type().TerraformType(ctx), nil)
+	diags.Append(getModel(ctx, req.ResourceSchema, empty, &model)...)
+	if diags.HasError() {
+		return diags
+	}
+	model.RequestID = types.StringValue(got.Uuid.String())
+	model.Status = types.StringValue(generatedStatus(got.Status, desired))
+	diags.Append(model.fill(got)...)
+	raw, d := rawValueOf(ctx, req.ResourceSchema, &model)
+	diags.Append(d...)
+	if !diags.HasError() {
+		result.Resource.Raw = raw
+	}
+	return diags
+}
+
+// displayName names a request as `terraform query` shows it.
+func displayName(r *mimcm.Request) string {
+	user := "no target user"
+	if !r.TargetUserUuid.IsZero() {
+		user = "target user " + r.TargetUserUuid.String()
+	}
+	return fmt.Sprintf("%s: %s, %s", r.Uuid, r.Status, user)
+}
+
+// generatedStatus is the status a listed request carries into the
+// configuration `terraform query -generate-config-out` writes. It never
+// chooses a change for the user: a request that satisfies a status carries
+// that status (an import with no change); one not final yet carries the
+// desired_status the user set, or else a value that terraform validate
+// refuses, saying what to write (see desiredStatusCheck); one that no status
+// can change (Denied) carries a value that says so.
+func generatedStatus(observed mimcm.Status, desired mimcm.DesiredStatus) string {
+	if d, ok := mimcm.DesiredStatusFor(observed); ok {
+		return string(d)
+	}
+	if observed.IsTerminal() {
+		return fmt.Sprintf("%sremove this block and its import block: the request is %s, a final status no configuration can change>", unchosenStatusPrefix, observed)
+	}
+	if desired != "" {
+		return string(desired)
+	}
+	return fmt.Sprintf("%schoose Completed, Canceled or Abandoned: the request is %s>", unchosenStatusPrefix, observed)
+}

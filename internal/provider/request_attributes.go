@@ -2,6 +2,7 @@ package provider
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -131,6 +132,27 @@ func resourceRequestAttributes() map[string]rschema.Attribute {
 					"value": rschema.StringAttribute{Computed: true, MarkdownDescription: dataCollectionDescription["value"]},
 				}},
 			}
+		}
+	}
+	return out
+}
+
+// computedRequestAttributes returns the named attributes of the table as
+// plain computed resource attributes, for objects nested in a resource such
+// as mimcm_request_statuses' statuses.
+func computedRequestAttributes(names ...string) map[string]rschema.Attribute {
+	out := make(map[string]rschema.Attribute, len(names))
+	for _, a := range requestAttributes {
+		if !slices.Contains(names, a.name) {
+			continue
+		}
+		switch a.kind {
+		case kindString:
+			out[a.name] = rschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
+		case kindInt:
+			out[a.name] = rschema.Int64Attribute{Computed: true, MarkdownDescription: a.description}
+		case kindBool:
+			out[a.name] = rschema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
 		}
 	}
 	return out

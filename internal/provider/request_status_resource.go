@@ -312,7 +312,7 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 			return readError(id, err)
 		}
 	}
-	result, diags := r.converge(ctx, id, desired, current, timeoutName)
+	result, diags := converge(ctx, r.data.client, id, desired, current, timeoutName, transitionError)
 	if diags.HasError() {
 		return diags
 	}
@@ -321,19 +321,22 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 }
 
 // converge brings a request read as current to the desired status: it adopts
-// a request already there, refuses one in another final status, and
-// otherwise sets the status and waits for the server to finish.
-func (r *RequestStatusResource) converge(ctx context.Context, id mimcm.GUID, desired mimcm.DesiredStatus, current *mimcm.Request, timeoutName string) (*mimcm.Request, diag.Diagnostics) {
+// a request already there, refuses one in another final status (refused
+// explains it in the words of the calling resource), and otherwise sets the
+// status and waits for the server to finish. mimcm_request_statuses calls
+// it for each of its entries.
+func converge(ctx context.Context, client *mimcm.Client, id mimcm.GUID, desired mimcm.DesiredStatus, current *mimcm.Request, timeoutName string,
+	refused func(mimcm.DesiredStatus, error) diag.Diagnostics) (*mimcm.Request, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if current.Status.Satisfies(desired) {
 		tflog.Info(ctx, "Request already has the desired status; adopting it without a change", map[string]any{"status": current.Status.String()})
 		return current, diags
 	}
 	if err := mimcm.CheckTransition(id, current.Status, desired); err != nil {
-		return nil, transitionError(desired, err)
+		return nil, refused(desired, err)
 	}
 	tflog.Info(ctx, "Setting request status", map[string]any{"from": current.Status.String(), "to": string(desired)})
-	got, err := r.data.client.SetStatus(ctx, id, desired)
+	got, err := client.SetStatus(ctx, id, desired)
 	if err != nil {
 		diags.AddError(fmt.Sprintf("Request %s could not be %s", id, verb(desired)), err.Error())
 		return nil, diags
@@ -342,9 +345,9 @@ func (r *RequestStatusResource) converge(ctx context.Context, id mimcm.GUID, des
 		return got, diags
 	}
 	tflog.Info(ctx, "Waiting for the server to finish the request", map[string]any{"status": got.Status.String()})
-	got, err = r.data.client.WaitForStatus(ctx, id, desired)
+	got, err = client.WaitForStatus(ctx, id, desired)
 	if errors.Is(err, mimcm.ErrTransition) {
-		return nil, transitionError(desired, err)
+		return nil, refused(desired, err)
 	}
 	if err != nil {
 		diags.AddError(fmt.Sprintf("Request %s did not become %s", id, desired),
@@ -357,12 +360,7 @@ func (r *RequestStatusResource) converge(ctx context.Context, id mimcm.GUID, des
 // configured reports an error when the provider has no client, which only
 // happens when its arguments are still unknown at apply time.
 func (r *RequestStatusResource) configured(diags *diag.Diagnostics) bool {
-	if r.data != nil {
-		return true
-	}
-	diags.AddError("Provider not configured",
-		"The mimcm provider's arguments were not known when this resource was applied. Make sure host and the credentials are known before resources that use them are applied.")
-	return false
+	return configured(r.data, diags)
 }
 
 // target returns the request GUID and desired status of a validated plan.

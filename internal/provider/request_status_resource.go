@@ -23,9 +23,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*RequestStatusResource)(nil)
-	_ resource.ResourceWithImportState = (*RequestStatusResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithConfigure    = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithImportState  = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*RequestStatusResource)(nil)
 )
 
 // defaultWaitTimeout bounds create and update when the timeouts block does
@@ -87,6 +88,7 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 		Validators: []validator.String{stringvalidator.OneOf(mimcm.DesiredStatusNames()...)},
 	}
 	resp.Schema = schema.Schema{
+		Version: 1, // 0 kept security_descriptor and data_collection: see UpgradeState
 		MarkdownDescription: "Drives an existing MIM CM request to a final status — `Completed`, `Canceled` or `Abandoned` — " +
 			"and keeps the request's attributes in state. Destroying the resource only removes it from state: " +
 			"final statuses cannot be undone.",

@@ -61,7 +61,8 @@ func (r *requestStatusV0) ModifyPlan(context.Context, fwresource.ModifyPlanReque
 // Read keeps the state as it is, and Delete forgets it.
 func (r *requestStatusV0) Read(context.Context, fwresource.ReadRequest, *fwresource.ReadResponse) {}
 
-func (r *requestStatusV0) Delete(context.Context, fwresource.DeleteRequest, *fwresource.DeleteResponse) {}
+func (r *requestStatusV0) Delete(context.Context, fwresource.DeleteRequest, *fwresource.DeleteResponse) {
+}
 
 func (r *requestStatusV0) Create(ctx context.Context, req fwresource.CreateRequest, resp *fwresource.CreateResponse) {
 	var current fwresource.SchemaResponse

@@ -38,16 +38,18 @@ import (
 
 // config is what the flags ask for.
 type config struct {
-	sizes     []int
-	rounds    int // 0: 3 rounds up to 1,000 resources, 1 above
-	latencyN  int
-	latencyMS int
-	httpsN    int
-	goBench   bool
-	kinds     []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
-	out       string
-	terraform string
-	keep      bool
+	sizes       []int
+	rounds      int // 0: 3 rounds up to 1,000 resources, 1 above
+	latencyN    int
+	latencyMS   int
+	latencyKind kind
+	httpsN      int
+	goBench     bool
+	kinds       []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
+	out         string
+	update      bool // merge the sections this run measures into out instead of replacing it
+	terraform   string
+	keep        bool
 }
 
 func main() {
@@ -74,11 +76,14 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.rounds, "rounds", 0, "rounds of every operation per size; 0 means 3 up to 1,000 resources and 1 above")
 	fs.IntVar(&cfg.latencyN, "latency-n", 200, "resources in the latency scenario; 0 skips it")
 	fs.IntVar(&cfg.latencyMS, "latency-ms", 50, "latency of every API answer in the latency scenario, in milliseconds")
+	latencyKind := fs.String("latency-kind", "mimcm_request_status", "what the latency scenario applies: mimcm_request_status or mimcm_request_statuses")
 	fs.IntVar(&cfg.httpsN, "https-n", 500, "resources in the https scenario, where the provider speaks HTTP/2; 0 skips it")
 	fs.BoolVar(&cfg.goBench, "go-bench", true, "run the Go benchmarks of the decoding and conversion paths")
-	kindList := fs.String("kinds", "", "configurations to measure, from terraform_data, floor_item, floor_request_status and mimcm_request_status "+
-		"(comma-separated); empty means all of them up to 1,000 resources and mimcm_request_status alone above")
+	kindList := fs.String("kinds", "", "configurations to measure, from "+strings.Join(kindNames[:], ", ")+
+		" (comma-separated); empty means the first five up to 1,000 resources and mimcm_request_status and mimcm_request_statuses above")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
+	fs.BoolVar(&cfg.update, "update", false, "with -out: replace only the sections this run measured, and the rows of the targets it checked, "+
+		"keeping the rest of the file (for runs limited with -n, -kinds, -latency-n 0, -https-n 0, -go-bench=false)")
 	fs.StringVar(&cfg.terraform, "terraform", "terraform", "Terraform `binary` to run")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (configurations, states, logs)")
 	if err := fs.Parse(args); err != nil {
@@ -101,11 +106,17 @@ func parseFlags(args []string) (config, error) {
 		}
 		k, ok := parseKind(name)
 		if !ok {
-			return cfg, fmt.Errorf("-kinds: %q is not terraform_data, floor_item, floor_request_status or mimcm_request_status", name)
+			return cfg, fmt.Errorf("-kinds: %q is not one of %s", name, strings.Join(kindNames[:], ", "))
 		}
 		cfg.kinds = append(cfg.kinds, k)
 	}
+	var ok bool
+	if cfg.latencyKind, ok = parseKind(*latencyKind); !ok || !cfg.latencyKind.callsAPI() {
+		return cfg, fmt.Errorf("-latency-kind %q: want mimcm_request_status or mimcm_request_statuses", *latencyKind)
+	}
 	switch {
+	case cfg.update && cfg.out == "":
+		return cfg, errors.New("-update needs -out, the file to update")
 	case cfg.rounds < 0:
 		return cfg, fmt.Errorf("-rounds %d: want 0 (automatic) or more", cfg.rounds)
 	case cfg.latencyN < 0 || cfg.latencyMS < 0:
@@ -126,9 +137,9 @@ func (cfg config) kindsFor(n int) []kind {
 	case cfg.kinds != nil:
 		return cfg.kinds
 	case n <= 1000:
-		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm}
+		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk}
 	}
-	return []kind{kindMimcm}
+	return []kind{kindMimcm, kindBulk}
 }
 
 // operationsFor is what a size runs. Above 1,000 resources destroy is left

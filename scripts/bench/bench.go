@@ -219,6 +219,13 @@ func run(ctx context.Context, cfg config) error {
 	}
 	report := renderReport(m, sizes, lat, https, goBench, string(analysis))
 	fmt.Print(report)
+	if cfg.update {
+		old, err := os.ReadFile(cfg.out)
+		if err != nil {
+			return fmt.Errorf("-update: %w", err)
+		}
+		report = mergeReport(string(old), report, m.started, m.finished.Sub(m.started))
+	}
 	if cfg.out != "" {
 		if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report for the repository
 			return err

@@ -496,12 +496,17 @@ func readRequests(ctx context.Context, client *mimcm.Client, ids []mimcm.GUID, h
 		for _, id := range ids {
 			wanted[id] = true
 		}
-		for _, s := range listStatuses(ids, hints) {
-			list, err := client.ListRequests(ctx, mimcm.ListFilter{Status: s.String()})
+		statuses := listStatuses(ids, hints)
+		lists := make([][]mimcm.Request, len(statuses))
+		forEachConcurrently(len(statuses), client.MaxConcurrentRequests(), func(i int) {
+			list, err := client.ListRequests(ctx, mimcm.ListFilter{Status: statuses[i].String()})
 			if err != nil {
-				tflog.Debug(ctx, "Listing requests failed; reading them one by one", map[string]any{"status": s.String(), "error": err.Error()})
-				continue
+				tflog.Debug(ctx, "Listing requests failed; reading them one by one", map[string]any{"status": statuses[i].String(), "error": err.Error()})
+				return
 			}
+			lists[i] = list
+		})
+		for _, list := range lists {
 			for i := range list {
 				id, err := mimcm.ParseGUID(string(list[i].Uuid))
 				if err != nil || !wanted[id] {

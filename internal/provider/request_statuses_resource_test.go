@@ -9,7 +9,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -597,6 +600,135 @@ func TestForEachConcurrently(t *testing.T) {
 			}
 			if limit := int64(max(tc.limit, 1)); peak.Load() > limit {
 				t.Errorf("%d calls at once, limit %d", peak.Load(), limit)
+			}
+		})
+	}
+}
+
+// bulkClient is a client of a fresh in-process mock holding seed, with
+// retries off so that one fault fails one call.
+func bulkClient(t *testing.T, seed ...mimcm.Request) (*testMock, *mimcm.Client) {
+	t.Helper()
+	m := newTestMock(t, mockapi.Options{}, seed...)
+	c, err := mimcm.NewClient(mimcm.Config{Host: m.URL, MaxRetries: 0, MaxConcurrentRequests: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, c
+}
+
+// apply keeps, after a partial failure, every entry that succeeded with
+// its new status, the ones that failed with the status observed, and the
+// one it could not read as state had it; each failure is one error naming
+// its request. Run it with -race: the entries are driven concurrently.
+func TestRequestStatusesResource_applyKeepsPartialState(t *testing.T) {
+	t.Parallel()
+	ids := manyIDs(0xa1, 12)
+	var seed []mimcm.Request
+	for _, id := range ids {
+		seed = append(seed, seedRequest(id, mimcm.StatusApproved))
+	}
+	m, client := bulkClient(t, seed...)
+	failPUT, failGET := ids[2], ids[7]
+	m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: mimcm.GUID(failPUT)})
+	m.AddFault(mockapi.Fault{Status: 403, Method: "GET", RequestID: mimcm.GUID(failGET)})
+
+	requests := map[string]attr.Value{}
+	for _, id := range ids {
+		requests[strings.ToUpper(id)] = types.StringValue("Completed")
+	}
+	plan := RequestStatusesResourceModel{Requests: types.MapValueMust(types.StringType, requests), UseListRoute: types.BoolValue(false)}
+	// failGET was in state, Approved, as a refresh left it.
+	prior := map[mimcm.GUID]priorEntry{mimcm.GUID(failGET): {
+		key: failGET, value: "Approved",
+		status: types.ObjectValueMust(entryType.AttrTypes, map[string]attr.Value{
+			"status_code": types.Int64Value(3), "observed_status": types.StringValue("Approved"), "completed": types.StringNull(),
+		}),
+	}}
+	r := &RequestStatusesResource{data: newProviderData(client)}
+	diags := r.apply(t.Context(), &plan, prior, time.Minute, "timeouts.update")
+
+	var errs []string
+	for _, d := range diags.Errors() {
+		errs = append(errs, d.Summary())
+	}
+	sort.Strings(errs)
+	wantErrs := []string{"Cannot read request " + failGET, "Request " + failPUT + " could not be completed"}
+	if !slices.Equal(errs, wantErrs) {
+		t.Errorf("errors: want %q, got %q", wantErrs, errs)
+	}
+	gotRequests, gotStatuses := plan.Requests.Elements(), plan.Statuses.Elements()
+	for _, id := range ids {
+		key := strings.ToUpper(id)
+		value := gotRequests[key].(types.String).ValueString()
+		status, _ := gotStatuses[id].(types.Object)
+		code := status.Attributes()["status_code"].(types.Int64).ValueInt64()
+		switch id {
+		case failPUT:
+			if value != "Approved" || code != 3 {
+				t.Errorf("%s, whose PUT failed: want Approved (3), got %s (%d)", id, value, code)
+			}
+		case failGET:
+			if value != "Approved" || code != 3 {
+				t.Errorf("%s, which could not be read: want what state had, Approved (3), got %s (%d)", id, value, code)
+			}
+		default:
+			if value != "Completed" || code != 8 {
+				t.Errorf("%s: want Completed (8), got %s (%d)", id, value, code)
+			}
+		}
+	}
+	if err := m.expectPUTs(slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == failGET })...); err != nil {
+		t.Error(err)
+	}
+}
+
+// readRequests reads through the list route what the lists return, and the
+// rest one by one: a request another status's list holds, and every
+// request when the list call fails.
+func TestReadRequests_listThenFallBack(t *testing.T) {
+	t.Parallel()
+	ids := manyIDs(0xa2, listReadMin+2)
+	var seed []mimcm.Request
+	hints := map[mimcm.GUID]mimcm.Status{}
+	guids := make([]mimcm.GUID, len(ids))
+	for i, id := range ids {
+		status := mimcm.StatusCompleted
+		if i == 0 {
+			status = mimcm.StatusCanceled // expected Completed, found elsewhere
+		}
+		seed = append(seed, seedRequest(id, status))
+		guids[i] = mimcm.GUID(id)
+		hints[guids[i]] = mimcm.StatusCompleted
+	}
+	for name, tc := range map[string]struct {
+		fault    bool
+		wantGETs int
+	}{"list answers": {false, 1}, "list fails": {true, len(ids)}} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			m, client := bulkClient(t, seed...)
+			if tc.fault {
+				m.AddFault(mockapi.Fault{Status: 403, Method: "GET", Count: 1})
+			}
+			got := readRequests(t.Context(), client, guids, hints, true)
+			for i, id := range guids {
+				r := got[id]
+				if r.err != nil || r.request == nil || r.request.Uuid != id {
+					t.Fatalf("%s: got %+v", id, r)
+				}
+				if want := seed[i].Status; r.request.Status != want {
+					t.Errorf("%s: want %s, got %s", id, want, r.request.Status)
+				}
+			}
+			single := 0
+			for _, c := range m.Calls() {
+				if c.Method == "GET" && c.RequestID != "" {
+					single++
+				}
+			}
+			if single != tc.wantGETs {
+				t.Errorf("want %d GETs of single requests, got %d (%s)", tc.wantGETs, single, m.describeCalls())
 			}
 		})
 	}

@@ -386,10 +386,19 @@ func removeState(dir string) error {
 func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeResult, error) {
 	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n)}
 	ids := requestIDs(series, n)
+	// The two kinds that call the mock each complete requests of their own,
+	// so that neither finds the other's already done.
+	bulkIDs := requestIDs(series|0x100, n)
+	seeded := ids
 	var dirs [kinds]string
 	for _, k := range res.kinds {
 		dirs[k] = filepath.Join(b.work, fmt.Sprintf("n%d-%s", n, k))
-		if err := writeConfig(dirs[k], k, b.mock.url, "", ids); err != nil {
+		kindIDs := ids
+		if k == kindBulk {
+			kindIDs = bulkIDs
+			seeded = append(slices.Clone(ids), bulkIDs...)
+		}
+		if err := writeConfig(dirs[k], k, b.mock.url, "", kindIDs); err != nil {
 			return nil, err
 		}
 	}
@@ -401,7 +410,7 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 		kindDirs = append(kindDirs, dirs[k])
 	}
 	for round := range res.rounds {
-		if err := restart(ctx, b.mock, ids, kindDirs...); err != nil {
+		if err := restart(ctx, b.mock, seeded, kindDirs...); err != nil {
 			return nil, err
 		}
 		// Each kind goes first in turn.

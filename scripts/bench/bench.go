@@ -100,6 +100,7 @@ type sizeResult struct {
 	n      int
 	rounds int
 	kinds  []kind
+	chosen bool // the kinds were chosen with -kinds
 	ops    []*opResult
 }
 
@@ -384,7 +385,7 @@ func removeState(dir string) error {
 // measureSize runs every operation on every kind it measures, a different
 // kind going first each round.
 func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeResult, error) {
-	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n)}
+	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n), chosen: b.cfg.kinds != nil}
 	ids := requestIDs(series, n)
 	// The two kinds that call the mock each complete requests of their own,
 	// so that neither finds the other's already done.

@@ -119,7 +119,16 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 
 func renderSize(w *strings.Builder, s *sizeResult) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	p("## N = %d (%d round%s)\n\n", s.n, s.rounds, plural(s.rounds))
+	if s.chosen {
+		// A section of its own: -update keeps the ones of other kinds.
+		var names []string
+		for _, k := range s.kinds {
+			names = append(names, k.String())
+		}
+		p("## N = %d: %s (%d round%s)\n\n", s.n, strings.Join(names, ", "), s.rounds, plural(s.rounds))
+	} else {
+		p("## N = %d (%d round%s)\n\n", s.n, s.rounds, plural(s.rounds))
+	}
 	if !slices.Contains(s.kinds, kindData) {
 		var names []string
 		for _, k := range s.kinds {

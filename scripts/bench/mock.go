@@ -19,8 +19,10 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// seedBatch is how many requests one POST /_mock/requests seeds.
-const seedBatch = 1000
+// seedBatch is how many requests one POST /_mock/requests seeds: with the
+// reference request's security descriptor, 250 stay well within the 1 MiB
+// the mock takes in one body.
+const seedBatch = 250
 
 // mockProcess is a running mimcm-mock and a client for its admin routes.
 type mockProcess struct {

@@ -111,64 +111,49 @@ var dataCollectionDescription = map[string]string{
 }
 
 // resourceRequestAttributes returns the computed attributes of the
-// resource: all but the data sources' own (dataSourceOnly).
-// Immutable attributes keep their state value in plans; the status ones are
-// planned by the resource's ModifyPlan.
+// resource: all but the data sources' own (dataSourceOnly). Immutable
+// attributes keep their state value in plans; the status ones are planned
+// by the resource's ModifyPlan.
 func resourceRequestAttributes() map[string]rschema.Attribute {
-	out := make(map[string]rschema.Attribute, len(requestAttributes))
+	var names []string
 	for _, a := range requestAttributes {
-		if dataSourceOnly[a.name] {
-			continue
-		}
-		switch a.kind {
-		case kindString:
-			attr := rschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
-				attr.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-			}
-			out[a.name] = attr
-		case kindInt:
-			attr := rschema.Int64Attribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
-				attr.PlanModifiers = []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
-			}
-			out[a.name] = attr
-		case kindBool:
-			attr := rschema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
-				attr.PlanModifiers = []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
-			}
-			out[a.name] = attr
-		case kindDataCollection:
-			out[a.name] = rschema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: a.description,
-				NestedObject: rschema.NestedAttributeObject{Attributes: map[string]rschema.Attribute{
-					"name":  rschema.StringAttribute{Computed: true, MarkdownDescription: dataCollectionDescription["name"]},
-					"value": rschema.StringAttribute{Computed: true, MarkdownDescription: dataCollectionDescription["value"]},
-				}},
-			}
+		if !dataSourceOnly[a.name] {
+			names = append(names, a.name)
 		}
 	}
-	return out
+	return resourceAttributes(true, names...)
 }
 
-// computedRequestAttributes returns the named attributes of the table as
-// plain computed resource attributes, for objects nested in a resource such
-// as mimcm_request_statuses' statuses.
-func computedRequestAttributes(names ...string) map[string]rschema.Attribute {
+// resourceAttributes returns the named attributes of the table, which must
+// not be data_collection, as computed resource attributes; with
+// keepImmutable, the immutable ones keep their state value in plans.
+// mimcm_request_statuses nests some of them, planned by its ModifyPlan.
+func resourceAttributes(keepImmutable bool, names ...string) map[string]rschema.Attribute {
 	out := make(map[string]rschema.Attribute, len(names))
 	for _, a := range requestAttributes {
 		if !slices.Contains(names, a.name) {
 			continue
 		}
+		keep := keepImmutable && a.immutable
 		switch a.kind {
 		case kindString:
-			out[a.name] = rschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
+			attr := rschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
+			if keep {
+				attr.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+			}
+			out[a.name] = attr
 		case kindInt:
-			out[a.name] = rschema.Int64Attribute{Computed: true, MarkdownDescription: a.description}
+			attr := rschema.Int64Attribute{Computed: true, MarkdownDescription: a.description}
+			if keep {
+				attr.PlanModifiers = []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
+			}
+			out[a.name] = attr
 		case kindBool:
-			out[a.name] = rschema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
+			attr := rschema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
+			if keep {
+				attr.PlanModifiers = []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
+			}
+			out[a.name] = attr
 		}
 	}
 	return out

@@ -109,7 +109,7 @@ func (r *RequestStatusesResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true,
 				MarkdownDescription: "What the server reports for each request of `requests`, keyed by its GUID in lower case. " +
 					"Nothing else of the request is kept: read it with the `mimcm_request` or `mimcm_requests` data source.",
-				NestedObject: schema.NestedAttributeObject{Attributes: computedRequestAttributes(entryAttributeNames...)},
+				NestedObject: schema.NestedAttributeObject{Attributes: resourceAttributes(false, entryAttributeNames...)},
 			},
 			"use_list_route": schema.BoolAttribute{
 				Optional: true,

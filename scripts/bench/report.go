@@ -384,14 +384,7 @@ func renderGoBenchmarks(w *strings.Builder, list []goBenchmark) {
 // measured.
 func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBench []goBenchmark) []verdict {
 	var out []verdict
-	at := func(n int) *sizeResult {
-		for _, s := range sizes {
-			if s.n == n {
-				return s
-			}
-		}
-		return nil
-	}
+	at := func(n int) *sizeResult { return sizeAt(sizes, n) }
 	for _, name := range []string{"apply", "refresh plan", "destroy"} {
 		v := verdict{target: fmt.Sprintf("%s at N=%d ≤ %.1f× terraform_data", name, targetRatioN, targetRatio)}
 		s := at(targetRatioN)
@@ -530,14 +523,7 @@ var bulkSizes = []int{2000, 5000}
 // evaluateBulk checks the targets of issue 14.
 func evaluateBulk(sizes []*sizeResult, lat *latencyResult) []verdict {
 	var out []verdict
-	at := func(n int) *sizeResult {
-		for _, s := range sizes {
-			if s.n == n {
-				return s
-			}
-		}
-		return nil
-	}
+	at := func(n int) *sizeResult { return sizeAt(sizes, n) }
 	for _, n := range bulkSizes {
 		for _, name := range []string{"apply", "refresh plan"} {
 			v := verdict{target: fmt.Sprintf("mimcm_request_statuses %s at N=%d ≤ %.1f× terraform_data", name, n, targetBulkRatio)}
@@ -625,6 +611,16 @@ func evaluateBulk(sizes []*sizeResult, lat *latencyResult) []verdict {
 		out = append(out, v)
 	}
 	return out
+}
+
+// sizeAt is the size of n resources, nil when it was not measured.
+func sizeAt(sizes []*sizeResult, n int) *sizeResult {
+	for _, s := range sizes {
+		if s.n == n {
+			return s
+		}
+	}
+	return nil
 }
 
 func notRunKinds(v verdict, n int) verdict {

@@ -34,14 +34,19 @@ const (
 	kindFloorNoSDDL // version 0's without security_descriptor
 	kindFloorNoDC   // version 0's without data_collection
 	kindFloorMin    // only the status attributes mimcm_request_statuses keeps per entry
+	kindBulkNoList  // mimcm_request_statuses with use_list_route = false: one GET per read (-kinds only)
 	kinds           // how many kinds there are
 )
 
 var kindNames = [kinds]string{"terraform_data", "floor_item", "floor_request_status", "mimcm_request_status", "mimcm_request_statuses",
-	"floor_request_status_v0", "floor_request_status_no_sddl", "floor_request_status_no_data_collection", "floor_request_status_min"}
+	"floor_request_status_v0", "floor_request_status_no_sddl", "floor_request_status_no_data_collection", "floor_request_status_min",
+	"mimcm_request_statuses_no_list"}
 
 // callsAPI reports whether a kind's provider calls the mock.
-func (k kind) callsAPI() bool { return k == kindMimcm || k == kindBulk }
+func (k kind) callsAPI() bool { return k == kindMimcm || k.bulk() }
+
+// bulk reports whether a kind is one mimcm_request_statuses.
+func (k kind) bulk() bool { return k == kindBulk || k == kindBulkNoList }
 
 // floorRequest reports whether a kind is one of floor_request_status's.
 func (k kind) floorRequest() bool {
@@ -343,6 +348,12 @@ provider "mimcm" {
   requests = { for id in local.request_ids : id => "Completed" }
 }
 `)
+	case kindBulkNoList:
+		c.WriteString(`resource "mimcm_request_statuses" "bench" {
+  requests       = { for id in local.request_ids : id => "Completed" }
+  use_list_route = false
+}
+`)
 	case kindMimcm:
 		c.WriteString(`resource "mimcm_request_status" "bench" {
   count      = length(local.request_ids)
@@ -389,15 +400,14 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 	ids := requestIDs(series, n)
 	// The two kinds that call the mock each complete requests of their own,
 	// so that neither finds the other's already done.
-	bulkIDs := requestIDs(series|0x100, n)
 	seeded := ids
 	var dirs [kinds]string
 	for _, k := range res.kinds {
 		dirs[k] = filepath.Join(b.work, fmt.Sprintf("n%d-%s", n, k))
 		kindIDs := ids
-		if k == kindBulk {
-			kindIDs = bulkIDs
-			seeded = append(slices.Clone(ids), bulkIDs...)
+		if k.bulk() {
+			kindIDs = requestIDs(series|uint32(k)<<8, n)
+			seeded = append(seeded, kindIDs...)
 		}
 		if err := writeConfig(dirs[k], k, b.mock.url, "", kindIDs); err != nil {
 			return nil, err

@@ -4,19 +4,23 @@
 //	go run ./scripts/bench -n 500 -out BENCHMARKS.md
 //
 // It builds the provider and mimcm-mock into a temporary directory, starts
-// the mock on a free loopback port and, for each size N, generates four
+// the mock on a free loopback port and, for each size N, generates five
 // configurations: N mimcm_request_status resources completing seeded
-// Approved requests, N terraform_data resources, and N of each of the two
-// resources of scripts/bench/floor, a framework provider that calls nothing:
-// floor_item, the smallest plugin resource, and floor_request_status, which
-// has mimcm_request_status's schema and state. It then runs apply,
+// Approved requests, one mimcm_request_statuses completing N others, N
+// terraform_data resources, and N of each of the two resources of
+// scripts/bench/floor, a framework provider that calls nothing: floor_item,
+// the smallest plugin resource, and floor_request_status, which has
+// mimcm_request_status's schema and state. -kinds chooses others: the
+// floor's variants that weigh groups of attributes, and
+// mimcm_request_statuses_no_list. It then runs apply,
 // plan (with refresh), plan -refresh=false and destroy on each, alternating
 // between them round after round, and reports medians, ratios, the API
 // calls per resource and the new TCP connections (from the mock's call log),
 // and the provider processes' peak RSS (VmHWM, sampled from /proc every
 // 50 ms). A latency scenario, an https scenario (the connections of
-// HTTP/2), the Go benchmarks of the hot paths and the targets of issue 6
-// (PASS or MISS) follow. Terraform runs offline: its own CLI configuration
+// HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
+// and 14 (PASS or MISS) follow. -update merges a limited run's sections into
+// an earlier report. Terraform runs offline: its own CLI configuration
 // with dev_overrides, CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1,
 // -input=false, default -parallelism (10).
 //
@@ -130,8 +134,8 @@ func parseFlags(args []string) (config, error) {
 // kindsFor is what a size measures. Terraform's own apply grows faster
 // than the number of resources (it rewrites the whole state file after
 // each one), so above 1,000 resources the comparisons take hours on a
-// shared two-core machine; mimcm_request_status alone still gives its
-// calls, connections and memory.
+// shared two-core machine; mimcm_request_status and mimcm_request_statuses
+// alone still give their calls, connections and memory.
 func (cfg config) kindsFor(n int) []kind {
 	switch {
 	case cfg.kinds != nil:

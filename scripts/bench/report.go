@@ -201,8 +201,10 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 		}
 		p("%s\n", row)
 	}
-	if slices.Contains(s.kinds, kindBulk) {
-		renderBulk(w, s)
+	for _, k := range []kind{kindBulk, kindBulkNoList} {
+		if slices.Contains(s.kinds, k) {
+			renderBulk(w, s, k)
+		}
 	}
 	if slices.Contains(s.kinds, kindFloorV0) || slices.Contains(s.kinds, kindFloorMin) {
 		renderAttributeGroups(w, s)
@@ -221,19 +223,23 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 		strings.ReplaceAll(byKind(func(k kind) string { return k.String() + " " + mib(terraformPeak(s, k)) }), " | ", ", "))
 }
 
-// renderBulk shows mimcm_request_statuses at one size beside
+// renderBulk shows a kind of mimcm_request_statuses at one size beside
 // terraform_data and mimcm_request_status, with its calls per entry.
-func renderBulk(w *strings.Builder, s *sizeResult) {
+func renderBulk(w *strings.Builder, s *sizeResult, k kind) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	p("\n`mimcm_request_statuses`, one resource of %d entries, beside %d `terraform_data` and %d `mimcm_request_status` resources "+
-		"(— where not measured at this size):\n\n", s.n, s.n, s.n)
-	p("| Operation | mimcm_request_statuses | ÷ terraform_data | ÷ mimcm_request_status | API calls per entry | New connections | Provider peak RSS |\n")
+	what := "`mimcm_request_statuses`"
+	if k == kindBulkNoList {
+		what = "`mimcm_request_statuses` with `use_list_route = false` (`mimcm_request_statuses_no_list`: one GET per read)"
+	}
+	p("\n%s, one resource of %d entries, beside %d `terraform_data` and %d `mimcm_request_status` resources "+
+		"(— where not measured at this size):\n\n", what, s.n, s.n, s.n)
+	p("| Operation | %s | ÷ terraform_data | ÷ mimcm_request_status | API calls per entry | New connections | Provider peak RSS |\n", k)
 	p("|---|---:|---:|---:|---|---:|---:|\n")
 	for _, op := range s.ops {
-		bulk := op.samples[kindBulk]
+		bulk := op.samples[k]
 		worst := worstCalls(bulk)
-		p("| %s | %s | %s | %s | %s | %s | %s |\n", op.op.name, medianCell(bulk), ratioCell(op, kindBulk, kindData),
-			ratioCell(op, kindBulk, kindMimcm), callsPerResource(worst.calls, s.n), connections(worst), mib(peakOf(bulk)))
+		p("| %s | %s | %s | %s | %s | %s | %s |\n", op.op.name, medianCell(bulk), ratioCell(op, k, kindData),
+			ratioCell(op, k, kindMimcm), callsPerResource(worst.calls, s.n), connections(worst), mib(peakOf(bulk)))
 	}
 }
 

@@ -311,6 +311,11 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 			continue
 		}
 		seen[e.id] = e.key
+		if e.value.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("requests").AtMapKey(e.key), fmt.Sprintf("Request %s has no status", e.id),
+				"Each entry of requests must name the status its request must have: Completed, Canceled or Abandoned.")
+			continue
+		}
 		if e.value.IsUnknown() {
 			planned[string(e.id)] = types.ObjectUnknown(entryType.AttrTypes)
 			continue
@@ -390,13 +395,15 @@ func (r *RequestStatusesResource) apply(ctx context.Context, plan *RequestStatus
 			continue
 		}
 		w := &entryWork{entry: e, prior: p, inState: inState}
-		if !inState {
+		if !inState && r.data != nil {
 			// A new entry was read while planning, in this process.
 			w.current, _ = r.data.reads.take(e.id)
 		}
 		work = append(work, w)
 	}
-	driveEntries(ctx, r.data.client, work, plan.useListRoute(), timeoutName)
+	if len(work) > 0 {
+		driveEntries(ctx, r.data.client, work, plan.useListRoute(), timeoutName)
+	}
 
 	var diags diag.Diagnostics
 	for _, w := range work {

@@ -181,6 +181,10 @@ func (cfg *Config) applyDefaults() {
 	}
 }
 
+// MaxConcurrentRequests is how many calls the client lets through at once,
+// for callers that fan work out and want no more workers than that.
+func (c *Client) MaxConcurrentRequests() int { return c.cfg.MaxConcurrentRequests }
+
 // GetRequest reads one request: GET /requests/{id}. A 204 answer gives an
 // *APIError of kind ErrRequestNotFound.
 func (c *Client) GetRequest(ctx context.Context, id GUID) (*Request, error) {

@@ -140,7 +140,7 @@ func TestGetModel_matchesTheFramework(t *testing.T) {
 	if err := state.Raw.As(&planned); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"completed", "new_profile_uuid", "data_collection"} {
+	for _, name := range []string{"completed", "new_profile_uuid", "priority"} {
 		planned[name] = tftypes.NewValue(planned[name].Type(), tftypes.UnknownValue)
 	}
 	for name, raw := range map[string]tftypes.Value{
@@ -163,7 +163,7 @@ func TestGetModel_matchesTheFramework(t *testing.T) {
 			if !raw.IsNull() && !reflect.DeepEqual(got, want) {
 				t.Fatalf("getModel:\n%+v\nthe framework's Get:\n%+v", got, want)
 			}
-			if raw.IsNull() && (!got.ID.IsNull() || !got.DataCollection.IsNull()) {
+			if raw.IsNull() && (!got.ID.IsNull() || !got.Priority.IsNull()) {
 				t.Fatalf("a null state gave %+v, want null attributes", got)
 			}
 			to := tfsdk.State{Schema: state.Schema}
@@ -206,7 +206,7 @@ func TestGetModel_badModels(t *testing.T) {
 		want   string
 	}{
 		{"not a pointer", good, "getModel needs a pointer to a model struct, not provider.RequestStatusResourceModel"},
-		{"missing attributes", &short{}, "provider.short has 1 attributes, the schema 25"},
+		{"missing attributes", &short{}, "provider.short has 1 attributes, the schema 23"},
 		{"an attribute the schema lacks", &extra{}, "field extra of provider.extra is not an attribute of the schema"},
 		{"a field of another type", &mistyped{}, "attribute id is a basetypes.StringValue, which field ID of provider.mistyped cannot hold"},
 	} {

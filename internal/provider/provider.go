@@ -119,6 +119,7 @@ func (p *MimcmProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *MimcmProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewRequestStatusResource,
+		NewRequestStatusesResource,
 	}
 }
 

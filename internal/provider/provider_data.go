@@ -37,6 +37,17 @@ func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
 	return data, diags
 }
 
+// configured reports an error when the provider has no client, which only
+// happens when its arguments are still unknown at apply time.
+func configured(data *providerData, diags *diag.Diagnostics) bool {
+	if data != nil {
+		return true
+	}
+	diags.AddError("Provider not configured",
+		"The mimcm provider's arguments were not known when this resource was applied. Make sure host and the credentials are known before resources that use them are applied.")
+	return false
+}
+
 // readCacheTTL bounds how old a read taken while planning may be when the
 // apply that follows it uses it instead of reading again.
 const readCacheTTL = 30 * time.Second

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -16,15 +17,15 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// RequestAttributesModel holds the attributes read from a MIM CM request.
-// The resource and both data sources embed it, so the three cannot drift
-// apart.
+// RequestAttributesModel holds the attributes read from a MIM CM request
+// that mimcm_request_status keeps in state. The resource and both data
+// sources embed it, so the three cannot drift apart; the data sources embed
+// RequestDetailsModel too.
 type RequestAttributesModel struct {
 	StatusCode               types.Int64  `tfsdk:"status_code"`
 	ObservedStatus           types.String `tfsdk:"observed_status"`
 	RequestType              types.Int64  `tfsdk:"request_type"`
 	Flags                    types.Int64  `tfsdk:"flags"`
-	DataCollection           types.List   `tfsdk:"data_collection"`
 	DataCollectionFlags      types.Int64  `tfsdk:"data_collection_flags"`
 	OriginatorUserUUID       types.String `tfsdk:"originator_user_uuid"`
 	TargetUserUUID           types.String `tfsdk:"target_user_uuid"`
@@ -37,11 +38,23 @@ type RequestAttributesModel struct {
 	Priority                 types.Int64  `tfsdk:"priority"`
 	Comment                  types.String `tfsdk:"comment"`
 	ProfileTemplateUUID      types.String `tfsdk:"profile_template_uuid"`
-	SecurityDescriptor       types.String `tfsdk:"security_descriptor"`
 	IsSmartcard              types.Bool   `tfsdk:"is_smartcard"`
 	IsEnrollmentAgent        types.Bool   `tfsdk:"is_enrollment_agent"`
 	IsDataCollectionComplete types.Bool   `tfsdk:"is_data_collection_complete"`
 }
+
+// RequestDetailsModel holds what only the data sources expose of a request:
+// what someone typed into its data collection, often names and personal
+// details, and its security descriptor, about 0.6 KB of SDDL. A status
+// resource has no use for them, and they would go into every state file and
+// state backend.
+type RequestDetailsModel struct {
+	DataCollection     types.List   `tfsdk:"data_collection"`
+	SecurityDescriptor types.String `tfsdk:"security_descriptor"`
+}
+
+// dataSourceOnly names the attributes of RequestDetailsModel.
+var dataSourceOnly = map[string]bool{"data_collection": true, "security_descriptor": true}
 
 // dataCollectionItemType is the object type of one data_collection item.
 var dataCollectionItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -97,40 +110,50 @@ var dataCollectionDescription = map[string]string{
 	"value": "Value of the data collection item; null when the server sent none.",
 }
 
-// resourceRequestAttributes returns the computed attributes of the resource.
-// Immutable attributes keep their state value in plans; the status ones are
-// planned by the resource's ModifyPlan.
+// resourceRequestAttributes returns the computed attributes of the
+// resource: all but the data sources' own (dataSourceOnly). Immutable
+// attributes keep their state value in plans; the status ones are planned
+// by the resource's ModifyPlan.
 func resourceRequestAttributes() map[string]rschema.Attribute {
-	out := make(map[string]rschema.Attribute, len(requestAttributes))
+	var names []string
 	for _, a := range requestAttributes {
+		if !dataSourceOnly[a.name] {
+			names = append(names, a.name)
+		}
+	}
+	return resourceAttributes(true, names...)
+}
+
+// resourceAttributes returns the named attributes of the table, which must
+// not be data_collection, as computed resource attributes; with
+// keepImmutable, the immutable ones keep their state value in plans.
+// mimcm_request_statuses nests some of them, planned by its ModifyPlan.
+func resourceAttributes(keepImmutable bool, names ...string) map[string]rschema.Attribute {
+	out := make(map[string]rschema.Attribute, len(names))
+	for _, a := range requestAttributes {
+		if !slices.Contains(names, a.name) {
+			continue
+		}
+		keep := keepImmutable && a.immutable
 		switch a.kind {
 		case kindString:
 			attr := rschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
+			if keep {
 				attr.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
 		case kindInt:
 			attr := rschema.Int64Attribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
+			if keep {
 				attr.PlanModifiers = []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
 		case kindBool:
 			attr := rschema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
+			if keep {
 				attr.PlanModifiers = []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
-		case kindDataCollection:
-			out[a.name] = rschema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: a.description,
-				NestedObject: rschema.NestedAttributeObject{Attributes: map[string]rschema.Attribute{
-					"name":  rschema.StringAttribute{Computed: true, MarkdownDescription: dataCollectionDescription["name"]},
-					"value": rschema.StringAttribute{Computed: true, MarkdownDescription: dataCollectionDescription["value"]},
-				}},
-			}
 		}
 	}
 	return out
@@ -163,22 +186,14 @@ func dataSourceRequestAttributes() map[string]dschema.Attribute {
 }
 
 // newRequestAttributesModel converts a request read from the API into
-// Terraform values. It is the only place that does.
+// Terraform values. It is the only place that does, with
+// newRequestDetailsModel for the data sources' own attributes.
 func newRequestAttributesModel(r *mimcm.Request) (RequestAttributesModel, diag.Diagnostics) {
-	items := make([]attr.Value, len(r.DataCollection))
-	for i, item := range r.DataCollection {
-		items[i] = types.ObjectValueMust(dataCollectionItemType.AttrTypes, map[string]attr.Value{
-			"name":  types.StringValue(item.Name),
-			"value": types.StringPointerValue(item.Value),
-		})
-	}
-	dataCollection, diags := types.ListValue(dataCollectionItemType, items)
 	return RequestAttributesModel{
 		StatusCode:               types.Int64Value(int64(r.Status)),
 		ObservedStatus:           types.StringValue(r.Status.String()),
 		RequestType:              types.Int64Value(int64(r.RequestType)),
 		Flags:                    types.Int64Value(int64(r.Flags)),
-		DataCollection:           dataCollection,
 		DataCollectionFlags:      types.Int64Value(int64(r.DataCollectionFlags)),
 		OriginatorUserUUID:       guidValue(r.OriginatorUserUuid),
 		TargetUserUUID:           guidValue(r.TargetUserUuid),
@@ -191,10 +206,26 @@ func newRequestAttributesModel(r *mimcm.Request) (RequestAttributesModel, diag.D
 		Priority:                 types.Int64Value(int64(r.Priority)),
 		Comment:                  types.StringValue(r.Comment),
 		ProfileTemplateUUID:      guidValue(r.ProfileTemplateUuid),
-		SecurityDescriptor:       types.StringValue(r.SecurityDescriptor),
 		IsSmartcard:              types.BoolValue(r.IsSmartcard),
 		IsEnrollmentAgent:        types.BoolValue(r.IsEnrollmentAgent),
 		IsDataCollectionComplete: types.BoolValue(r.IsDataCollectionComplete),
+	}, nil
+}
+
+// newRequestDetailsModel converts the attributes only the data sources
+// expose.
+func newRequestDetailsModel(r *mimcm.Request) (RequestDetailsModel, diag.Diagnostics) {
+	items := make([]attr.Value, len(r.DataCollection))
+	for i, item := range r.DataCollection {
+		items[i] = types.ObjectValueMust(dataCollectionItemType.AttrTypes, map[string]attr.Value{
+			"name":  types.StringValue(item.Name),
+			"value": types.StringPointerValue(item.Value),
+		})
+	}
+	dataCollection, diags := types.ListValue(dataCollectionItemType, items)
+	return RequestDetailsModel{
+		DataCollection:     dataCollection,
+		SecurityDescriptor: types.StringValue(r.SecurityDescriptor),
 	}, diags
 }
 

@@ -32,6 +32,7 @@ type RequestDataSourceModel struct {
 	ID     types.String `tfsdk:"id"`
 	Status types.String `tfsdk:"status"`
 	RequestAttributesModel
+	RequestDetailsModel
 }
 
 // Metadata names the data source.
@@ -93,11 +94,13 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 // newRequestDataSourceModel converts a request for the data sources.
 func newRequestDataSourceModel(r *mimcm.Request) (RequestDataSourceModel, diag.Diagnostics) {
 	attrs, diags := newRequestAttributesModel(r)
+	details, d := newRequestDetailsModel(r)
 	return RequestDataSourceModel{
 		ID:                     types.StringValue(r.Uuid.String()),
 		Status:                 types.StringValue(r.Status.String()),
 		RequestAttributesModel: attrs,
-	}, diags
+		RequestDetailsModel:    details,
+	}, append(diags, d...)
 }
 
 func requestStatusNameAttribute() schema.StringAttribute {

@@ -24,10 +24,11 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*RequestStatusResource)(nil)
-	_ resource.ResourceWithImportState = (*RequestStatusResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*RequestStatusResource)(nil)
-	_ resource.ResourceWithIdentity    = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithConfigure    = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithImportState  = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*RequestStatusResource)(nil)
+	_ resource.ResourceWithIdentity     = (*RequestStatusResource)(nil)
 )
 
 // defaultWaitTimeout bounds create and update when the timeouts block does
@@ -89,6 +90,7 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 		Validators: []validator.String{desiredStatusValidator},
 	}
 	resp.Schema = schema.Schema{
+		Version: 1, // 0 kept security_descriptor and data_collection: see UpgradeState
 		MarkdownDescription: "Drives an existing MIM CM request to a final status — `Completed`, `Canceled` or `Abandoned` — " +
 			"and keeps the request's attributes in state. Destroying the resource only removes it from state: " +
 			"final statuses cannot be undone.",
@@ -376,12 +378,7 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 // configured reports an error when the provider has no client, which only
 // happens when its arguments are still unknown at apply time.
 func (r *RequestStatusResource) configured(diags *diag.Diagnostics) bool {
-	if r.data != nil {
-		return true
-	}
-	diags.AddError("Provider not configured",
-		"The mimcm provider's arguments were not known when this resource was applied. Make sure host and the credentials are known before resources that use them are applied.")
-	return false
+	return configured(r.data, diags)
 }
 
 // setIdentity records a request's lower-case GUID as the resource's

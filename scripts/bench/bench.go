@@ -27,10 +27,31 @@ const (
 	kindFloor                    // floor_item: the smallest framework plugin, no network
 	kindFloorRequest             // floor_request_status: mimcm_request_status's schema and state, no network
 	kindMimcm                    // mimcm_request_status against the mock
-	kinds                        // how many kinds there are
+	kindBulk                     // one mimcm_request_statuses of N entries against the mock
+	// floor_request_status with other sets of attributes, to weigh each
+	// group of them (-kinds only; see scripts/bench/floor):
+	kindFloorV0     // schema version 0's: also security_descriptor and data_collection
+	kindFloorNoSDDL // version 0's without security_descriptor
+	kindFloorNoDC   // version 0's without data_collection
+	kindFloorMin    // only the status attributes mimcm_request_statuses keeps per entry
+	kindBulkNoList  // mimcm_request_statuses with use_list_route = false: one GET per read (-kinds only)
+	kinds           // how many kinds there are
 )
 
-var kindNames = [kinds]string{"terraform_data", "floor_item", "floor_request_status", "mimcm_request_status"}
+var kindNames = [kinds]string{"terraform_data", "floor_item", "floor_request_status", "mimcm_request_status", "mimcm_request_statuses",
+	"floor_request_status_v0", "floor_request_status_no_sddl", "floor_request_status_no_data_collection", "floor_request_status_min",
+	"mimcm_request_statuses_no_list"}
+
+// callsAPI reports whether a kind's provider calls the mock.
+func (k kind) callsAPI() bool { return k == kindMimcm || k.bulk() }
+
+// bulk reports whether a kind is one mimcm_request_statuses.
+func (k kind) bulk() bool { return k == kindBulk || k == kindBulkNoList }
+
+// floorRequest reports whether a kind is one of floor_request_status's.
+func (k kind) floorRequest() bool {
+	return k == kindFloorRequest || k == kindFloorV0 || k == kindFloorNoSDDL || k == kindFloorNoDC || k == kindFloorMin
+}
 
 func (k kind) String() string { return kindNames[k] }
 
@@ -84,6 +105,7 @@ type sizeResult struct {
 	n      int
 	rounds int
 	kinds  []kind
+	chosen bool // the kinds were chosen with -kinds
 	ops    []*opResult
 }
 
@@ -96,6 +118,7 @@ type httpsResult struct {
 
 // latencyResult is the latency scenario.
 type latencyResult struct {
+	kind                 kind
 	n, latencyMS, rounds int
 	slow, fast           []sample // applies with and without latency
 }
@@ -160,6 +183,8 @@ func run(ctx context.Context, cfg config) error {
 	if b.tf.mockPort, err = urlPort(b.mock.url); err != nil {
 		return err
 	}
+	// The floor's resources keep the security descriptor the seeds carry.
+	b.tf.env = append(b.tf.env, "FLOOR_SECURITY_DESCRIPTOR="+b.mock.referenceSDDL)
 	b.log("mock at %s; %s", b.mock.url, m.terraform)
 
 	var sizes []*sizeResult
@@ -200,6 +225,13 @@ func run(ctx context.Context, cfg config) error {
 	}
 	report := renderReport(m, sizes, lat, https, goBench, string(analysis))
 	fmt.Print(report)
+	if cfg.update {
+		old, err := os.ReadFile(cfg.out)
+		if err != nil {
+			return fmt.Errorf("-update: %w", err)
+		}
+		report = mergeReport(string(old), report, m.started, m.finished.Sub(m.started))
+	}
 	if cfg.out != "" {
 		if err := os.WriteFile(cfg.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report for the repository
 			return err
@@ -257,8 +289,8 @@ func writeConfig(dir string, k kind, mockURL, caFile string, ids []mimcm.GUID) e
 		return err
 	}
 	var c strings.Builder
-	switch k {
-	case kindFloor, kindFloorRequest:
+	switch {
+	case k == kindFloor || k.floorRequest():
 		c.WriteString(`terraform {
   required_providers {
     floor = {
@@ -268,7 +300,7 @@ func writeConfig(dir string, k kind, mockURL, caFile string, ids []mimcm.GUID) e
 }
 
 `)
-	case kindMimcm:
+	case k.callsAPI():
 		fmt.Fprintf(&c, `terraform {
   required_providers {
     mimcm = {
@@ -285,7 +317,6 @@ provider "mimcm" {
 			fmt.Fprintf(&c, "  ca_cert_file = %q\n", caFile)
 		}
 		c.WriteString("}\n\n")
-	case kindData:
 	}
 	c.WriteString("locals {\n  request_ids = [\n")
 	for _, id := range ids {
@@ -305,11 +336,22 @@ provider "mimcm" {
   input = local.request_ids[count.index]
 }
 `)
-	case kindFloorRequest:
-		c.WriteString(`resource "floor_request_status" "bench" {
+	case kindFloorRequest, kindFloorV0, kindFloorNoSDDL, kindFloorNoDC, kindFloorMin:
+		fmt.Fprintf(&c, `resource %q "bench" {
   count      = length(local.request_ids)
   request_id = local.request_ids[count.index]
   status     = "Completed"
+}
+`, k)
+	case kindBulk:
+		c.WriteString(`resource "mimcm_request_statuses" "bench" {
+  requests = { for id in local.request_ids : id => "Completed" }
+}
+`)
+	case kindBulkNoList:
+		c.WriteString(`resource "mimcm_request_statuses" "bench" {
+  requests       = { for id in local.request_ids : id => "Completed" }
+  use_list_route = false
 }
 `)
 	case kindMimcm:
@@ -354,12 +396,20 @@ func removeState(dir string) error {
 // measureSize runs every operation on every kind it measures, a different
 // kind going first each round.
 func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeResult, error) {
-	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n)}
+	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n), chosen: b.cfg.kinds != nil}
 	ids := requestIDs(series, n)
+	// The two kinds that call the mock each complete requests of their own,
+	// so that neither finds the other's already done.
+	seeded := ids
 	var dirs [kinds]string
 	for _, k := range res.kinds {
 		dirs[k] = filepath.Join(b.work, fmt.Sprintf("n%d-%s", n, k))
-		if err := writeConfig(dirs[k], k, b.mock.url, "", ids); err != nil {
+		kindIDs := ids
+		if k.bulk() {
+			kindIDs = requestIDs(series|uint32(k)<<8, n)
+			seeded = append(seeded, kindIDs...)
+		}
+		if err := writeConfig(dirs[k], k, b.mock.url, "", kindIDs); err != nil {
 			return nil, err
 		}
 	}
@@ -371,7 +421,7 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 		kindDirs = append(kindDirs, dirs[k])
 	}
 	for round := range res.rounds {
-		if err := restart(ctx, b.mock, ids, kindDirs...); err != nil {
+		if err := restart(ctx, b.mock, seeded, kindDirs...); err != nil {
 			return nil, err
 		}
 		// Each kind goes first in turn.
@@ -386,7 +436,7 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 				if err != nil {
 					return nil, fmt.Errorf("%s of %s at N=%d: %w", op.op.name, k, n, err)
 				}
-				if k == kindMimcm && op.op.name == "apply" && s.calls.Counts["PUT"] != n {
+				if k.callsAPI() && op.op.name == "apply" && s.calls.Counts["PUT"] != n {
 					return nil, fmt.Errorf("the apply at N=%d sent %d PUTs for %d resources; every request should have been set", n, s.calls.Counts["PUT"], n)
 				}
 				op.samples[k] = append(op.samples[k], s)
@@ -400,7 +450,7 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 // it alone.
 func (b *bench) measure(ctx context.Context, dir string, k kind, args []string) (sample, error) {
 	s := sample{load: loadAverage()[0]}
-	if k == kindMimcm {
+	if k.callsAPI() {
 		if err := b.mock.resetCalls(ctx); err != nil {
 			return s, err
 		}
@@ -413,7 +463,7 @@ func (b *bench) measure(ctx context.Context, dir string, k kind, args []string) 
 		return s, fmt.Errorf("terraform %s exited %d (a plan exits 2 when it is not empty):\n%s", args[0], r.exitCode, tail(r.output, 40))
 	}
 	s.run = r
-	if k == kindMimcm {
+	if k.callsAPI() {
 		if s.calls, err = b.mock.calls(ctx); err != nil {
 			return s, err
 		}
@@ -426,10 +476,10 @@ func (b *bench) measure(ctx context.Context, dir string, k kind, args []string) 
 // measureLatency applies latencyN resources with every API answer delayed,
 // alternating with the same apply without delay.
 func (b *bench) measureLatency(ctx context.Context) (*latencyResult, error) {
-	res := &latencyResult{n: b.cfg.latencyN, latencyMS: b.cfg.latencyMS, rounds: min(b.cfg.roundsFor(b.cfg.latencyN), 3)}
+	res := &latencyResult{kind: b.cfg.latencyKind, n: b.cfg.latencyN, latencyMS: b.cfg.latencyMS, rounds: min(b.cfg.roundsFor(b.cfg.latencyN), 3)}
 	ids := requestIDs(0xfff, res.n)
-	dir := filepath.Join(b.work, "latency-mimcm")
-	if err := writeConfig(dir, kindMimcm, b.mock.url, "", ids); err != nil {
+	dir := filepath.Join(b.work, "latency-"+res.kind.String())
+	if err := writeConfig(dir, res.kind, b.mock.url, "", ids); err != nil {
 		return nil, err
 	}
 	for round := range res.rounds {
@@ -445,7 +495,7 @@ func (b *bench) measureLatency(ctx context.Context) (*latencyResult, error) {
 			if err := b.mock.setLatency(ctx, ms); err != nil {
 				return nil, err
 			}
-			s, err := b.measure(ctx, dir, kindMimcm, operations[0].args)
+			s, err := b.measure(ctx, dir, res.kind, operations[0].args)
 			if err != nil {
 				return nil, fmt.Errorf("latency scenario, apply with %d ms: %w", ms, err)
 			}

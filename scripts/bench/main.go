@@ -4,19 +4,23 @@
 //	go run ./scripts/bench -n 500 -out BENCHMARKS.md
 //
 // It builds the provider and mimcm-mock into a temporary directory, starts
-// the mock on a free loopback port and, for each size N, generates four
+// the mock on a free loopback port and, for each size N, generates five
 // configurations: N mimcm_request_status resources completing seeded
-// Approved requests, N terraform_data resources, and N of each of the two
-// resources of scripts/bench/floor, a framework provider that calls nothing:
-// floor_item, the smallest plugin resource, and floor_request_status, which
-// has mimcm_request_status's schema and state. It then runs apply,
+// Approved requests, one mimcm_request_statuses completing N others, N
+// terraform_data resources, and N of each of the two resources of
+// scripts/bench/floor, a framework provider that calls nothing: floor_item,
+// the smallest plugin resource, and floor_request_status, which has
+// mimcm_request_status's schema and state. -kinds chooses others: the
+// floor's variants that weigh groups of attributes, and
+// mimcm_request_statuses_no_list. It then runs apply,
 // plan (with refresh), plan -refresh=false and destroy on each, alternating
 // between them round after round, and reports medians, ratios, the API
 // calls per resource and the new TCP connections (from the mock's call log),
 // and the provider processes' peak RSS (VmHWM, sampled from /proc every
 // 50 ms). A latency scenario, an https scenario (the connections of
-// HTTP/2), the Go benchmarks of the hot paths and the targets of issue 6
-// (PASS or MISS) follow. Terraform runs offline: its own CLI configuration
+// HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
+// and 14 (PASS or MISS) follow. -update merges a limited run's sections into
+// an earlier report. Terraform runs offline: its own CLI configuration
 // with dev_overrides, CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1,
 // -input=false, default -parallelism (10).
 //
@@ -38,16 +42,18 @@ import (
 
 // config is what the flags ask for.
 type config struct {
-	sizes     []int
-	rounds    int // 0: 3 rounds up to 1,000 resources, 1 above
-	latencyN  int
-	latencyMS int
-	httpsN    int
-	goBench   bool
-	kinds     []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
-	out       string
-	terraform string
-	keep      bool
+	sizes       []int
+	rounds      int // 0: 3 rounds up to 1,000 resources, 1 above
+	latencyN    int
+	latencyMS   int
+	latencyKind kind
+	httpsN      int
+	goBench     bool
+	kinds       []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
+	out         string
+	update      bool // merge the sections this run measures into out instead of replacing it
+	terraform   string
+	keep        bool
 }
 
 func main() {
@@ -74,11 +80,14 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.rounds, "rounds", 0, "rounds of every operation per size; 0 means 3 up to 1,000 resources and 1 above")
 	fs.IntVar(&cfg.latencyN, "latency-n", 200, "resources in the latency scenario; 0 skips it")
 	fs.IntVar(&cfg.latencyMS, "latency-ms", 50, "latency of every API answer in the latency scenario, in milliseconds")
+	latencyKind := fs.String("latency-kind", "mimcm_request_status", "what the latency scenario applies: mimcm_request_status or mimcm_request_statuses")
 	fs.IntVar(&cfg.httpsN, "https-n", 500, "resources in the https scenario, where the provider speaks HTTP/2; 0 skips it")
 	fs.BoolVar(&cfg.goBench, "go-bench", true, "run the Go benchmarks of the decoding and conversion paths")
-	kindList := fs.String("kinds", "", "configurations to measure, from terraform_data, floor_item, floor_request_status and mimcm_request_status "+
-		"(comma-separated); empty means all of them up to 1,000 resources and mimcm_request_status alone above")
+	kindList := fs.String("kinds", "", "configurations to measure, from "+strings.Join(kindNames[:], ", ")+
+		" (comma-separated); empty means the first five up to 1,000 resources and mimcm_request_status and mimcm_request_statuses above")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
+	fs.BoolVar(&cfg.update, "update", false, "with -out: replace only the sections this run measured, and the rows of the targets it checked, "+
+		"keeping the rest of the file (for runs limited with -n, -kinds, -latency-n 0, -https-n 0, -go-bench=false)")
 	fs.StringVar(&cfg.terraform, "terraform", "terraform", "Terraform `binary` to run")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (configurations, states, logs)")
 	if err := fs.Parse(args); err != nil {
@@ -101,11 +110,17 @@ func parseFlags(args []string) (config, error) {
 		}
 		k, ok := parseKind(name)
 		if !ok {
-			return cfg, fmt.Errorf("-kinds: %q is not terraform_data, floor_item, floor_request_status or mimcm_request_status", name)
+			return cfg, fmt.Errorf("-kinds: %q is not one of %s", name, strings.Join(kindNames[:], ", "))
 		}
 		cfg.kinds = append(cfg.kinds, k)
 	}
+	var ok bool
+	if cfg.latencyKind, ok = parseKind(*latencyKind); !ok || !cfg.latencyKind.callsAPI() {
+		return cfg, fmt.Errorf("-latency-kind %q: want mimcm_request_status or mimcm_request_statuses", *latencyKind)
+	}
 	switch {
+	case cfg.update && cfg.out == "":
+		return cfg, errors.New("-update needs -out, the file to update")
 	case cfg.rounds < 0:
 		return cfg, fmt.Errorf("-rounds %d: want 0 (automatic) or more", cfg.rounds)
 	case cfg.latencyN < 0 || cfg.latencyMS < 0:
@@ -119,16 +134,16 @@ func parseFlags(args []string) (config, error) {
 // kindsFor is what a size measures. Terraform's own apply grows faster
 // than the number of resources (it rewrites the whole state file after
 // each one), so above 1,000 resources the comparisons take hours on a
-// shared two-core machine; mimcm_request_status alone still gives its
-// calls, connections and memory.
+// shared two-core machine; mimcm_request_status and mimcm_request_statuses
+// alone still give their calls, connections and memory.
 func (cfg config) kindsFor(n int) []kind {
 	switch {
 	case cfg.kinds != nil:
 		return cfg.kinds
 	case n <= 1000:
-		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm}
+		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk}
 	}
-	return []kind{kindMimcm}
+	return []kind{kindMimcm, kindBulk}
 }
 
 // operationsFor is what a size runs. Above 1,000 resources destroy is left

@@ -19,8 +19,10 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// seedBatch is how many requests one POST /_mock/requests seeds.
-const seedBatch = 1000
+// seedBatch is how many requests one POST /_mock/requests seeds: with the
+// reference request's security descriptor, 250 stay well within the 1 MiB
+// the mock takes in one body.
+const seedBatch = 250
 
 // mockProcess is a running mimcm-mock and a client for its admin routes.
 type mockProcess struct {
@@ -31,6 +33,9 @@ type mockProcess struct {
 	// calls never show up in the mock's count of new connections: the count
 	// is zeroed over that connection and read back over it.
 	admin *http.Client
+	// referenceSDDL is the security descriptor of the reference request
+	// the mock seeds with -seed-example, which the bench's seeds carry.
+	referenceSDDL string
 }
 
 // startMock starts the mock binary on a free loopback port and waits until
@@ -42,7 +47,7 @@ func startMock(ctx context.Context, binary, dir string, cert *serverCert) (*mock
 		return nil, err
 	}
 	defer logFile.Close()
-	args := []string{"-listen", "127.0.0.1:0", "-url-file", urlFile}
+	args := []string{"-listen", "127.0.0.1:0", "-url-file", urlFile, "-seed-example"}
 	// HTTP/1.1 for the admin client's one connection, whatever the mock offers.
 	transport := &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1, IdleConnTimeout: 0}
 	if cert != nil {
@@ -64,7 +69,7 @@ func startMock(ctx context.Context, binary, dir string, cert *serverCert) (*mock
 		if b, err := os.ReadFile(urlFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
 			m.url = strings.TrimSpace(string(b))
 			if err := m.call(ctx, http.MethodGet, "/health", nil, nil); err == nil {
-				return m, nil
+				return m, m.readReference(ctx)
 			}
 		}
 		select {
@@ -80,6 +85,20 @@ func startMock(ctx context.Context, binary, dir string, cert *serverCert) (*mock
 			return nil, fmt.Errorf("the mock did not answer within 15 s; see %s", logFile.Name())
 		}
 	}
+}
+
+// readReference reads the reference request's security descriptor from
+// the store the mock started with.
+func (m *mockProcess) readReference(ctx context.Context) error {
+	var seeded []mimcm.Request
+	if err := m.call(ctx, http.MethodGet, "/requests", nil, &seeded); err != nil {
+		return err
+	}
+	if len(seeded) != 1 {
+		return fmt.Errorf("the mock started with -seed-example holds %d requests, want the reference request alone", len(seeded))
+	}
+	m.referenceSDDL = strings.TrimRight(seeded[0].SecurityDescriptor, "\x00")
+	return nil
 }
 
 // stop ends the mock and waits for it.
@@ -145,7 +164,7 @@ func (m *mockProcess) seed(ctx context.Context, ids []mimcm.GUID) error {
 	for start := 0; start < len(ids); start += seedBatch {
 		batch := make([]mimcm.Request, 0, seedBatch)
 		for _, id := range ids[start:min(start+seedBatch, len(ids))] {
-			batch = append(batch, seedRequest(id, len(batch)+start))
+			batch = append(batch, seedRequest(id, len(batch)+start, m.referenceSDDL))
 		}
 		if err := m.call(ctx, http.MethodPost, "/requests", batch, nil); err != nil {
 			return fmt.Errorf("seeding: %w", err)
@@ -155,8 +174,9 @@ func (m *mockProcess) seed(ctx context.Context, ids []mimcm.GUID) error {
 }
 
 // seedRequest is an Approved smart card enrollment shaped like the
-// reference request, submitted i seconds after the first.
-func seedRequest(id mimcm.GUID, i int) mimcm.Request {
+// reference request, with its security descriptor sddl, submitted i
+// seconds after the first.
+func seedRequest(id mimcm.GUID, i int, sddl string) mimcm.Request {
 	reason := "Smart card recall"
 	return mimcm.Request{
 		Uuid:                id,
@@ -169,7 +189,7 @@ func seedRequest(id mimcm.GUID, i int) mimcm.Request {
 		TargetUserUuid:      "2d7e4c1b-5a6f-4b3c-9d8e-0f1a2b3c4d5e",
 		Submitted:           mimcm.NewTimestamp(time.Date(2026, 1, 12, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second)),
 		ProfileTemplateUuid: "a039b4d0-5ce8-4eff-8651-181c6576fda3",
-		SecurityDescriptor:  "O:S-1-5-21-1004336348-1177238915-682003330-512D:(A;;RC;;;WD)",
+		SecurityDescriptor:  sddl,
 		IsSmartcard:         true,
 	}
 }

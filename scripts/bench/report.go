@@ -66,6 +66,11 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 		"(`scripts/bench/floor`), N `floor_item` resources, the floor of any plugin, and N `floor_request_status` resources, " +
 		"which take mimcm_request_status's schema from the provider and fill it with a completed request's attributes: the floor " +
 		"of any provider that keeps what mimcm_request_status keeps.\n")
+	p("- `mimcm_request_statuses` is one resource whose `requests` map holds the same N requests " +
+		"(`{ for id in local.request_ids : id => \"Completed\" }`). The seeds carry the reference request's security descriptor, " +
+		"read from the mock started with `-seed-example`; `floor_request_status_v0` and its variants keep the same one. " +
+		"`-kinds`, `-latency-kind`, `-https-n 0`, `-latency-n 0` and `-go-bench=false` limit a run, and `-update` writes only its " +
+		"sections into the report.\n")
 	p("- Each round resets the mock and seeds the requests again, so that every apply really sets every status; then it runs " +
 		"apply, plan (with refresh, `-detailed-exitcode`, which must find nothing to do), `plan -refresh=false` and destroy, " +
 		"each on every configuration in turn, a different one going first each round. Times are wall-clock medians.\n")
@@ -87,7 +92,7 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 		renderGoBenchmarks(&w, goBench)
 	}
 
-	verdicts := evaluate(sizes, https, goBench)
+	verdicts := evaluate(sizes, lat, https, goBench)
 	p("## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n")
 	missed := 0
 	for _, v := range verdicts {
@@ -114,8 +119,17 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 
 func renderSize(w *strings.Builder, s *sizeResult) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	p("## N = %d (%d round%s)\n\n", s.n, s.rounds, plural(s.rounds))
-	if len(s.kinds) < int(kinds) {
+	if s.chosen {
+		// A section of its own: -update keeps the ones of other kinds.
+		var names []string
+		for _, k := range s.kinds {
+			names = append(names, k.String())
+		}
+		p("## N = %d: %s (%d round%s)\n\n", s.n, strings.Join(names, ", "), s.rounds, plural(s.rounds))
+	} else {
+		p("## N = %d (%d round%s)\n\n", s.n, s.rounds, plural(s.rounds))
+	}
+	if !slices.Contains(s.kinds, kindData) {
 		var names []string
 		for _, k := range s.kinds {
 			names = append(names, "`"+k.String()+"`")
@@ -128,32 +142,76 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 		p("No destroy at this size: Terraform's destroy, like its apply, rewrites the whole state file after each resource, and the " +
 			"provider calls no API in it; the state is deleted instead.\n\n")
 	}
-	p("Wall-clock medians. `floor_item` is the smallest plugin resource there is, and `floor_request_status` has " +
-		"mimcm_request_status's own schema and keeps the same state (both in `scripts/bench/floor`, a framework provider that " +
-		"calls nothing), so floor_request_status ÷ terraform_data is what these attributes cost any provider, and " +
-		"mimcm ÷ floor_request_status is what this provider's own code and its API calls add.\n\n")
+	if slices.Contains(s.kinds, kindFloorRequest) {
+		p("Wall-clock medians. `floor_item` is the smallest plugin resource there is, and `floor_request_status` has " +
+			"mimcm_request_status's own schema and keeps the same state (both in `scripts/bench/floor`, a framework provider that " +
+			"calls nothing), so floor_request_status ÷ terraform_data is what these attributes cost any provider, and " +
+			"mimcm ÷ floor_request_status is what this provider's own code and its API calls add.")
+	} else {
+		p("Wall-clock medians.")
+	}
+	if slices.Contains(s.kinds, kindBulk) {
+		p(" `mimcm_request_statuses` is one resource whose `requests` map holds the N requests (its own table follows).")
+	}
+	p("\n\n")
 	byKind := func(cell func(k kind) string) string {
 		var cells []string
-		for k := range kinds {
+		for _, k := range s.kinds {
 			cells = append(cells, cell(k))
 		}
 		return strings.Join(cells, " | ")
 	}
+	type ratioColumn struct {
+		name    string
+		k, over kind
+	}
+	var ratios []ratioColumn
+	for _, r := range []ratioColumn{
+		{"mimcm ÷ terraform_data", kindMimcm, kindData},
+		{"floor_request_status ÷ terraform_data", kindFloorRequest, kindData},
+		{"mimcm ÷ floor_request_status", kindMimcm, kindFloorRequest},
+		{"mimcm_request_statuses ÷ terraform_data", kindBulk, kindData},
+	} {
+		if slices.Contains(s.kinds, r.k) && slices.Contains(s.kinds, r.over) {
+			ratios = append(ratios, r)
+		}
+	}
+	single := slices.Contains(s.kinds, kindMimcm)
 	names := byKind(func(k kind) string { return k.String() })
-	p("| Operation | %s | mimcm ÷ terraform_data | floor_request_status ÷ terraform_data | mimcm ÷ floor_request_status | "+
-		"API calls per resource | New connections | Provider peak RSS |\n", names)
-	p("|---|%s---:|---:|---:|---|---:|---:|\n", strings.Repeat("---:|", int(kinds)))
+	header := "| Operation | " + names + " |"
+	align := "|---|" + strings.Repeat("---:|", len(s.kinds))
+	for _, r := range ratios {
+		header += " " + r.name + " |"
+		align += "---:|"
+	}
+	if single {
+		header += " API calls per resource | New connections | Provider peak RSS |"
+		align += "---|---:|---:|"
+	}
+	p("%s\n%s\n", header, align)
 	for _, op := range s.ops {
-		mim := op.samples[kindMimcm]
-		worst := worstCalls(mim)
-		p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", op.op.name,
-			byKind(func(k kind) string { return medianCell(op.samples[k]) }),
-			ratioCell(op, kindMimcm, kindData), ratioCell(op, kindFloorRequest, kindData), ratioCell(op, kindMimcm, kindFloorRequest),
-			callsPerResource(worst.calls, s.n), connections(worst), mib(peakOf(mim)))
+		row := "| " + op.op.name + " | " + byKind(func(k kind) string { return medianCell(op.samples[k]) }) + " |"
+		for _, r := range ratios {
+			row += " " + ratioCell(op, r.k, r.over) + " |"
+		}
+		if single {
+			mim := op.samples[kindMimcm]
+			worst := worstCalls(mim)
+			row += fmt.Sprintf(" %s | %s | %s |", callsPerResource(worst.calls, s.n), connections(worst), mib(peakOf(mim)))
+		}
+		p("%s\n", row)
+	}
+	for _, k := range []kind{kindBulk, kindBulkNoList} {
+		if slices.Contains(s.kinds, k) {
+			renderBulk(w, s, k)
+		}
+	}
+	if slices.Contains(s.kinds, kindFloorV0) || slices.Contains(s.kinds, kindFloorMin) {
+		renderAttributeGroups(w, s)
 	}
 	p("\nCPU time, medians: Terraform's own, plus the plugin processes' (they run beside Terraform, so CPU can exceed wall time " +
 		"on 2 cores); plugin processes started and their peak RSS.\n\n")
-	p("| Operation | %s |\n|---|%s\n", names, strings.Repeat("---:|", int(kinds)))
+	p("| Operation | %s |\n|---|%s\n", names, strings.Repeat("---:|", len(s.kinds)))
 	for _, op := range s.ops {
 		p("| %s | %s |\n", op.op.name, byKind(func(k kind) string { return cpuCell(op.samples[k]) }))
 	}
@@ -163,6 +221,67 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 	}
 	p("\nTerraform's own peak RSS (maxrss), largest of the runs: %s.\n\n",
 		strings.ReplaceAll(byKind(func(k kind) string { return k.String() + " " + mib(terraformPeak(s, k)) }), " | ", ", "))
+}
+
+// renderBulk shows a kind of mimcm_request_statuses at one size beside
+// terraform_data and mimcm_request_status, with its calls per entry.
+func renderBulk(w *strings.Builder, s *sizeResult, k kind) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	what := "`mimcm_request_statuses`"
+	if k == kindBulkNoList {
+		what = "`mimcm_request_statuses` with `use_list_route = false` (`mimcm_request_statuses_no_list`: one GET per read)"
+	}
+	p("\n%s, one resource of %d entries, beside %d `terraform_data` and %d `mimcm_request_status` resources "+
+		"(— where not measured at this size):\n\n", what, s.n, s.n, s.n)
+	p("| Operation | %s | ÷ terraform_data | ÷ mimcm_request_status | API calls per entry | New connections | Provider peak RSS |\n", k)
+	p("|---|---:|---:|---:|---|---:|---:|\n")
+	for _, op := range s.ops {
+		bulk := op.samples[k]
+		worst := worstCalls(bulk)
+		p("| %s | %s | %s | %s | %s | %s | %s |\n", op.op.name, medianCell(bulk), ratioCell(op, k, kindData),
+			ratioCell(op, k, kindMimcm), callsPerResource(worst.calls, s.n), connections(worst), mib(peakOf(bulk)))
+	}
+}
+
+// attributeGroups are the groups of mimcm_request_status's attributes the
+// floor's variants weigh: each group's cost is the time of a variant with
+// it less the time of one without.
+var attributeGroups = []struct {
+	name          string
+	with, without kind
+}{
+	{"`security_descriptor` (the reference request's SDDL, about 0.6 KB)", kindFloorV0, kindFloorNoSDDL},
+	{"`data_collection` (one item, as the bench seeds it)", kindFloorV0, kindFloorNoDC},
+	{"both: schema version 0 against version 1", kindFloorV0, kindFloorRequest},
+	{"ids, timestamps, flags and the rest of version 1 beyond the status attributes", kindFloorRequest, kindFloorMin},
+}
+
+// renderAttributeGroups shows what each group of attributes costs, from
+// the floor's variants, which call nothing.
+func renderAttributeGroups(w *strings.Builder, s *sizeResult) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("\nWhat each group of attributes costs any provider, from the floor's variants of floor_request_status, which call nothing: " +
+		"`_v0` has schema version 0's attributes (version 1's and the security descriptor and data collection), `_no_sddl` and " +
+		"`_no_data_collection` leave one of those two out, `floor_request_status` is version 1, and `_min` keeps only " +
+		"`status_code`, `observed_status` and `completed` beside the arguments. A group's cost is the median time with it less the " +
+		"median time without, and that difference over terraform_data's time; the medians of a shared machine make small " +
+		"differences noisy (see every run below).\n\n")
+	p("| Operation | Group | With | Without | Cost | Cost ÷ terraform_data |\n|---|---|---:|---:|---:|---:|\n")
+	for _, op := range s.ops {
+		data := median(walls(op.samples[kindData]))
+		for _, g := range attributeGroups {
+			with, without := op.samples[g.with], op.samples[g.without]
+			if len(with) == 0 || len(without) == 0 {
+				continue
+			}
+			cost := median(walls(with)) - median(walls(without))
+			share := "—"
+			if data > 0 {
+				share = fmt.Sprintf("%.2f×", cost.Seconds()/data.Seconds())
+			}
+			p("| %s | %s | %s | %s | %s | %s |\n", op.op.name, g.name, medianCell(with), medianCell(without), seconds(cost), share)
+		}
+	}
 }
 
 // medianCell shows the median wall time of a kind, "—" when not measured.
@@ -202,21 +321,37 @@ func cpuCell(samples []sample) string {
 func renderLatency(w *strings.Builder, l *latencyResult) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	worst := worstCalls(l.slow)
-	perResource := float64(worst.calls.Counts["total"]) / float64(l.n)
-	ideal := time.Duration(float64(l.n) * perResource * float64(time.Duration(l.latencyMS)*time.Millisecond) / float64(effectiveConcurrent))
+	ideal := l.ideal()
 	slow, fast := median(walls(l.slow)), median(walls(l.fast))
-	p("## Latency scenario: N = %d, %d ms per API answer (%d round%s)\n\n", l.n, l.latencyMS, l.rounds, plural(l.rounds))
-	p("N is smaller than above to keep the scenario short. Every API answer of the mock waits %d ms (`PUT /_mock/settings`); "+
-		"the apply alternates with the same apply without latency.\n\n", l.latencyMS)
+	if l.kind == kindBulk {
+		p("## Latency scenario of mimcm_request_statuses: N = %d, %d ms per API answer (%d round%s)\n\n", l.n, l.latencyMS, l.rounds, plural(l.rounds))
+		p("One mimcm_request_statuses of N entries. Every API answer of the mock waits %d ms (`PUT /_mock/settings`); "+
+			"the apply alternates with the same apply without latency.\n\n", l.latencyMS)
+	} else {
+		p("## Latency scenario: N = %d, %d ms per API answer (%d round%s)\n\n", l.n, l.latencyMS, l.rounds, plural(l.rounds))
+		p("N is smaller than above to keep the scenario short. Every API answer of the mock waits %d ms (`PUT /_mock/settings`); "+
+			"the apply alternates with the same apply without latency.\n\n", l.latencyMS)
+	}
 	p("| | |\n|---|---|\n")
 	p("| API calls per resource | %s |\n", callsPerResource(worst.calls, l.n))
-	p("| Effective concurrency | %d = min(-parallelism %d, max_concurrent_requests %d) |\n", effectiveConcurrent, parallelism, mimcm.DefaultMaxConcurrentRequests)
+	if l.kind == kindBulk {
+		p("| Effective concurrency | %d = max_concurrent_requests (one resource: -parallelism does not apply) |\n", mimcm.DefaultMaxConcurrentRequests)
+	} else {
+		p("| Effective concurrency | %d = min(-parallelism %d, max_concurrent_requests %d) |\n", effectiveConcurrent, parallelism, mimcm.DefaultMaxConcurrentRequests)
+	}
 	p("| Ideal: N × calls per resource × %d ms ÷ %d | %s |\n", l.latencyMS, effectiveConcurrent, seconds(ideal))
 	p("| Measured apply with latency (median) | %s (runs: %s) |\n", seconds(slow), secondsList(walls(l.slow)))
 	p("| Same apply without latency (median) | %s (runs: %s) |\n", seconds(fast), secondsList(walls(l.fast)))
 	p("| Efficiency: ideal ÷ measured | %.0f%% |\n", 100*ideal.Seconds()/slow.Seconds())
 	p("| Time the latency added (with − without), beside the ideal | %s vs %s |\n", seconds(slow-fast), seconds(ideal))
 	p("| New connections (apply with latency) | %s |\n\n", connections(worst))
+}
+
+// ideal is the apply time the latency alone allows: every call waits
+// latencyMS, effectiveConcurrent at a time.
+func (l *latencyResult) ideal() time.Duration {
+	perResource := float64(worstCalls(l.slow).calls.Counts["total"]) / float64(l.n)
+	return time.Duration(float64(l.n) * perResource * float64(time.Duration(l.latencyMS)*time.Millisecond) / float64(effectiveConcurrent))
 }
 
 func renderHTTPS(w *strings.Builder, h *httpsResult, sizes []*sizeResult) {
@@ -251,17 +386,11 @@ func renderGoBenchmarks(w *strings.Builder, list []goBenchmark) {
 	p("\n")
 }
 
-// evaluate checks the targets of issue 6 against what was measured.
-func evaluate(sizes []*sizeResult, https *httpsResult, goBench []goBenchmark) []verdict {
+// evaluate checks the targets of issues 6 and 14 against what was
+// measured.
+func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBench []goBenchmark) []verdict {
 	var out []verdict
-	at := func(n int) *sizeResult {
-		for _, s := range sizes {
-			if s.n == n {
-				return s
-			}
-		}
-		return nil
-	}
+	at := func(n int) *sizeResult { return sizeAt(sizes, n) }
 	for _, name := range []string{"apply", "refresh plan", "destroy"} {
 		v := verdict{target: fmt.Sprintf("%s at N=%d ≤ %.1f× terraform_data", name, targetRatioN, targetRatio)}
 		s := at(targetRatioN)
@@ -382,7 +511,128 @@ func evaluate(sizes []*sizeResult, https *httpsResult, goBench []goBenchmark) []
 		v.note = "`ListRequests` reads a 15 MB answer from a local server and decodes it; both its wall and its CPU time per list " +
 			"(the test server's side included) must stay within the target."
 	}
-	return append(out, v)
+	out = append(out, v)
+	return append(out, evaluateBulk(sizes, lat)...)
+}
+
+// The targets of issue 14.
+const (
+	targetBulkRatio      = 0.2 // mimcm_request_statuses ÷ terraform_data, apply and refresh plan
+	targetBulkApplyCalls = 2   // API calls per entry on apply
+	targetBulkRSSMiB     = 100 // provider peak RSS at targetRSSN entries
+	targetEfficiency     = 0.85
+	targetSingularRatio  = 1.6 // mimcm_request_status apply at targetRatioN, with the lean state
+)
+
+var bulkSizes = []int{2000, 5000}
+
+// evaluateBulk checks the targets of issue 14.
+func evaluateBulk(sizes []*sizeResult, lat *latencyResult) []verdict {
+	var out []verdict
+	at := func(n int) *sizeResult { return sizeAt(sizes, n) }
+	for _, n := range bulkSizes {
+		for _, name := range []string{"apply", "refresh plan"} {
+			v := verdict{target: fmt.Sprintf("mimcm_request_statuses %s at N=%d ≤ %.1f× terraform_data", name, n, targetBulkRatio)}
+			s := at(n)
+			if s == nil || !slices.Contains(s.kinds, kindData) || !slices.Contains(s.kinds, kindBulk) || s.op(name) == nil {
+				out = append(out, notRunKinds(v, n))
+				continue
+			}
+			op := s.op(name)
+			r := ratio(op, kindBulk, kindData)
+			v.measured = fmt.Sprintf("%.3f× (%s vs %s)", r, seconds(median(walls(op.samples[kindBulk]))), seconds(median(walls(op.samples[kindData]))))
+			v.result = passIf(r <= targetBulkRatio)
+			v.note = fmt.Sprintf("one resource of %d entries against %d terraform_data resources: CPU %s against %s.", n, n,
+				cpuCell(op.samples[kindBulk]), cpuCell(op.samples[kindData]))
+			out = append(out, v)
+		}
+	}
+	for _, t := range []struct {
+		target, op string
+		max        int
+	}{
+		{fmt.Sprintf("mimcm_request_statuses apply: ≤ %d API calls per entry", targetBulkApplyCalls), "apply", targetBulkApplyCalls},
+		{"mimcm_request_statuses refresh plan: ≤ 1 API call per entry", "refresh plan", 1},
+	} {
+		v := verdict{target: t.target, result: "PASS"}
+		var shown []string
+		for _, s := range sizes {
+			op := s.op(t.op)
+			if op == nil || !slices.Contains(s.kinds, kindBulk) {
+				continue
+			}
+			for _, smp := range op.samples[kindBulk] {
+				if smp.calls.Counts["total"] > t.max*s.n {
+					v.result = "MISS"
+				}
+			}
+			shown = append(shown, fmt.Sprintf("N=%d: %s", s.n, callsPerResource(worstCalls(op.samples[kindBulk]).calls, s.n)))
+		}
+		v.measured = strings.Join(shown, "; ")
+		if len(shown) == 0 {
+			v.result, v.measured = "NOT RUN", "not measured (-kinds mimcm_request_statuses)"
+		}
+		out = append(out, v)
+	}
+
+	v := verdict{target: fmt.Sprintf("mimcm_request_statuses provider peak RSS at N=%d ≤ %d MiB", targetRSSN, targetBulkRSSMiB)}
+	if s := at(targetRSSN); s == nil || !slices.Contains(s.kinds, kindBulk) {
+		out = append(out, notRunKinds(v, targetRSSN))
+	} else {
+		var peak int64
+		for _, op := range s.ops {
+			peak = max(peak, peakOf(op.samples[kindBulk]))
+		}
+		v.measured = mib(peak)
+		v.result = passIf(float64(peak) <= targetBulkRSSMiB*1024)
+		out = append(out, v)
+	}
+
+	v = verdict{target: fmt.Sprintf("mimcm_request_statuses apply with %d ms latency per answer within %.0f%% of N × calls × latency ÷ concurrency",
+		50, 100*targetEfficiency)}
+	if lat == nil || lat.kind != kindBulk || len(lat.slow) == 0 {
+		v.result, v.measured = "NOT RUN", "needs the latency scenario of mimcm_request_statuses (-latency-kind mimcm_request_statuses)"
+	} else {
+		slow := median(walls(lat.slow))
+		eff := lat.ideal().Seconds() / slow.Seconds()
+		v.target = strings.Replace(v.target, "50 ms", fmt.Sprintf("%d ms", lat.latencyMS), 1)
+		v.measured = fmt.Sprintf("N=%d: %.0f%% (ideal %s, measured %s; without latency %s)", lat.n, 100*eff, seconds(lat.ideal()), seconds(slow),
+			seconds(median(walls(lat.fast))))
+		v.result = passIf(eff >= targetEfficiency)
+		v.note = "the apply's time is the latency's share plus what Terraform and the provider spend without any latency " +
+			"(the apply without latency, shown beside it): the efficiency can only reach the target when that share is small."
+	}
+	out = append(out, v)
+
+	v = verdict{target: fmt.Sprintf("mimcm_request_status apply at N=%d ≤ %.1f× terraform_data with the lean state and the reference SDDL served",
+		targetRatioN, targetSingularRatio)}
+	if s := at(targetRatioN); s == nil || !slices.Contains(s.kinds, kindData) || !slices.Contains(s.kinds, kindMimcm) {
+		out = append(out, notRunKinds(v, targetRatioN))
+	} else {
+		op := s.op("apply")
+		r := ratio(op, kindMimcm, kindData)
+		v.measured = fmt.Sprintf("%.2f× (%s vs %s)", r, seconds(median(walls(op.samples[kindMimcm]))), seconds(median(walls(op.samples[kindData]))))
+		v.result = passIf(r <= targetSingularRatio)
+		v.note = ratioNote(s, op)
+		out = append(out, v)
+	}
+	return out
+}
+
+// sizeAt is the size of n resources, nil when it was not measured.
+func sizeAt(sizes []*sizeResult, n int) *sizeResult {
+	for _, s := range sizes {
+		if s.n == n {
+			return s
+		}
+	}
+	return nil
+}
+
+func notRunKinds(v verdict, n int) verdict {
+	v.result = "NOT RUN"
+	v.measured = fmt.Sprintf("needs N=%d with terraform_data and the resource measured", n)
+	return v
 }
 
 // ratioNote explains, with the measurements, where the time above
@@ -695,4 +945,136 @@ func pluralES(n int) string {
 		return ""
 	}
 	return "es"
+}
+
+// reportSection is one "## " section of a report, its heading line
+// included; the text before the first heading has an empty heading.
+type reportSection struct {
+	heading string
+	text    string
+}
+
+// key names a section whatever its counts: the heading up to " (".
+func (s reportSection) key() string {
+	k, _, _ := strings.Cut(strings.TrimPrefix(s.heading, "## "), " (")
+	return k
+}
+
+func splitSections(report string) []reportSection {
+	var out []reportSection
+	cur := reportSection{}
+	for _, line := range strings.SplitAfter(report, "\n") {
+		if strings.HasPrefix(line, "## ") {
+			out = append(out, cur)
+			cur = reportSection{heading: strings.TrimSpace(line)}
+		}
+		cur.text += line
+	}
+	return append(out, cur)
+}
+
+// mergeReport writes the sections of a report of a limited run (-update)
+// into an earlier report: a section of the same name is replaced, a new one
+// goes before the targets, the machine section is added as the update's
+// own, and the targets table keeps the rows this run did not check.
+func mergeReport(old, update string, at time.Time, runtime time.Duration) string {
+	oldSections, newSections := splitSections(old), splitSections(update)
+	var names []string
+	for _, s := range newSections[1:] {
+		switch s.key() {
+		case "Machine", "Method", "Targets", "Analysis":
+		default:
+			names = append(names, s.key())
+		}
+	}
+	stamp := at.UTC().Format("2006-01-02 15:04")
+	oldSections[0].text = strings.TrimRight(oldSections[0].text, "\n") +
+		fmt.Sprintf(" Updated on %s UTC by a run of %s limited to (`-update`): %s.\n\n", stamp, runtime.Round(time.Second), strings.Join(names, "; "))
+	find := func(key string) int {
+		return slices.IndexFunc(oldSections, func(s reportSection) bool { return s.heading != "" && s.key() == key })
+	}
+	insert := func(s reportSection) {
+		i := find("Targets")
+		if i < 0 {
+			i = len(oldSections)
+		}
+		oldSections = slices.Insert(oldSections, i, s)
+	}
+	for _, s := range newSections[1:] {
+		switch s.key() {
+		case "Machine":
+			heading := fmt.Sprintf("## Machine of the update of %s", stamp)
+			insert(reportSection{heading: heading, text: strings.Replace(s.text, s.heading, heading, 1)})
+			continue
+		case "Targets":
+			if i := find("Targets"); i >= 0 {
+				oldSections[i].text = mergeTargets(oldSections[i].text, s.text)
+				continue
+			}
+		}
+		if i := find(s.key()); i >= 0 {
+			oldSections[i] = s
+			continue
+		}
+		insert(s)
+	}
+	var b strings.Builder
+	for _, s := range oldSections {
+		b.WriteString(s.text)
+	}
+	return b.String()
+}
+
+// mergeTargets keeps the rows and notes of the old targets section that the
+// update did not check (it shows NOT RUN for them), and takes the update's
+// for the others.
+func mergeTargets(old, update string) string {
+	type row struct{ target, line string }
+	parse := func(text string) (rows []row, notes map[string]string) {
+		notes = map[string]string{}
+		for _, line := range strings.Split(text, "\n") {
+			switch {
+			case strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| Target |"):
+				target, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " | ")
+				rows = append(rows, row{target, line})
+			case strings.HasPrefix(line, "- **"):
+				target, _, _ := strings.Cut(strings.TrimPrefix(line, "- **"), "** — ")
+				notes[target] = line
+			}
+		}
+		return rows, notes
+	}
+	oldRows, oldNotes := parse(old)
+	newRows, newNotes := parse(update)
+	rows := oldRows
+	for _, r := range newRows {
+		if strings.HasSuffix(r.line, "| **NOT RUN** |") {
+			continue
+		}
+		delete(oldNotes, r.target)
+		if i := slices.IndexFunc(rows, func(o row) bool { return o.target == r.target }); i >= 0 {
+			rows[i] = r
+		} else {
+			rows = append(rows, r)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n")
+	var misses []string
+	for _, r := range rows {
+		b.WriteString(r.line + "\n")
+		if !strings.HasSuffix(r.line, "| **MISS** |") {
+			continue
+		}
+		if note, ok := newNotes[r.target]; ok {
+			misses = append(misses, note)
+		} else if note, ok := oldNotes[r.target]; ok {
+			misses = append(misses, note)
+		}
+	}
+	b.WriteString("\n")
+	if len(misses) > 0 {
+		b.WriteString("### Why the misses\n\n" + strings.Join(misses, "\n") + "\n\n")
+	}
+	return b.String()
 }

@@ -53,7 +53,7 @@ func fakeSize(n int, secs [kinds]float64, conns int, peakMiB int64) *sizeResult 
 func verdictsByTarget(t *testing.T, sizes []*sizeResult, https *httpsResult) map[string]verdict {
 	t.Helper()
 	out := map[string]verdict{}
-	for _, v := range evaluate(sizes, https, []goBenchmark{{
+	for _, v := range evaluate(sizes, nil, https, []goBenchmark{{
 		name:    "BenchmarkClient_ListRequests10000",
 		metrics: map[string]float64{"ns/op": 40e6, "cpu-ns/op": 50e6},
 	}}) {
@@ -166,9 +166,9 @@ func TestRenderReport_sizesWithOneKind(t *testing.T) {
 		"## N = 5000 (1 round)",
 		"Only `mimcm_request_status` at this size",
 		"No destroy at this size",
-		"| apply | — | — | — | 100.00 s | — | — | — |",
-		"| apply | — | — | — | 99.00 s + 1.00 s (1 process, 40.0 MiB) |",
-		"- apply: — / — / — / 100.00",
+		"| apply | 100.00 s | 3.00 (2.00 GET, 1.00 writes) |",
+		"| apply | 99.00 s + 1.00 s (1 process, 40.0 MiB) |",
+		"- apply: 100.00\n",
 		"| provider peak RSS at N=5000 ≤ 80 MiB | 40.0 MiB | **PASS** |",
 		"## https scenario: N = 500, HTTP/2 (1 round)",
 		"| New connections (the most of any run) | 2 |",
@@ -211,5 +211,35 @@ func TestConnectionsNote_byProcess(t *testing.T) {
 				t.Errorf("the note lacks %q:\n%s", tc.want, note)
 			}
 		})
+	}
+}
+
+// TestMergeReport keeps what the update did not measure and replaces what
+// it did.
+func TestMergeReport(t *testing.T) {
+	old := "# Benchmarks\n\nWritten by make bench.\n\n## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n" +
+		"## N = 2000 (1 round)\n\nold 2000\n\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n" +
+		"| a | 1 | **MISS** |\n| b | 2 | **PASS** |\n\n### Why the misses\n\n- **a** — old reason\n\n## Analysis\n\nanalysis\n"
+	update := "# Benchmarks\n\nWritten by make bench.\n\n## Machine\n\nnew machine\n\n## N = 2000 (2 rounds)\n\nnew 2000\n\n" +
+		"## N = 5000 (1 round)\n\nnew 5000\n\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n" +
+		"| a | 0.5 | **PASS** |\n| b | — | **NOT RUN** |\n| c | 3 | **MISS** |\n\n### Why the misses\n\n- **c** — new reason\n\n## Analysis\n\nanalysis\n"
+	got := mergeReport(old, update, time.Date(2026, 12, 2, 11, 50, 0, 0, time.UTC), time.Minute)
+	for _, want := range []string{
+		"Updated on 2026-12-02 11:50 UTC by a run of 1m0s limited to (`-update`): N = 2000; N = 5000.",
+		"## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n## N = 2000 (2 rounds)\n\nnew 2000\n\n",
+		"## Machine of the update of 2026-12-02 11:50\n\nnew machine\n\n## N = 5000 (1 round)\n\nnew 5000\n\n## Targets",
+		"| a | 0.5 | **PASS** |\n| b | 2 | **PASS** |\n| c | 3 | **MISS** |\n\n### Why the misses\n\n- **c** — new reason\n\n## Analysis",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the merged report lacks %q", want)
+		}
+	}
+	for _, gone := range []string{"old 2000", "old reason"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("the merged report still holds %q", gone)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
 	}
 }

@@ -1,7 +1,11 @@
 // Command floor is the smallest useful Terraform Plugin Framework provider,
-// with two resources that call nothing: floor_item keeps its input, and
+// with resources that call nothing: floor_item keeps its input, and
 // floor_request_status has mimcm_request_status's own schema and fills it
-// with a completed request's attributes. The bench (scripts/bench) measures
+// with a completed request's attributes. Its variants weigh groups of
+// attributes: floor_request_status_v0 has schema version 0's (also the
+// security descriptor and the data collection), _no_sddl and
+// _no_data_collection version 0's without one of the two, and _min only the
+// status attributes that mimcm_request_statuses keeps per entry. The bench (scripts/bench) measures
 // them beside terraform_data and mimcm_request_status to separate what any
 // plugin costs Terraform (a process, gRPC calls, the framework's work for
 // each resource), what mimcm_request_status's schema and state cost
@@ -15,6 +19,7 @@ import (
 	"log"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -70,6 +75,16 @@ func (floorProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		func() resource.Resource { return item{} },
 		func() resource.Resource { return requestStatus{} },
+		func() resource.Resource {
+			return requestStatus{suffix: "_v0", add: []string{"security_descriptor", "data_collection"}}
+		},
+		func() resource.Resource { return requestStatus{suffix: "_no_sddl", add: []string{"data_collection"}} },
+		func() resource.Resource {
+			return requestStatus{suffix: "_no_data_collection", add: []string{"security_descriptor"}}
+		},
+		func() resource.Resource {
+			return requestStatus{suffix: "_min", only: []string{"id", "request_id", "status", "status_code", "observed_status", "completed"}}
+		},
 	}
 }
 
@@ -117,7 +132,20 @@ func (item) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResp
 // that holds what mimcm_request_status keeps for a completed request. It
 // plans nothing of its own, reads nothing and converts nothing: its state is
 // built directly, without the framework's reflection.
-type requestStatus struct{}
+type requestStatus struct {
+	suffix string   // of the type name
+	add    []string // attributes of schema version 0 to add to the provider's schema
+	only   []string // when set, the only attributes kept
+}
+
+// securityDescriptor is the SDDL the bench's seeds carry, which the bench
+// passes in FLOOR_SECURITY_DESCRIPTOR (the reference request's).
+func securityDescriptor() string {
+	if sddl := os.Getenv("FLOOR_SECURITY_DESCRIPTOR"); sddl != "" {
+		return sddl
+	}
+	return "O:S-1-5-21-1004336348-1177238915-682003330-512D:(A;;RC;;;WD)"
+}
 
 // completedRequest is the state of a request the bench seeds (seedRequest
 // in scripts/bench/mock.go: keep the two alike), once completed, but for id,
@@ -148,19 +176,40 @@ var completedRequest = func() map[string]tftypes.Value {
 		"priority":                    num(0),
 		"comment":                     str(""),
 		"profile_template_uuid":       str("a039b4d0-5ce8-4eff-8651-181c6576fda3"),
-		"security_descriptor":         str("O:S-1-5-21-1004336348-1177238915-682003330-512D:(A;;RC;;;WD)"),
+		"security_descriptor":         str(securityDescriptor()),
 		"is_smartcard":                boolean(true),
 		"is_enrollment_agent":         boolean(false),
 		"is_data_collection_complete": boolean(false),
 	}
 }()
 
-func (requestStatus) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_request_status"
+func (r requestStatus) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_request_status" + r.suffix
 }
 
-func (requestStatus) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r requestStatus) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
 	mimcmprovider.NewRequestStatusResource().Schema(ctx, req, resp)
+	attrs := resp.Schema.Attributes
+	for _, name := range r.add {
+		switch name {
+		case "security_descriptor":
+			attrs[name] = schema.StringAttribute{Computed: true}
+		case "data_collection":
+			attrs[name] = schema.ListNestedAttribute{Computed: true, NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{
+					"name":  schema.StringAttribute{Computed: true},
+					"value": schema.StringAttribute{Computed: true},
+				},
+			}}
+		}
+	}
+	if r.only != nil {
+		for name := range attrs {
+			if !slices.Contains(r.only, name) {
+				delete(attrs, name)
+			}
+		}
+	}
 }
 
 func (requestStatus) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -179,12 +228,17 @@ func (requestStatus) Delete(context.Context, resource.DeleteRequest, *resource.D
 // completedRequest's and id to request_id.
 func complete(plan tftypes.Value, state *tfsdk.State) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var attrs map[string]tftypes.Value
-	if err := plan.As(&attrs); err != nil {
+	var planned map[string]tftypes.Value
+	if err := plan.As(&planned); err != nil {
 		diags.AddError("Cannot build the floor_request_status state", err.Error())
 		return diags
 	}
-	maps.Copy(attrs, completedRequest)
+	attrs := maps.Clone(planned) // As shares the plan's own map
+	for name := range attrs {
+		if v, ok := completedRequest[name]; ok {
+			attrs[name] = v
+		}
+	}
 	attrs["id"] = attrs["request_id"]
 	state.Raw = tftypes.NewValue(plan.Type(), attrs)
 	return diags

@@ -1,0 +1,43 @@
+# A recall: cancel every pending request of a withdrawn profile template.
+# Canceled requests leave the Pending list, so the map also takes the
+# template's requests that are already Canceled: they are adopted without a
+# call, and the map stays the same from one plan to the next.
+variable "withdrawn_template" {
+  type    = string
+  default = "a039b4d0-5ce8-4eff-8651-181c6576fda3"
+}
+
+data "mimcm_requests" "pending" {
+  status = "Pending"
+}
+
+data "mimcm_requests" "canceled" {
+  status = "Canceled"
+}
+
+resource "mimcm_request_statuses" "recall" {
+  requests = {
+    for r in concat(data.mimcm_requests.pending.requests, data.mimcm_requests.canceled.requests) :
+    r.id => "Canceled" if r.profile_template_uuid == var.withdrawn_template
+  }
+
+  timeouts {
+    create = "30m" # the whole recall, every request included (default 10m)
+    update = "30m"
+  }
+}
+
+# A migration: complete a reviewed list of approved requests, one GUID a line
+# in approved.txt, kept in version control beside the configuration.
+resource "mimcm_request_statuses" "migration" {
+  requests = {
+    for id in compact(split("\n", file("${path.module}/approved.txt"))) : trimspace(id) => "Completed"
+  }
+}
+
+output "recall" {
+  value = {
+    requests = length(mimcm_request_statuses.recall.requests)
+    canceled = length([for s in values(mimcm_request_statuses.recall.statuses) : s if s.observed_status == "Canceled"])
+  }
+}

@@ -1,0 +1,820 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*RequestStatusesResource)(nil)
+	_ resource.ResourceWithImportState = (*RequestStatusesResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*RequestStatusesResource)(nil)
+)
+
+// listReadMin is the fewest requests expected in one status for which a read
+// goes through the list route (GET /requests?status=NAME) rather than one
+// GET per request: each list call must stand for many GETs, so that a
+// refresh stays within one call per entry even when a few of the listed
+// requests are missing from the list and are read one by one.
+const listReadMin = 32
+
+// NewRequestStatusesResource returns the mimcm_request_statuses resource.
+func NewRequestStatusesResource() resource.Resource {
+	return &RequestStatusesResource{}
+}
+
+// RequestStatusesResource drives many existing MIM CM requests to final
+// statuses, with mimcm_request_status's contract for each of them, in one
+// resource: Terraform rewrites its whole state after each resource it
+// applies, so thousands of singular resources cost far more than one that
+// holds them all.
+type RequestStatusesResource struct {
+	data *providerData
+}
+
+// RequestStatusesResourceModel is the resource's data.
+type RequestStatusesResourceModel struct {
+	Requests     types.Map      `tfsdk:"requests"` // GUID as configured → desired status (or, after drift, the observed one's name)
+	Statuses     types.Map      `tfsdk:"statuses"` // lower-case GUID → requestStatusEntryModel
+	UseListRoute types.Bool     `tfsdk:"use_list_route"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+// requestStatusEntryModel is one object of statuses: the status attributes
+// of mimcm_request_status, and nothing from the request's data collection.
+type requestStatusEntryModel struct {
+	StatusCode     types.Int64  `tfsdk:"status_code"`
+	ObservedStatus types.String `tfsdk:"observed_status"`
+	Completed      types.String `tfsdk:"completed"`
+}
+
+// entryAttributeNames are the attributes of requestAttributes that each
+// object of statuses holds.
+var entryAttributeNames = []string{"status_code", "observed_status", "completed"}
+
+var entryType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"status_code":     types.Int64Type,
+	"observed_status": types.StringType,
+	"completed":       types.StringType,
+}}
+
+// Metadata names the resource.
+func (r *RequestStatusesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_request_statuses"
+}
+
+// Schema describes the resource.
+func (r *RequestStatusesResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Drives many existing MIM CM requests to final statuses — `Completed`, `Canceled` or `Abandoned` — " +
+			"in one resource, with `mimcm_request_status`'s contract for each entry, and keeps only their status in state. " +
+			"Made for thousands of requests: a recall or a migration. Removing entries, or destroying the resource, only " +
+			"forgets the requests: final statuses cannot be undone.",
+		Attributes: map[string]schema.Attribute{
+			"requests": schema.MapAttribute{
+				Required:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Map from request GUID, in any letter case, to the final status the request must have: " +
+					"`Completed`, `Canceled` or `Abandoned` (an abandoned request reads back as `Failed`, which satisfies `Abandoned`). " +
+					"Every request must already exist. Changing only the letter case of a key changes nothing on the server; two keys " +
+					"for the same request are an error. When a refresh finds a request in another status, its entry shows that " +
+					"status's name, so the plan shows the drift of that entry alone.",
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(guidValidator),
+					mapvalidator.ValueStringsAre(stringvalidator.OneOf(mimcm.DesiredStatusNames()...)),
+				},
+			},
+			"statuses": schema.MapNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "What the server reports for each request of `requests`, keyed by its GUID in lower case. " +
+					"Nothing else of the request is kept: read it with the `mimcm_request` or `mimcm_requests` data source.",
+				NestedObject: schema.NestedAttributeObject{Attributes: resourceAttributes(false, entryAttributeNames...)},
+			},
+			"use_list_route": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Whether reads of many requests may go through the list route, "+
+					"`GET /requests?status=NAME`, one call for every status that %d or more of the requests are expected in, "+
+					"instead of one `GET /requests/{id}` for each. A request a list does not return is still read on its own. "+
+					"Defaults to `true`; set `false` when the server's lists are very long (the list route has no paging, "+
+					"and its answer holds every request in that status) or the provider's account may not list requests.", listReadMin),
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+		},
+	}
+}
+
+// Configure receives the provider's client.
+func (r *RequestStatusesResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.data = data
+}
+
+// Create drives every entry to its status. Entries that fail are reported
+// one error each; the state keeps every entry that succeeded and what was
+// observed of the others.
+func (r *RequestStatusesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan RequestStatusesResourceModel
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	if resp.Diagnostics.HasError() || !configured(r.data, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWaitTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, nil, timeout, "timeouts.create")...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+}
+
+// Read refreshes every entry, with at most one call per entry. A request
+// the server no longer returns is forgotten with a warning; any other
+// failure keeps that entry as it was and reports an error.
+func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state RequestStatusesResourceModel
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	if resp.Diagnostics.HasError() || r.data == nil || state.Requests.IsNull() {
+		return
+	}
+	prior := priorEntries(state)
+	ids := make([]mimcm.GUID, 0, len(prior))
+	hints := make(map[mimcm.GUID]mimcm.Status, len(prior))
+	for id, p := range prior {
+		ids = append(ids, id)
+		if code, ok := p.statusCode(); ok {
+			hints[id] = code
+		}
+	}
+	slices.Sort(ids)
+	reads := readRequests(ctx, r.data.client, ids, hints, state.useListRoute())
+
+	requests := make(map[string]attr.Value, len(prior))
+	statuses := make(map[string]attr.Value, len(prior))
+	var gone []string
+	var failed []mimcm.GUID
+	for _, id := range ids {
+		p, got := prior[id], reads[id]
+		switch {
+		case errors.Is(got.err, mimcm.ErrRequestNotFound):
+			gone = append(gone, string(id))
+			continue
+		case got.err != nil:
+			failed = append(failed, id)
+			requests[p.key] = types.StringValue(p.value)
+			if !p.status.IsNull() {
+				statuses[string(id)] = p.status
+			}
+			continue
+		}
+		requests[p.key] = types.StringValue(refreshedValue(p.value, got.request.Status))
+		obj, diags := entryValue(got.request)
+		resp.Diagnostics.Append(diags...)
+		statuses[string(id)] = obj
+	}
+	resp.Diagnostics.Append(readFailures(failed, reads)...)
+	if len(gone) > 0 {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%d request%s of mimcm_request_statuses no longer exist%s", len(gone), plural(len(gone)), pluralVerb(len(gone))),
+			fmt.Sprintf("The server no longer returns %s. %s removed from Terraform state; the next plan proposes to manage %s again. "+
+				"If they should still exist, check that the provider's account may read them.",
+				strings.Join(gone, ", "), itThey(len(gone), "It was", "They were"), itThey(len(gone), "it", "them")))
+	}
+	var diags diag.Diagnostics
+	state.Requests, state.Statuses, diags = mapValues(requests, statuses)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
+}
+
+// Update drives the entries that are new or changed, forgets the removed
+// ones, and calls no API for the rest.
+func (r *RequestStatusesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state RequestStatusesResourceModel
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior := priorEntries(state)
+	kept := map[mimcm.GUID]bool{}
+	for _, e := range entriesOf(plan.Requests) {
+		kept[e.id] = true
+	}
+	var forgotten []string
+	for id := range prior {
+		if !kept[id] {
+			forgotten = append(forgotten, string(id))
+		}
+	}
+	if len(forgotten) > 0 {
+		resp.Diagnostics.Append(forgetWarning("Removing entries from mimcm_request_statuses", len(forgotten))...)
+	}
+	if needsAPI(plan, prior) && !configured(r.data, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWaitTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, prior, timeout, "timeouts.update")...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+}
+
+// Delete calls no API: final statuses cannot be undone, so destroying the
+// resource only forgets the requests.
+func (r *RequestStatusesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state RequestStatusesResourceModel
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(forgetWarning("Destroying mimcm_request_statuses", len(state.Requests.Elements()))...)
+}
+
+// ImportState takes the GUIDs of the requests to manage, separated by
+// commas, spaces or line breaks, in any letter case. The refresh that
+// follows reads each and names its status as a configuration would.
+func (r *RequestStatusesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ids, err := parseImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import mimcm_request_statuses",
+			fmt.Sprintf("The import ID must be the requests' GUIDs separated by commas: %v. For example: terraform import "+
+				"mimcm_request_statuses.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099,1c7e6f3a-9d2b-4f0e-8a5c-2b3d4e5f6a7b", err))
+		return
+	}
+	requests := make(map[string]attr.Value, len(ids))
+	for _, id := range ids {
+		requests[string(id)] = types.StringValue(importedValue)
+	}
+	value, diags := types.MapValue(types.StringType, requests)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("requests"), value)...)
+}
+
+// importedValue marks, in state, an entry imported but not read yet.
+const importedValue = ""
+
+// ModifyPlan makes the plan exact and refuses, at plan time, every entry
+// whose request is in another final status, all of them in one error. An
+// entry already in state is decided from state alone, so that
+// `plan -refresh=false` calls no API; a new entry is read once.
+func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var plan, state RequestStatusesResourceModel
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Requests.IsUnknown() {
+		plan.Statuses = types.MapUnknown(entryType)
+		resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
+		return
+	}
+	prior := priorEntries(state)
+	planned := map[string]attr.Value{}
+	var conflicts []conflict
+	var unread []entry
+	seen := map[mimcm.GUID]string{}
+	// Every entry's request and desired status pass through this one loop.
+	for _, e := range entriesOf(plan.Requests) {
+		if other, dup := seen[e.id]; dup {
+			resp.Diagnostics.AddAttributeError(path.Root("requests"), fmt.Sprintf("Request %s is listed twice", e.id),
+				fmt.Sprintf("The keys %q and %q of requests name the same request (GUIDs are compared in any letter case). Keep one of them.", other, e.key))
+			continue
+		}
+		seen[e.id] = e.key
+		if e.value.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("requests").AtMapKey(e.key), fmt.Sprintf("Request %s has no status", e.id),
+				"Each entry of requests must name the status its request must have: Completed, Canceled or Abandoned.")
+			continue
+		}
+		if e.value.IsUnknown() {
+			planned[string(e.id)] = types.ObjectUnknown(entryType.AttrTypes)
+			continue
+		}
+		p, inState := prior[e.id]
+		switch {
+		case inState && p.value == string(e.desired) && !p.status.IsNull():
+			planned[string(e.id)] = p.status // nothing changes on the server
+		case inState:
+			current, _ := p.statusCode()
+			if err := mimcm.CheckTransition(e.id, current, e.desired); err != nil {
+				conflicts = append(conflicts, conflict{e, current})
+				continue
+			}
+			planned[string(e.id)] = plannedEntry(e.desired)
+		default:
+			unread = append(unread, e)
+		}
+	}
+	if len(unread) > 0 && r.data != nil {
+		ids := make([]mimcm.GUID, len(unread))
+		for i, e := range unread {
+			ids[i] = e.id
+		}
+		reads := readRequests(ctx, r.data.client, ids, nil, plan.useListRoute())
+		for _, e := range unread {
+			got := reads[e.id]
+			if got.err != nil {
+				resp.Diagnostics.Append(entryReadError(e, got.err)...)
+				continue
+			}
+			if err := mimcm.CheckTransition(e.id, got.request.Status, e.desired); err != nil {
+				conflicts = append(conflicts, conflict{e, got.request.Status})
+				continue
+			}
+			r.data.reads.put(e.id, got.request)
+			if got.request.Status.Satisfies(e.desired) {
+				// Adopted as it is: a final status never changes again.
+				obj, diags := entryValue(got.request)
+				resp.Diagnostics.Append(diags...)
+				planned[string(e.id)] = obj
+			} else {
+				planned[string(e.id)] = plannedEntry(e.desired)
+			}
+		}
+	} else {
+		for _, e := range unread {
+			planned[string(e.id)] = plannedEntry(e.desired)
+		}
+	}
+	resp.Diagnostics.Append(conflictError(conflicts)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	statuses, diags := types.MapValue(entryType, planned)
+	resp.Diagnostics.Append(diags...)
+	plan.Statuses = statuses
+	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
+}
+
+// apply drives the entries of plan that need it within timeout, reading
+// first those the plan did not read, and fills plan's requests and
+// statuses with the outcome of every entry: what the server reports for
+// the ones that succeeded, and for the ones that failed the status
+// observed, so that the next apply takes up only those.
+func (r *RequestStatusesResource) apply(ctx context.Context, plan *RequestStatusesResourceModel, prior map[mimcm.GUID]priorEntry, timeout time.Duration, timeoutName string) diag.Diagnostics {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	requests := map[string]attr.Value{}
+	statuses := map[string]attr.Value{}
+	var work []*entryWork
+	for _, e := range entriesOf(plan.Requests) {
+		p, inState := prior[e.id]
+		if inState && p.value == string(e.desired) && !p.status.IsNull() {
+			requests[e.key], statuses[string(e.id)] = e.value, p.status
+			continue
+		}
+		w := &entryWork{entry: e, prior: p, inState: inState}
+		if !inState && r.data != nil {
+			// A new entry was read while planning, in this process.
+			w.current, _ = r.data.reads.take(e.id)
+		}
+		work = append(work, w)
+	}
+	if len(work) > 0 {
+		driveEntries(ctx, r.data.client, work, plan.useListRoute(), timeoutName)
+	}
+
+	var diags diag.Diagnostics
+	for _, w := range work {
+		diags.Append(w.diags...)
+		switch {
+		case w.result != nil:
+			requests[w.key] = w.value
+			obj, d := entryValue(w.result)
+			diags.Append(d...)
+			statuses[string(w.id)] = obj
+		case w.current != nil:
+			requests[w.key] = types.StringValue(refreshedValue(string(w.desired), w.current.Status))
+			obj, d := entryValue(w.current)
+			diags.Append(d...)
+			statuses[string(w.id)] = obj
+		case w.inState:
+			requests[w.key] = types.StringValue(w.prior.value)
+			if !w.prior.status.IsNull() {
+				statuses[string(w.id)] = w.prior.status
+			}
+		}
+	}
+	var d diag.Diagnostics
+	plan.Requests, plan.Statuses, d = mapValues(requests, statuses)
+	return append(diags, d...)
+}
+
+// entryWork is one entry that apply drives: what was read of its request,
+// and what driving it gave.
+type entryWork struct {
+	entry
+	prior   priorEntry
+	inState bool
+	current *mimcm.Request // the request as read before driving it; nil when it could not be read
+	result  *mimcm.Request // the request once it has the desired status; nil when it did not get there
+	diags   diag.Diagnostics
+}
+
+// driveEntries reads the entries of work that hold no read yet, then
+// converges each, at most client.MaxConcurrentRequests() at once. Each
+// goroutine writes only its own entry.
+func driveEntries(ctx context.Context, client *mimcm.Client, work []*entryWork, useList bool, timeoutName string) {
+	var unread []mimcm.GUID
+	for _, w := range work {
+		if w.current == nil {
+			unread = append(unread, w.id)
+		}
+	}
+	reads := readRequests(ctx, client, unread, nil, useList)
+	for _, w := range work {
+		if w.current != nil {
+			continue
+		}
+		if got := reads[w.id]; got.err != nil {
+			w.diags = entryReadError(w.entry, got.err)
+		} else {
+			w.current = got.request
+		}
+	}
+	forEachConcurrently(len(work), client.MaxConcurrentRequests(), func(i int) {
+		w := work[i]
+		if w.current == nil {
+			return
+		}
+		ctx := tflog.SetField(ctx, "request_id", string(w.id))
+		w.result, w.diags = statusChange{client: client, timeoutName: timeoutName, refused: w.refused}.converge(ctx, w.id, w.desired, w.current)
+	})
+}
+
+// refused explains, at apply, that the entry's request reached another
+// final status since the plan.
+func (e entry) refused(desired mimcm.DesiredStatus, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root("requests").AtMapKey(e.key), fmt.Sprintf("Request %s cannot be %s", e.id, verb(desired)),
+		fmt.Sprintf("%v.\n\nTerraform will not ask for it. To accept the request as it is, set its entry in requests to that status, "+
+			"or remove the entry (removing it only forgets the request).", err))
+	return diags
+}
+
+// readResult is what reading one request gave.
+type readResult struct {
+	request *mimcm.Request
+	err     error
+}
+
+// readRequests reads every request of ids once. With useList, each status
+// that listReadMin or more of the requests are expected in is read with one
+// list call: hints holds the status a request was last seen in, and a
+// request with no hint is looked for in the lists of the statuses a request
+// can still leave (Pending, Approved, Executing). A request no list
+// returned, because it moved, vanished or the list call failed, is read on
+// its own; those GETs run at most client.MaxConcurrentRequests() at once.
+func readRequests(ctx context.Context, client *mimcm.Client, ids []mimcm.GUID, hints map[mimcm.GUID]mimcm.Status, useList bool) map[mimcm.GUID]readResult {
+	out := make(map[mimcm.GUID]readResult, len(ids))
+	if useList {
+		wanted := make(map[mimcm.GUID]bool, len(ids))
+		for _, id := range ids {
+			wanted[id] = true
+		}
+		statuses := listStatuses(ids, hints)
+		lists := make([][]mimcm.Request, len(statuses))
+		forEachConcurrently(len(statuses), client.MaxConcurrentRequests(), func(i int) {
+			list, err := client.ListRequests(ctx, mimcm.ListFilter{Status: statuses[i].String()})
+			if err != nil {
+				tflog.Debug(ctx, "Listing requests failed; reading them one by one", map[string]any{"status": statuses[i].String(), "error": err.Error()})
+				return
+			}
+			lists[i] = list
+		})
+		for _, list := range lists {
+			for i := range list {
+				id, err := mimcm.ParseGUID(string(list[i].Uuid))
+				if err != nil || !wanted[id] {
+					continue
+				}
+				if _, done := out[id]; !done {
+					out[id] = readResult{request: &list[i]}
+				}
+			}
+		}
+	}
+	var rest []mimcm.GUID
+	for _, id := range ids {
+		if _, done := out[id]; !done {
+			rest = append(rest, id)
+		}
+	}
+	results := make([]readResult, len(rest))
+	forEachConcurrently(len(rest), client.MaxConcurrentRequests(), func(i int) {
+		got, err := client.GetRequest(ctx, rest[i])
+		results[i] = readResult{request: got, err: err}
+	})
+	for i, id := range rest {
+		out[id] = results[i]
+	}
+	return out
+}
+
+// unsettledStatuses are the statuses a request read for the first time is
+// looked for in: the ones it can still leave.
+var unsettledStatuses = []mimcm.Status{mimcm.StatusPending, mimcm.StatusApproved, mimcm.StatusExecuting}
+
+// listStatuses returns, in the status table's order, the statuses worth one
+// list call each: those listReadMin or more of ids are expected in.
+func listStatuses(ids []mimcm.GUID, hints map[mimcm.GUID]mimcm.Status) []mimcm.Status {
+	expected := map[mimcm.Status]int{}
+	for _, id := range ids {
+		if s, ok := hints[id]; ok {
+			expected[s]++
+			continue
+		}
+		for _, s := range unsettledStatuses {
+			expected[s]++
+		}
+	}
+	var out []mimcm.Status
+	for _, s := range mimcm.Statuses() {
+		if expected[s] >= listReadMin {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// forEachConcurrently calls fn(i) for every i below n, from at most limit
+// goroutines at once, and returns when every call has.
+func forEachConcurrently(n, limit int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(max(limit, 1), n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// entry is one entry of requests.
+type entry struct {
+	key     string // as configured
+	id      mimcm.GUID
+	desired mimcm.DesiredStatus
+	value   types.String
+}
+
+// entriesOf lists the entries of a requests map in the order of their
+// keys. Keys that are not GUIDs are left out: the validator reports them.
+func entriesOf(m types.Map) []entry {
+	elements := m.Elements()
+	out := make([]entry, 0, len(elements))
+	for key, v := range elements {
+		id, err := mimcm.ParseGUID(key)
+		if err != nil {
+			continue
+		}
+		value, _ := v.(types.String)
+		desired, _ := mimcm.ParseDesiredStatus(value.ValueString())
+		out = append(out, entry{key: key, id: id, desired: desired, value: value})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out
+}
+
+// priorEntry is one entry of the state.
+type priorEntry struct {
+	key    string       // as configured when it was written
+	value  string       // the desired status, or the observed status's name after drift or a failure
+	status types.Object // its object of statuses; null when there is none
+}
+
+// statusCode is the status the entry's request was last seen in.
+func (p priorEntry) statusCode() (mimcm.Status, bool) {
+	if p.status.IsNull() || p.status.IsUnknown() {
+		return 0, false
+	}
+	code, ok := p.status.Attributes()["status_code"].(types.Int64)
+	if !ok || code.IsNull() || code.IsUnknown() {
+		return 0, false
+	}
+	return mimcm.Status(code.ValueInt64()), true
+}
+
+// priorEntries indexes a state's entries by lower-case GUID.
+func priorEntries(state RequestStatusesResourceModel) map[mimcm.GUID]priorEntry {
+	statuses := state.Statuses.Elements()
+	out := make(map[mimcm.GUID]priorEntry, len(state.Requests.Elements()))
+	for key, v := range state.Requests.Elements() {
+		id, err := mimcm.ParseGUID(key)
+		if err != nil {
+			continue
+		}
+		value, _ := v.(types.String)
+		p := priorEntry{key: key, value: value.ValueString(), status: types.ObjectNull(entryType.AttrTypes)}
+		if obj, ok := statuses[string(id)].(types.Object); ok {
+			p.status = obj
+		}
+		out[id] = p
+	}
+	return out
+}
+
+// needsAPI reports whether applying plan over prior has any entry to drive.
+func needsAPI(plan RequestStatusesResourceModel, prior map[mimcm.GUID]priorEntry) bool {
+	for _, e := range entriesOf(plan.Requests) {
+		if p, ok := prior[e.id]; !ok || p.value != string(e.desired) || p.status.IsNull() {
+			return true
+		}
+	}
+	return false
+}
+
+// useListRoute is use_list_route with its default.
+func (m RequestStatusesResourceModel) useListRoute() bool {
+	return m.UseListRoute.IsNull() || m.UseListRoute.IsUnknown() || m.UseListRoute.ValueBool()
+}
+
+// refreshedValue is what an entry of requests holds once its request has
+// been read in status s: the configured value when s satisfies it (Abandoned
+// reads back as Failed), the name a configuration would give s when the
+// entry was just imported, and otherwise s's own name, so that the plan
+// shows the drift.
+func refreshedValue(value string, s mimcm.Status) string {
+	if value == importedValue {
+		return importedStatusName(s)
+	}
+	if desired, ok := mimcm.ParseDesiredStatus(value); ok && s.Satisfies(desired) {
+		return value
+	}
+	return s.String()
+}
+
+// entryValue is a request's object of statuses, converted with the one
+// conversion of requests into Terraform values.
+func entryValue(r *mimcm.Request) (types.Object, diag.Diagnostics) {
+	attrs, diags := newRequestAttributesModel(r)
+	obj, d := objectValueOf(entryType, requestStatusEntryModel{
+		StatusCode:     attrs.StatusCode,
+		ObservedStatus: attrs.ObservedStatus,
+		Completed:      attrs.Completed,
+	})
+	return obj, append(diags, d...)
+}
+
+// plannedEntry is the object a successful apply reads back for desired.
+func plannedEntry(desired mimcm.DesiredStatus) types.Object {
+	return types.ObjectValueMust(entryType.AttrTypes, map[string]attr.Value{
+		"status_code":     types.Int64Value(int64(desired.Target())),
+		"observed_status": types.StringValue(desired.Target().String()),
+		"completed":       types.StringUnknown(),
+	})
+}
+
+func mapValues(requests, statuses map[string]attr.Value) (types.Map, types.Map, diag.Diagnostics) {
+	r, diags := types.MapValue(types.StringType, requests)
+	s, d := types.MapValue(entryType, statuses)
+	return r, s, append(diags, d...)
+}
+
+// conflict is an entry whose request is in another final status.
+type conflict struct {
+	entry
+	current mimcm.Status
+}
+
+// conflictError lists, in one error, every entry whose request can never
+// reach its configured status.
+func conflictError(conflicts []conflict) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(conflicts) == 0 {
+		return diags
+	}
+	var lines []string
+	for _, c := range conflicts {
+		lines = append(lines, fmt.Sprintf("  %s is %s (status %d); configured %s", c.id, c.current, int(c.current), c.desired))
+	}
+	diags.AddAttributeError(path.Root("requests"),
+		fmt.Sprintf("%d request%s cannot reach the configured status", len(conflicts), plural(len(conflicts))),
+		fmt.Sprintf("%s already in another final status, which can never change:\n\n%s\n\nTerraform will not ask for any of them. "+
+			"To accept a request as it is, set its entry to that status (Abandoned for Failed) or remove the entry "+
+			"(removing it only forgets the request).", itThey(len(conflicts), "This request is", "These requests are"), strings.Join(lines, "\n")))
+	return diags
+}
+
+// entryReadError explains a failed read of an entry's request; one the
+// server does not know is blamed on its key.
+func entryReadError(e entry, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if errors.Is(err, mimcm.ErrRequestNotFound) {
+		diags.AddAttributeError(path.Root("requests").AtMapKey(e.key), fmt.Sprintf("Request %s does not exist", e.id),
+			fmt.Sprintf("%v\n\nCheck the GUID of this entry of requests, and that the provider's account may read the request.", err))
+		return diags
+	}
+	diags.AddAttributeError(path.Root("requests").AtMapKey(e.key), fmt.Sprintf("Cannot read request %s", e.id), err.Error())
+	return diags
+}
+
+// maxReadErrors bounds the errors one refresh reports one by one: when the
+// server is down every read fails alike.
+const maxReadErrors = 10
+
+// readFailures reports the reads of a refresh that failed.
+func readFailures(failed []mimcm.GUID, reads map[mimcm.GUID]readResult) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for i, id := range failed {
+		if i == maxReadErrors {
+			diags.AddError(fmt.Sprintf("%d more requests could not be read", len(failed)-i),
+				fmt.Sprintf("The refresh of mimcm_request_statuses could not read %d requests in all; their entries keep what was in state.", len(failed)))
+			break
+		}
+		diags.AddError(fmt.Sprintf("Cannot read request %s", id), reads[id].err.Error())
+	}
+	return diags
+}
+
+// forgetWarning says that forgetting n requests left them as they are.
+func forgetWarning(what string, n int) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if n == 0 {
+		return diags
+	}
+	diags.AddWarning(fmt.Sprintf("%d request%s forgotten, not changed", n, plural(n)),
+		fmt.Sprintf("%s calls no API: MIM CM cannot undo a final status, so the %d request%s only left Terraform state and keep%s "+
+			"the status %s on the server.", what, n, plural(n), pluralVerb(n), itThey(n, "it has", "they have")))
+	return diags
+}
+
+// parseImportID reads an import ID: GUIDs separated by commas, spaces or
+// line breaks. A GUID given twice counts once.
+func parseImportID(raw string) ([]mimcm.GUID, error) {
+	fields := strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+	if len(fields) == 0 {
+		return nil, errors.New("it holds no GUID")
+	}
+	var out []mimcm.GUID
+	seen := map[mimcm.GUID]bool{}
+	for _, f := range fields {
+		id, err := mimcm.ParseGUID(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", f, err)
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func pluralVerb(n int) string {
+	if n == 1 {
+		return "s"
+	}
+	return ""
+}
+
+func itThey(n int, it, they string) string {
+	if n == 1 {
+		return it
+	}
+	return they
+}

@@ -1,0 +1,735 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+)
+
+const (
+	bulkAddr = "mimcm_request_statuses.test"
+	bulkA    = "11111111-1111-4111-8111-111111111111"
+	bulkB    = "22222222-2222-4222-8222-222222222222"
+	bulkC    = "33333333-3333-4333-8333-333333333333"
+)
+
+// bulkConfig configures mimcm_request_statuses with the entries given as
+// key, status, key, status, ...
+func bulkConfig(m *testMock, pairs ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(pairs); i += 2 {
+		fmt.Fprintf(&b, "    %q = %q\n", pairs[i], pairs[i+1])
+	}
+	return m.providerBlock() + fmt.Sprintf(`
+resource "mimcm_request_statuses" "test" {
+  requests = {
+%s  }
+}
+`, b.String())
+}
+
+// bulkState checks one attribute of one entry of statuses.
+func bulkState(id, attr string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("statuses").AtMapKey(id).AtMapKey(attr), v)
+}
+
+func bulkPlanned(id, attr string, v knownvalue.Check) plancheck.PlanCheck {
+	return plancheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("statuses").AtMapKey(id).AtMapKey(attr), v)
+}
+
+// checkPUTs checks that the requests PUT since the last reset are exactly
+// ids, each once.
+func (m *testMock) checkPUTs(ids ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error { return m.expectPUTs(ids...) }
+}
+
+func (m *testMock) expectPUTs(ids ...string) error {
+	var got []string
+	for _, c := range m.Calls() {
+		if c.Method == "PUT" {
+			got = append(got, string(c.RequestID))
+		}
+	}
+	want := make([]string, len(ids))
+	for i, id := range ids {
+		want[i] = strings.ToLower(id)
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("PUTs: want %v, got %v (all calls: %s)", want, got, m.describeCalls())
+	}
+	return nil
+}
+
+// Entries already satisfied are adopted without a PUT (Abandoned by Failed);
+// the rest are set, and the plan is exact.
+func TestAccRequestStatuses_completeAndAdopt(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{},
+		seedRequest(bulkA, mimcm.StatusApproved), seedRequest(bulkB, mimcm.StatusCompleted), seedRequest(bulkC, mimcm.StatusFailed))
+	config := bulkConfig(m, bulkA, "Completed", bulkB, "Completed", bulkC, "Abandoned")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             m.noWritesSince(0),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: m.ResetCalls,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionCreate),
+						bulkPlanned(bulkA, "status_code", knownvalue.Int64Exact(8)),
+						plancheck.ExpectUnknownValue(bulkAddr, tfjsonpath.New("statuses").AtMapKey(bulkA).AtMapKey("completed")),
+						// Adopted: what was read, completed included.
+						bulkPlanned(bulkB, "completed", knownvalue.StringExact("2015-07-07T23:37:37.767Z")),
+						bulkPlanned(bulkC, "observed_status", knownvalue.StringExact("Failed")),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.checkStatus(bulkA, mimcm.StatusCompleted),
+					m.checkPUTs(bulkA),
+					// One GET of each while planning, one of each in the apply's
+					// own plan, and one PUT.
+					m.checkCounts(map[string]int{"GET": 6, "PUT": 1}),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("requests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						bulkA: knownvalue.StringExact("Completed"),
+						bulkB: knownvalue.StringExact("Completed"),
+						bulkC: knownvalue.StringExact("Abandoned"),
+					})),
+					bulkState(bulkA, "status_code", knownvalue.Int64Exact(8)),
+					bulkState(bulkA, "observed_status", knownvalue.StringExact("Completed")),
+					bulkState(bulkA, "completed", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+					bulkState(bulkB, "status_code", knownvalue.Int64Exact(8)),
+					bulkState(bulkC, "status_code", knownvalue.Int64Exact(9)),
+					// Nothing of the request but its status.
+					statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("statuses").AtMapKey(bulkA), knownvalue.MapSizeExact(3)),
+				},
+			},
+			{
+				PreConfig:    m.ResetCalls,
+				RefreshState: true,
+				// Fewer than listReadMin entries: one GET each.
+				Check: m.checkCounts(map[string]int{"GET": 3}),
+			},
+			{
+				PreConfig: m.ResetCalls,
+				Config:    config,
+				PlanOnly:  true,
+			},
+		},
+	})
+}
+
+// Drift of one request shows as a change of that entry alone, and the apply
+// sets only that request.
+func TestAccRequestStatuses_driftOfOneEntry(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{},
+		seedRequest(bulkA, mimcm.StatusApproved), seedRequest(bulkB, mimcm.StatusApproved), seedRequest(bulkC, mimcm.StatusPending))
+	config := bulkConfig(m, bulkA, "Completed", bulkB, "Completed", bulkC, "Canceled")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					m.Update(bulkB, func(r *mimcm.Request) {
+						r.Status = mimcm.StatusApproved
+						r.Completed = mimcm.Timestamp{}
+					})
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(bulkAddr, "requests."+bulkA, "Completed"),
+					resource.TestCheckResourceAttr(bulkAddr, "requests."+bulkB, "Approved"),
+					resource.TestCheckResourceAttr(bulkAddr, "requests."+bulkC, "Canceled"),
+					resource.TestCheckResourceAttr(bulkAddr, "statuses."+bulkB+".status_code", "3"),
+					resource.TestCheckNoResourceAttr(bulkAddr, "statuses."+bulkB+".completed"),
+				),
+			},
+			{
+				PreConfig: m.ResetCalls,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate),
+						bulkPlanned(bulkB, "status_code", knownvalue.Int64Exact(8)),
+						// The other entries keep what they had.
+						bulkPlanned(bulkA, "completed", knownvalue.NotNull()),
+						bulkPlanned(bulkC, "status_code", knownvalue.Int64Exact(17)),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(m.checkPUTs(bulkB), m.checkStatus(bulkB, mimcm.StatusCompleted)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					bulkState(bulkB, "observed_status", knownvalue.StringExact("Completed")),
+				},
+			},
+		},
+	})
+}
+
+// Every entry whose request is in another final status is named, with its
+// status, in one plan error, and nothing is written.
+func TestAccRequestStatuses_everyTerminalConflictListed(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{},
+		seedRequest(bulkA, mimcm.StatusDenied), seedRequest(bulkB, mimcm.StatusApproved), seedRequest(bulkC, mimcm.StatusCanceled))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return m.expectPUTs()
+		},
+		Steps: []resource.TestStep{{
+			PreConfig: m.ResetCalls,
+			Config:    bulkConfig(m, bulkA, "Completed", bulkB, "Completed", bulkC, "Completed"),
+			ExpectError: regexp.MustCompile(`(?s)2 requests cannot reach the configured status.*` +
+				bulkA + ` is Denied \(status 4\); configured Completed.*` + bulkC + ` is Canceled \(status 17\); configured Completed`),
+		}},
+	})
+}
+
+// A GUID the server does not know is an error naming it.
+func TestAccRequestStatuses_unknownGUID(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(bulkA, mimcm.StatusApproved))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             m.noWritesSince(0),
+		Steps: []resource.TestStep{{
+			PreConfig:   m.ResetCalls,
+			Config:      bulkConfig(m, bulkA, "Completed", bulkB, "Completed"),
+			ExpectError: regexp.MustCompile(`(?s)Request ` + bulkB + ` does not exist`),
+		}},
+	})
+}
+
+// A failed PUT of one entry fails the apply with an error naming it; the
+// others are done and kept, and the next apply sets only the failed one.
+// The first apply of a resource that fails leaves it tainted, so there the
+// next apply replaces it: forgetting and reading again, without writing.
+func TestAccRequestStatuses_partialFailureThenReapply(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{},
+		seedRequest(bulkA, mimcm.StatusApproved), seedRequest(bulkB, mimcm.StatusApproved), seedRequest(bulkC, mimcm.StatusApproved))
+	config := bulkConfig(m, bulkA, "Completed", bulkB, "Completed", bulkC, "Completed")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					m.ResetCalls()
+					m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: bulkB, Message: "The caller lacks the Complete permission."})
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Request ` + bulkB + ` could not be completed.*HTTP\s+403`),
+			},
+			{
+				PreConfig: func() {
+					if err := m.expectPUTs(bulkA, bulkB, bulkC); err != nil {
+						t.Fatal(err)
+					}
+					m.ClearFaults()
+					m.ResetCalls()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						bulkPlanned(bulkA, "completed", knownvalue.NotNull()),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(m.checkPUTs(bulkB), m.checkStatus(bulkB, mimcm.StatusCompleted)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					bulkState(bulkB, "status_code", knownvalue.Int64Exact(8)),
+				},
+			},
+		},
+	})
+}
+
+// When entries added to an existing resource partly fail, the state keeps
+// the ones that succeeded and the observed status of the others, and the
+// next apply is an update that sets only what failed.
+func TestAccRequestStatuses_partialFailureOfUpdate(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{},
+		seedRequest(bulkA, mimcm.StatusApproved), seedRequest(bulkB, mimcm.StatusApproved), seedRequest(bulkC, mimcm.StatusApproved))
+	all := bulkConfig(m, bulkA, "Completed", bulkB, "Completed", bulkC, "Completed")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: bulkConfig(m, bulkA, "Completed")},
+			{
+				PreConfig: func() {
+					m.ResetCalls()
+					m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: bulkB})
+					m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: bulkC})
+				},
+				Config: all,
+				// One error for each request that failed.
+				ExpectError: regexp.MustCompile(`(?s)Request ` + bulkB + ` could not be completed.*Request ` + bulkC + ` could not be completed`),
+			},
+			{
+				PreConfig: func() {
+					m.ClearFaults()
+					m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: bulkC})
+					m.ResetCalls()
+				},
+				Config: all,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate),
+						bulkPlanned(bulkA, "completed", knownvalue.NotNull()),
+					},
+				},
+				ExpectError: regexp.MustCompile(`Request ` + bulkC + ` could not be completed`),
+			},
+			{
+				PreConfig: func() {
+					if err := m.expectPUTs(bulkB, bulkC); err != nil {
+						t.Fatal(err)
+					}
+					m.ClearFaults()
+					m.ResetCalls()
+				},
+				Config: all,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate),
+						bulkPlanned(bulkB, "completed", knownvalue.NotNull()),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(m.checkPUTs(bulkC), m.checkStatus(bulkC, mimcm.StatusCompleted)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					bulkState(bulkA, "status_code", knownvalue.Int64Exact(8)),
+					bulkState(bulkB, "status_code", knownvalue.Int64Exact(8)),
+					bulkState(bulkC, "status_code", knownvalue.Int64Exact(8)),
+				},
+			},
+		},
+	})
+}
+
+// Removing an entry forgets its request: the apply calls no API.
+func TestAccRequestStatuses_removalCallsNothing(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(bulkA, mimcm.StatusApproved), seedRequest(bulkB, mimcm.StatusApproved))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             m.noWritesSince(0),
+		Steps: []resource.TestStep{
+			{Config: bulkConfig(m, bulkA, "Completed", bulkB, "Completed")},
+			{
+				PreConfig: m.ResetCalls,
+				Config:    bulkConfig(m, bulkA, "Completed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate)},
+				},
+				// The plan's refresh reads both requests; the update itself
+				// calls nothing.
+				Check: m.checkCounts(map[string]int{"GET": 2}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("statuses"), knownvalue.MapSizeExact(1)),
+					bulkState(bulkA, "status_code", knownvalue.Int64Exact(8)),
+				},
+			},
+			{
+				// The last step resets the log: the destroy after it adds no
+				// write.
+				PreConfig: m.ResetCalls,
+				Config:    bulkConfig(m, bulkA, "Completed"),
+				PlanOnly:  true,
+			},
+		},
+	})
+}
+
+// Import takes GUIDs separated by commas, in any letter case; an import
+// block for requests the server already satisfies plans no change, and one
+// for a request not final yet proposes the change.
+func TestAccRequestStatuses_import(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{},
+		seedRequest(bulkA, mimcm.StatusCompleted), seedRequest(bulkB, mimcm.StatusFailed), seedRequest(bulkC, mimcm.StatusApproved))
+	importBlock := func(id string) string {
+		return fmt.Sprintf(`
+import {
+  to = %s
+  id = %q
+}
+`, bulkAddr, id)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: m.ResetCalls,
+				Config:    bulkConfig(m, bulkA, "Completed", bulkB, "Abandoned") + importBlock(strings.ToUpper(bulkA)+", "+bulkB),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionNoop)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(m.checkCounts(map[string]int{"GET": 2}), m.checkPUTs()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					bulkState(bulkA, "observed_status", knownvalue.StringExact("Completed")),
+					bulkState(bulkB, "observed_status", knownvalue.StringExact("Failed")),
+				},
+			},
+		},
+	})
+	m2 := newTestMock(t, mockapi.Options{}, seedRequest(bulkC, mimcm.StatusApproved))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: bulkConfig(m2, bulkC, "Completed") + importBlock(bulkC),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate),
+						bulkPlanned(bulkC, "status_code", knownvalue.Int64Exact(8)),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(m2.checkStatus(bulkC, mimcm.StatusCompleted)),
+			},
+			{
+				Config:        bulkConfig(m2, bulkC, "Completed"),
+				ResourceName:  bulkAddr,
+				ImportState:   true,
+				ImportStateId: bulkC + ",not-a-guid",
+				ExpectError:   regexp.MustCompile(`(?s)Cannot import mimcm_request_statuses.*"not-a-guid"`),
+			},
+		},
+	})
+}
+
+// Changing only the letter case of a key changes nothing on the server and
+// keeps every status.
+func TestAccRequestStatuses_letterCaseOnlyChange(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	upper := strings.ToUpper(testID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: bulkConfig(m, testID, "Completed")},
+			{
+				PreConfig: m.ResetCalls,
+				Config:    bulkConfig(m, upper, "Completed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate),
+						bulkPlanned(testID, "completed", knownvalue.NotNull()),
+						bulkPlanned(testID, "status_code", knownvalue.Int64Exact(8)),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(m.checkPUTs()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("requests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						upper: knownvalue.StringExact("Completed"),
+					})),
+					bulkState(testID, "status_code", knownvalue.Int64Exact(8)),
+				},
+			},
+			{
+				Config:   bulkConfig(m, upper, "Completed"),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// Two keys for the same request, in different letter case, are a plan
+// error naming both.
+func TestAccRequestStatuses_duplicateKeys(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	upper := strings.ToUpper(testID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             func(*terraform.State) error { return m.expectPUTs() },
+		Steps: []resource.TestStep{{
+			PreConfig:   m.ResetCalls,
+			Config:      bulkConfig(m, upper, "Completed", testID, "Canceled"),
+			ExpectError: regexp.MustCompile(`(?s)Request ` + testID + ` is listed twice.*"` + upper + `" and\s+"` + testID + `"`),
+		}},
+	})
+}
+
+// manyIDs returns n GUIDs of series.
+func manyIDs(series, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%08x-0000-4000-8000-%012x", series, i+1)
+	}
+	return out
+}
+
+// With many entries, reads go through the list route: a refresh lists
+// each status once, and a request the list does not return (here one that
+// drifted out of the listed status) is still read on its own.
+func TestAccRequestStatuses_listRoute(t *testing.T) {
+	t.Parallel()
+	ids := manyIDs(0xb1, listReadMin+8)
+	var seed []mimcm.Request
+	var pairs []string
+	for _, id := range ids {
+		seed = append(seed, seedRequest(id, mimcm.StatusApproved))
+		pairs = append(pairs, id, "Completed")
+	}
+	m := newTestMock(t, mockapi.Options{}, seed...)
+	config := bulkConfig(m, pairs...)
+	lists := func(want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			n, gets := 0, 0
+			for _, c := range m.Calls() {
+				switch {
+				case c.Method == "GET" && c.RequestID == "":
+					n++
+				case c.Method == "GET":
+					gets++
+				}
+			}
+			if n != want || gets != 0 {
+				return fmt.Errorf("want %d list calls and no GET of one request, got %d and %d (%s)", want, n, gets, m.describeCalls())
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: m.ResetCalls,
+				Config:    config,
+				// Two plans (the plan and the apply's own) each list Pending,
+				// Approved and Executing; then one PUT per request.
+				Check: resource.ComposeAggregateTestCheckFunc(lists(6), m.checkPUTs(ids...)),
+			},
+			{
+				PreConfig:    m.ResetCalls,
+				RefreshState: true,
+				Check:        lists(1),
+			},
+			{
+				PreConfig: func() {
+					m.Update(mimcm.GUID(ids[3]), func(r *mimcm.Request) {
+						r.Status = mimcm.StatusApproved
+						r.Completed = mimcm.Timestamp{}
+					})
+					m.ResetCalls()
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.checkCounts(map[string]int{"GET": 2}),
+					resource.TestCheckResourceAttr(bulkAddr, "statuses."+ids[3]+".observed_status", "Approved"),
+				),
+			},
+			{
+				PreConfig: m.ResetCalls,
+				Config:    config,
+				Check:     m.checkPUTs(ids[3]),
+			},
+			{
+				PreConfig: m.ResetCalls,
+				Config:    strings.Replace(config, "requests = {", "use_list_route = false\n  requests = {", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate)},
+				},
+				// Refreshed with the list route still in state: one list; the
+				// update itself calls nothing.
+				Check: resource.ComposeAggregateTestCheckFunc(lists(1), m.checkPUTs()),
+			},
+			{
+				PreConfig:    m.ResetCalls,
+				RefreshState: true,
+				Check:        m.checkCounts(map[string]int{"GET": len(ids)}),
+			},
+		},
+	})
+}
+
+// forEachConcurrently calls every index once, from no more goroutines than
+// the limit.
+func TestForEachConcurrently(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ n, limit int }{{0, 4}, {1, 4}, {3, 8}, {100, 8}, {50, 1}, {10, 0}} {
+		t.Run(fmt.Sprintf("n%d_limit%d", tc.n, tc.limit), func(t *testing.T) {
+			t.Parallel()
+			var inFlight, peak atomic.Int64
+			calls := make([]int, tc.n)
+			var mu sync.Mutex
+			forEachConcurrently(tc.n, tc.limit, func(i int) {
+				now := inFlight.Add(1)
+				defer inFlight.Add(-1)
+				for {
+					p := peak.Load()
+					if now <= p || peak.CompareAndSwap(p, now) {
+						break
+					}
+				}
+				mu.Lock()
+				calls[i]++
+				mu.Unlock()
+			})
+			for i, c := range calls {
+				if c != 1 {
+					t.Errorf("index %d called %d times", i, c)
+				}
+			}
+			if limit := int64(max(tc.limit, 1)); peak.Load() > limit {
+				t.Errorf("%d calls at once, limit %d", peak.Load(), limit)
+			}
+		})
+	}
+}
+
+// bulkClient is a client of a fresh in-process mock holding seed, with
+// retries off so that one fault fails one call.
+func bulkClient(t *testing.T, seed ...mimcm.Request) (*testMock, *mimcm.Client) {
+	t.Helper()
+	m := newTestMock(t, mockapi.Options{}, seed...)
+	c, err := mimcm.NewClient(mimcm.Config{Host: m.URL, MaxRetries: 0, MaxConcurrentRequests: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, c
+}
+
+// apply keeps, after a partial failure, every entry that succeeded with
+// its new status, the ones that failed with the status observed, and the
+// one it could not read as state had it; each failure is one error naming
+// its request. Run it with -race: the entries are driven concurrently.
+func TestRequestStatusesResource_applyKeepsPartialState(t *testing.T) {
+	t.Parallel()
+	ids := manyIDs(0xa1, 12)
+	var seed []mimcm.Request
+	for _, id := range ids {
+		seed = append(seed, seedRequest(id, mimcm.StatusApproved))
+	}
+	m, client := bulkClient(t, seed...)
+	failPUT, failGET := ids[2], ids[7]
+	m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: mimcm.GUID(failPUT)})
+	m.AddFault(mockapi.Fault{Status: 403, Method: "GET", RequestID: mimcm.GUID(failGET)})
+
+	requests := map[string]attr.Value{}
+	for _, id := range ids {
+		requests[strings.ToUpper(id)] = types.StringValue("Completed")
+	}
+	plan := RequestStatusesResourceModel{Requests: types.MapValueMust(types.StringType, requests), UseListRoute: types.BoolValue(false)}
+	// failGET was in state, Approved, as a refresh left it.
+	prior := map[mimcm.GUID]priorEntry{mimcm.GUID(failGET): {
+		key: failGET, value: "Approved",
+		status: types.ObjectValueMust(entryType.AttrTypes, map[string]attr.Value{
+			"status_code": types.Int64Value(3), "observed_status": types.StringValue("Approved"), "completed": types.StringNull(),
+		}),
+	}}
+	r := &RequestStatusesResource{data: newProviderData(client)}
+	diags := r.apply(t.Context(), &plan, prior, time.Minute, "timeouts.update")
+
+	var errs []string
+	for _, d := range diags.Errors() {
+		errs = append(errs, d.Summary())
+	}
+	sort.Strings(errs)
+	wantErrs := []string{"Cannot read request " + failGET, "Request " + failPUT + " could not be completed"}
+	if !slices.Equal(errs, wantErrs) {
+		t.Errorf("errors: want %q, got %q", wantErrs, errs)
+	}
+	gotRequests, gotStatuses := plan.Requests.Elements(), plan.Statuses.Elements()
+	for _, id := range ids {
+		key := strings.ToUpper(id)
+		value := gotRequests[key].(types.String).ValueString()
+		status, _ := gotStatuses[id].(types.Object)
+		code := status.Attributes()["status_code"].(types.Int64).ValueInt64()
+		switch id {
+		case failPUT:
+			if value != "Approved" || code != 3 {
+				t.Errorf("%s, whose PUT failed: want Approved (3), got %s (%d)", id, value, code)
+			}
+		case failGET:
+			if value != "Approved" || code != 3 {
+				t.Errorf("%s, which could not be read: want what state had, Approved (3), got %s (%d)", id, value, code)
+			}
+		default:
+			if value != "Completed" || code != 8 {
+				t.Errorf("%s: want Completed (8), got %s (%d)", id, value, code)
+			}
+		}
+	}
+	if err := m.expectPUTs(slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == failGET })...); err != nil {
+		t.Error(err)
+	}
+}
+
+// readRequests reads through the list route what the lists return, and the
+// rest one by one: a request another status's list holds, and every
+// request when the list call fails.
+func TestReadRequests_listThenFallBack(t *testing.T) {
+	t.Parallel()
+	ids := manyIDs(0xa2, listReadMin+2)
+	var seed []mimcm.Request
+	hints := map[mimcm.GUID]mimcm.Status{}
+	guids := make([]mimcm.GUID, len(ids))
+	for i, id := range ids {
+		status := mimcm.StatusCompleted
+		if i == 0 {
+			status = mimcm.StatusCanceled // expected Completed, found elsewhere
+		}
+		seed = append(seed, seedRequest(id, status))
+		guids[i] = mimcm.GUID(id)
+		hints[guids[i]] = mimcm.StatusCompleted
+	}
+	for name, tc := range map[string]struct {
+		fault    bool
+		wantGETs int
+	}{"list answers": {false, 1}, "list fails": {true, len(ids)}} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			m, client := bulkClient(t, seed...)
+			if tc.fault {
+				m.AddFault(mockapi.Fault{Status: 403, Method: "GET", Count: 1})
+			}
+			got := readRequests(t.Context(), client, guids, hints, true)
+			for i, id := range guids {
+				r := got[id]
+				if r.err != nil || r.request == nil || r.request.Uuid != id {
+					t.Fatalf("%s: got %+v", id, r)
+				}
+				if want := seed[i].Status; r.request.Status != want {
+					t.Errorf("%s: want %s, got %s", id, want, r.request.Status)
+				}
+			}
+			single := 0
+			for _, c := range m.Calls() {
+				if c.Method == "GET" && c.RequestID != "" {
+					single++
+				}
+			}
+			if single != tc.wantGETs {
+				t.Errorf("want %d GETs of single requests, got %d (%s)", tc.wantGETs, single, m.describeCalls())
+			}
+		})
+	}
+}

@@ -282,7 +282,13 @@ const importedValue = ""
 // entry already in state is decided from state alone, so that
 // `plan -refresh=false` calls no API; a new entry is read once.
 func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	// Unchanged resources claim their requests too: another resource may
+	// target one of them.
+	resp.Diagnostics.Append(r.claimEntries(ctx, req.Plan.Raw, req.Private, resp.Private)...)
+	if resp.Diagnostics.HasError() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var plan, state RequestStatusesResourceModel
@@ -303,7 +309,6 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 	var conflicts []conflict
 	var unread []entry
 	seen := map[mimcm.GUID]string{}
-	// Every entry's request and desired status pass through this one loop.
 	for _, e := range entriesOf(plan.Requests) {
 		if other, dup := seen[e.id]; dup {
 			resp.Diagnostics.AddAttributeError(path.Root("requests"), fmt.Sprintf("Request %s is listed twice", e.id),

@@ -154,3 +154,46 @@ func (r *RequestStatusResource) claimTarget(ctx context.Context, raw tftypes.Val
 	}
 	return diags
 }
+
+// claimEntries claims, for a planned mimcm_request_statuses, the request of
+// each entry of requests whose key and status are known. Each entry claims
+// as an owner of its own, so that two keys of one resource for the same
+// request are compared too; duplicate keys are also reported by ModifyPlan
+// itself, in the words of the map.
+func (r *RequestStatusesResource) claimEntries(ctx context.Context, raw tftypes.Value, prior, planned privateState) diag.Diagnostics {
+	if r.data == nil {
+		return nil
+	}
+	var attrs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil || !attrs["requests"].IsFullyKnown() {
+		return nil
+	}
+	var requests map[string]tftypes.Value
+	if err := attrs["requests"].As(&requests); err != nil {
+		return nil
+	}
+	owner, diags := claimOwner(ctx, prior, planned)
+	if diags.HasError() {
+		return diags
+	}
+	for key, v := range requests {
+		var status string
+		if v.As(&status) != nil {
+			continue
+		}
+		id, err := mimcm.ParseGUID(key)
+		desired, ok := mimcm.ParseDesiredStatus(status)
+		if err != nil || !ok {
+			continue // the validators report them
+		}
+		claimed := r.data.targets.claim(id, targetClaim{
+			Owner:   owner + "/" + string(id),
+			Who:     "the entry " + mimcm.QuoteInput(key) + " of a mimcm_request_statuses",
+			Desired: desired,
+		})
+		for _, d := range claimed {
+			diags.Append(diag.WithPath(path.Root("requests").AtMapKey(key), d))
+		}
+	}
+	return diags
+}

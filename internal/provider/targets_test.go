@@ -266,3 +266,34 @@ resource "mimcm_request_status" "cancel" {
 		t.Errorf("request %s is %s, want it untouched (Approved)", testID, r.Status)
 	}
 }
+
+func TestAccRequestStatuses_conflictingTargets(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
+	config := m.providerBlock() + fmt.Sprintf(`
+resource "mimcm_request_status" "complete" {
+  request_id = %q
+  status     = "Completed"
+}
+
+resource "mimcm_request_statuses" "recall" {
+  requests = {
+    %q = "Canceled"
+  }
+}
+`, testID, strings.ToUpper(testID))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ExpectError: regexp.MustCompile(`(?s)Request\s+` + testID + `\s+is\s+given\s+two\s+different\s+statuses.*` +
+				`(asks\s+for\s+Completed.*asks\s+for\s+Canceled|asks\s+for\s+Canceled.*asks\s+for\s+Completed)`),
+		}},
+	})
+	if n := m.Counts()["PUT"]; n != 0 {
+		t.Errorf("the refused plan sent %d PUTs: %s", n, m.describeCalls())
+	}
+	if r, _ := m.Request(testID); r.Status != mimcm.StatusApproved {
+		t.Errorf("request %s is %s, want it untouched (Approved)", testID, r.Status)
+	}
+}

@@ -310,3 +310,46 @@ func (e expectNoIdentity) CheckState(_ context.Context, req statecheck.CheckStat
 	}
 	resp.Error = fmt.Errorf("%s not in state", e.address)
 }
+
+// A request the server no longer returns is removed from state without an
+// error, also when Terraform (before 1.12) sends no identity: the framework
+// refuses a read that returns none.
+func TestRequestStatusIdentity_vanishedWithoutIdentity(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{})
+	s := newProtocolServer(t, m)
+	read, err := s.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{
+		TypeName: "mimcm_request_status",
+		CurrentState: dynamicValue(t, s.resourceSchema(), map[string]any{
+			"id": testID, "request_id": testID, "status": "Completed", "status_code": 8, "observed_status": "Completed",
+		}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectNoErrors(t, "ReadResource", read.Diagnostics)
+	if state, err := read.NewState.Unmarshal(s.resourceType()); err != nil || !state.IsNull() {
+		t.Errorf("want the resource removed from state, got %v (%v)", state, err)
+	}
+}
+
+// Before the provider is configured (its arguments still unknown), a read
+// keeps the state as it is, and gives it its identity.
+func TestRequestStatusIdentity_unconfiguredReadKeepsState(t *testing.T) {
+	t.Parallel()
+	s := newProtocolServer(t, nil)
+	old := dynamicValue(t, s.resourceSchema(), map[string]any{
+		"id": testID, "request_id": testID, "status": "Completed", "status_code": 8, "observed_status": "Completed",
+	})
+	read, err := s.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{TypeName: "mimcm_request_status", CurrentState: old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectNoDiagnostics(t, "ReadResource", read.Diagnostics)
+	if status := stringAttr(t, decodeObject(t, s.resourceType(), read.NewState), "status"); status != "Completed" {
+		t.Errorf("status: want Completed kept, got %s", status)
+	}
+	if id := identityID(t, read.NewIdentity); id != testID {
+		t.Errorf("identity: want %s, got %s", testID, id)
+	}
+}

@@ -149,7 +149,13 @@ func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateR
 func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state RequestStatusResourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
-	if resp.Diagnostics.HasError() || r.data == nil {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		// Nothing to read with yet: state stays, with its identity (see
+		// the removal below for why it must be set).
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 		return
 	}
 	id, err := mimcm.ParseGUID(state.RequestID.ValueString())
@@ -163,6 +169,10 @@ func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadReque
 			fmt.Sprintf("%v\n\nThe request was removed from Terraform state; the next plan proposes to manage it again. "+
 				"If it should still exist, check that the provider's account may read it.", err))
 		resp.State.RemoveResource(ctx)
+		// terraform-plugin-framework v1.19 fails a read that returns no
+		// identity, even one that removes the resource; Terraform before
+		// 1.12 sends none to keep.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id.String()))...)
 		return
 	}
 	if err != nil {

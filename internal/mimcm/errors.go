@@ -121,7 +121,7 @@ func (e *APIError) Hint() string {
 		case e.CorrelationID != "":
 			return "Give the correlation ID to the MIM CM administrator: it locates the error in the server's event log."
 		case e.StatusCode == http.StatusBadGateway || e.StatusCode == http.StatusServiceUnavailable || e.StatusCode == http.StatusGatewayTimeout:
-			return "A 502, 503 or 504 usually comes from a proxy or load balancer in front of IIS; the provider retries it for up to " +
+			return "A 502, 503 or 504 usually comes from a proxy or load balancer in front of IIS; unless max_retries is 0, the provider retries it for up to " +
 				DefaultRetryWindow.String() + " per call (less when the operation's timeout is nearer), slowing all its calls meanwhile: " +
 				"check that the MIM CM server is up and reachable from the proxy."
 		}

@@ -502,7 +502,7 @@ func TestAccBadInput_errorStatuses(t *testing.T) {
 			{ // 502 HTML page from a proxy: its title, and a hint about the proxy
 				Config: m.config(proxied, "Completed"), PlanOnly: true,
 				ExpectError: words("Cannot read request "+proxied, "server error (HTTP 502)",
-					`Server message: "502 - Web server received an invalid response`, "proxy or load balancer in front of IIS", "raise max_retries"),
+					`Server message: "502 - Web server received an invalid response`, "proxy or load balancer in front of IIS", "unless max_retries is 0, the provider retries it"),
 			},
 			{ // 500 on the PUT: the apply fails and names the request
 				Config: m.config(putCrashed, "Completed"),

@@ -9,11 +9,13 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -58,8 +60,15 @@ func (r *requestStatusV0) Schema(ctx context.Context, _ fwresource.SchemaRequest
 func (r *requestStatusV0) ModifyPlan(context.Context, fwresource.ModifyPlanRequest, *fwresource.ModifyPlanResponse) {
 }
 
-// Read keeps the state as it is, and Delete forgets it.
-func (r *requestStatusV0) Read(context.Context, fwresource.ReadRequest, *fwresource.ReadResponse) {}
+// Read keeps the state as it is, with the identity the framework demands
+// of every read, and Delete forgets it.
+func (r *requestStatusV0) Read(ctx context.Context, req fwresource.ReadRequest, resp *fwresource.ReadResponse) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Identity != nil && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("id"), id)...)
+	}
+}
 
 func (r *requestStatusV0) Delete(context.Context, fwresource.DeleteRequest, *fwresource.DeleteResponse) {
 }
@@ -77,7 +86,7 @@ func (r *requestStatusV0) Create(ctx context.Context, req fwresource.CreateReque
 		delete(plan, name)
 	}
 	currentType := current.Schema.Type().TerraformType(ctx)
-	inner := fwresource.CreateResponse{State: tfsdk.State{Schema: current.Schema, Raw: tftypes.NewValue(currentType, nil)}}
+	inner := fwresource.CreateResponse{State: tfsdk.State{Schema: current.Schema, Raw: tftypes.NewValue(currentType, nil)}, Identity: resp.Identity}
 	r.RequestStatusResource.Create(ctx, fwresource.CreateRequest{Plan: tfsdk.Plan{Schema: current.Schema, Raw: tftypes.NewValue(currentType, plan)}}, &inner)
 	resp.Diagnostics.Append(inner.Diagnostics...)
 	if resp.Diagnostics.HasError() {

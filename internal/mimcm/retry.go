@@ -101,10 +101,14 @@ const (
 func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 	start := c.clock.Now()
 	deadline := start.Add(c.cfg.RetryWindow)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
 	callCtx, cancel := context.WithDeadline(ctx, deadline)
+	if d, ok := ctx.Deadline(); ok && !d.After(deadline) {
+		// The operation ends first: a timer of the call's own for the same
+		// moment could fire before the operation's and blame the window.
+		cancel()
+		deadline = d
+		callCtx, cancel = context.WithCancel(ctx)
+	}
 	defer cancel()
 
 	res := &result{method: ac.method, path: c.cfg.BasePath + ac.path, id: ac.id, release: func() {}}

@@ -35,8 +35,8 @@ type contextDetachingServer struct {
 
 // frameworkServer is what the framework's protocol 6 server implements.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // the framework still serves these through the separate interfaces
+	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // the framework still serves these through the separate interfaces
 }
 
 // detach returns a context without ctx's values that ends when ctx ends

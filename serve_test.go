@@ -163,11 +163,11 @@ func frameworkServerOf(t *testing.T, server tfprotov6.ProviderServer) frameworkS
 func TestContextDetachingServer_servesListResourcesAndActions(t *testing.T) {
 	var server tfprotov6.ProviderServer = contextDetachingServer{frameworkServerOf(t, providerserver.NewProtocol6(provider.New("test")())())}
 	ctx := context.Background()
-	lists, ok := server.(tfprotov6.ProviderServerWithListResource)
+	lists, ok := server.(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // the framework still serves these through the separate interfaces
 	if !ok {
 		t.Fatal("the wrapped server hides the list resource methods")
 	}
-	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	actions, ok := server.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // the framework still serves these through the separate interfaces
 	if !ok {
 		t.Fatal("the wrapped server hides the action methods")
 	}

@@ -237,7 +237,7 @@ func TestRedirect_loopStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.GetRequest(context.Background(), mockapi.ExampleRequestID)
-	wantAPIError(t, err, mimcm.ErrRedirected)
+	_ = wantAPIError(t, err, mimcm.ErrRedirected)
 	if !strings.Contains(err.Error(), "at most 5") || n != 6 || errors.Is(err, mimcm.ErrTransport) {
 		t.Errorf("after %d calls: %v", n, err)
 	}

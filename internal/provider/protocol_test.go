@@ -34,11 +34,11 @@ func newProtocolServer(t *testing.T, m *testMock) *protocolServer {
 		t.Fatal(err)
 	}
 	expectNoDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
-	withList, ok := server.(tfprotov6.ProviderServerWithListResource)
+	withList, ok := server.(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // the framework still serves these through the separate interfaces
 	if !ok {
 		t.Fatal("the provider server has no list resource methods")
 	}
-	withActions, ok := server.(tfprotov6.ProviderServerWithActions)
+	withActions, ok := server.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // the framework still serves these through the separate interfaces
 	if !ok {
 		t.Fatal("the provider server has no action methods")
 	}

@@ -29,7 +29,7 @@ const (
 	kindMimcm                    // mimcm_request_status against the mock
 	kindBulk                     // one mimcm_request_statuses of N entries against the mock
 	// floor_request_status with other sets of attributes, to weigh each
-	// group of them (-kinds only; see scripts/bench/floor):
+	// group of them (-kinds only; see scripts/bench/floor).
 	kindFloorV0     // schema version 0's: also security_descriptor and data_collection
 	kindFloorNoSDDL // version 0's without security_descriptor
 	kindFloorNoDC   // version 0's without data_collection

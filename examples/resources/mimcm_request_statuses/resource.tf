@@ -27,12 +27,17 @@ resource "mimcm_request_statuses" "recall" {
   }
 }
 
-# A migration: complete a reviewed list of approved requests, one GUID a line
-# in approved.txt, kept in version control beside the configuration.
+# A migration: complete a reviewed list of approved requests, kept in version
+# control and changed only through review.
+locals {
+  approved = [
+    "6f1c2b9a-3d4e-4f50-8a61-7b8c9d0e1f21",
+    "0b6a0f0e-5b7e-4a4e-9f5e-0c8f1d2e3a4b",
+  ]
+}
+
 resource "mimcm_request_statuses" "migration" {
-  requests = {
-    for id in compact(split("\n", file("${path.module}/approved.txt"))) : trimspace(id) => "Completed"
-  }
+  requests = { for id in local.approved : id => "Completed" }
 }
 
 output "recall" {

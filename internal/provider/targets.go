@@ -135,22 +135,27 @@ func (r *RequestStatusResource) claimTarget(ctx context.Context, raw tftypes.Val
 		attrs["request_id"].As(&requestID) != nil || attrs["status"].As(&status) != nil {
 		return nil
 	}
-	id, err := mimcm.ParseGUID(requestID)
-	desired, ok := mimcm.ParseDesiredStatus(status)
-	if err != nil || !ok {
-		return nil // the validators report them
-	}
 	owner, diags := claimOwner(ctx, prior, planned)
 	if diags.HasError() {
 		return diags
 	}
-	claimed := r.data.targets.claim(id, targetClaim{
-		Owner:   owner,
-		Who:     "a mimcm_request_status with request_id " + mimcm.QuoteInput(requestID),
-		Desired: desired,
-	})
-	for _, d := range claimed {
-		diags.Append(diag.WithPath(path.Root("request_id"), d))
+	diags.Append(r.data.targets.claimConfigured(requestID, status, owner,
+		"a mimcm_request_status with request_id "+mimcm.QuoteInput(requestID), path.Root("request_id"))...)
+	return diags
+}
+
+// claimConfigured claims request requestID in status, both as configured,
+// for owner (see targetClaim), and attaches what it reports to at. Values
+// the validators refuse claim nothing.
+func (t *plannedTargets) claimConfigured(requestID, status, owner, who string, at path.Path) diag.Diagnostics {
+	id, err := mimcm.ParseGUID(requestID)
+	desired, ok := mimcm.ParseDesiredStatus(status)
+	if err != nil || !ok {
+		return nil
+	}
+	var diags diag.Diagnostics
+	for _, d := range t.claim(id, targetClaim{Owner: owner + "/" + string(id), Who: who, Desired: desired}) {
+		diags.Append(diag.WithPath(at, d))
 	}
 	return diags
 }
@@ -181,19 +186,8 @@ func (r *RequestStatusesResource) claimEntries(ctx context.Context, raw tftypes.
 		if v.As(&status) != nil {
 			continue
 		}
-		id, err := mimcm.ParseGUID(key)
-		desired, ok := mimcm.ParseDesiredStatus(status)
-		if err != nil || !ok {
-			continue // the validators report them
-		}
-		claimed := r.data.targets.claim(id, targetClaim{
-			Owner:   owner + "/" + string(id),
-			Who:     "the entry " + mimcm.QuoteInput(key) + " of a mimcm_request_statuses",
-			Desired: desired,
-		})
-		for _, d := range claimed {
-			diags.Append(diag.WithPath(path.Root("requests").AtMapKey(key), d))
-		}
+		diags.Append(r.data.targets.claimConfigured(key, status, owner,
+			"the entry "+mimcm.QuoteInput(key)+" of a mimcm_request_statuses", path.Root("requests").AtMapKey(key))...)
 	}
 	return diags
 }

@@ -56,7 +56,8 @@ var providerArguments = []providerArgument{
 	{name: "request_timeout", def: "`60s`", validators: []validator.String{durationValidator},
 		doc: "Time limit for each HTTP attempt, as a Go duration such as `30s` or `2m`."},
 	{name: "max_retries", kind: intArg, min: 0, max: 20, intDef: mimcm.DefaultMaxRetries,
-		doc: "How many times a call is retried after a connection error or a 429, 502, 503 or 504 answer (a 500 is retried at most once)."},
+		doc: "How many times a call is retried after it got no answer or a cut-off one; `0` turns every retry off. " +
+			"A 500 is retried at most once, and 429, 502, 503 and 504 answers for as long as the call's two-minute retry window lasts."},
 	{name: "max_concurrent_requests", kind: intArg, min: 1, max: 64, intDef: mimcm.DefaultMaxConcurrentRequests,
 		doc: "Most API calls in flight at once, shared by every resource and data source of this provider configuration, " +
 			"so that Terraform's `-parallelism` cannot overload MIM CM; also the most connections the provider process opens to it."},

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -115,48 +117,67 @@ var dataCollectionDescription = map[string]string{
 // attributes keep their state value in plans; the status ones are planned
 // by the resource's ModifyPlan.
 func resourceRequestAttributes() map[string]rschema.Attribute {
-	var names []string
+	out := make(map[string]rschema.Attribute, len(requestAttributes))
 	for _, a := range requestAttributes {
-		if !dataSourceOnly[a.name] {
-			names = append(names, a.name)
-		}
-	}
-	return resourceAttributes(true, names...)
-}
-
-// resourceAttributes returns the named attributes of the table, which must
-// not be data_collection, as computed resource attributes; with
-// keepImmutable, the immutable ones keep their state value in plans.
-// mimcm_request_statuses nests some of them, planned by its ModifyPlan.
-func resourceAttributes(keepImmutable bool, names ...string) map[string]rschema.Attribute {
-	out := make(map[string]rschema.Attribute, len(names))
-	for _, a := range requestAttributes {
-		if !slices.Contains(names, a.name) {
+		if dataSourceOnly[a.name] {
 			continue
 		}
-		keep := keepImmutable && a.immutable
 		switch a.kind {
 		case kindString:
 			attr := rschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
-			if keep {
+			if a.immutable {
 				attr.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
 		case kindInt:
 			attr := rschema.Int64Attribute{Computed: true, MarkdownDescription: a.description}
-			if keep {
+			if a.immutable {
 				attr.PlanModifiers = []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
 		case kindBool:
 			attr := rschema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
-			if keep {
+			if a.immutable {
 				attr.PlanModifiers = []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
 		}
 	}
 	return out
+}
+
+// requestObject returns the named attributes of the table, which must be
+// strings, numbers or booleans, as an object type, and a Markdown sentence
+// that describes each, for an attribute whose elements are such objects.
+func requestObject(names ...string) (types.ObjectType, string) {
+	attrTypes := map[string]attr.Type{}
+	var parts []string
+	for _, a := range requestAttributes {
+		if !slices.Contains(names, a.name) {
+			continue
+		}
+		switch a.kind {
+		case kindString:
+			attrTypes[a.name] = types.StringType
+		case kindInt:
+			attrTypes[a.name] = types.Int64Type
+		case kindBool:
+			attrTypes[a.name] = types.BoolType
+		default:
+			panic("requestObject: " + a.name + " is not a string, number or boolean")
+		}
+		parts = append(parts, fmt.Sprintf("`%s`, %s", a.name, lowerFirst(strings.TrimSuffix(a.description, "."))))
+	}
+	return types.ObjectType{AttrTypes: attrTypes}, "each object holds " + strings.Join(parts, "; ") + "."
+}
+
+// lowerFirst lowers the first letter of s, to run a description on in a
+// sentence.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // dataSourceRequestAttributes returns the same attributes for data source

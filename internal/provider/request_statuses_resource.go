@@ -69,15 +69,9 @@ type requestStatusEntryModel struct {
 	Completed      types.String `tfsdk:"completed"`
 }
 
-// entryAttributeNames are the attributes of requestAttributes that each
-// object of statuses holds.
-var entryAttributeNames = []string{"status_code", "observed_status", "completed"}
-
-var entryType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"status_code":     types.Int64Type,
-	"observed_status": types.StringType,
-	"completed":       types.StringType,
-}}
+// entryType is the object type of each element of statuses: the status
+// attributes of mimcm_request_status, described by entryDescription.
+var entryType, entryDescription = requestObject("status_code", "observed_status", "completed")
 
 // Metadata names the resource.
 func (r *RequestStatusesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -105,11 +99,15 @@ func (r *RequestStatusesResource) Schema(ctx context.Context, _ resource.SchemaR
 					mapvalidator.ValueStringsAre(stringvalidator.OneOf(mimcm.DesiredStatusNames()...)),
 				},
 			},
-			"statuses": schema.MapNestedAttribute{
-				Computed: true,
-				MarkdownDescription: "What the server reports for each request of `requests`, keyed by its GUID in lower case. " +
-					"Nothing else of the request is kept: read it with the `mimcm_request` or `mimcm_requests` data source.",
-				NestedObject: schema.NestedAttributeObject{Attributes: resourceAttributes(false, entryAttributeNames...)},
+			// A map of objects rather than nested attributes: the framework
+			// (v1.19, fwserver.mapElemObject) plans a nested map by copying
+			// the whole map for each of its elements, which made a plan of
+			// thousands of entries quadratic.
+			"statuses": schema.MapAttribute{
+				Computed:    true,
+				ElementType: entryType,
+				MarkdownDescription: "What the server reports for each request of `requests`, keyed by its GUID in lower case: " +
+					entryDescription + " Nothing else of the request is kept: read it with the `mimcm_request` or `mimcm_requests` data source.",
 			},
 			"use_list_route": schema.BoolAttribute{
 				Optional: true,

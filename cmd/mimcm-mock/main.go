@@ -1,29 +1,16 @@
 // Command mimcm-mock serves the fake MIM CM requests API of package mockapi
-// over HTTP, for trying the provider by hand and for scripts.
+// over HTTP, for trying the provider by hand and for scripts:
 //
 //	mimcm-mock -listen 127.0.0.1:0 -seed-example -url-file /tmp/mock.url
-//
-// -auth chooses what the API demands, as IIS would (none by default):
-//
 //	MIMCM_MOCK_NTLM_PASSWORD=... mimcm-mock -auth ntlm -ntlm-user svc-terraform -ntlm-domain CONTOSO
 //	mimcm-mock -auth negotiate -keytab http.keytab -spn HTTP/127.0.0.1
-//
-// -chaos-rate makes it fail API calls at random, reproducibly for a -chaos-seed
-// (mockapi.Chaos; the admin route /_mock/chaos changes it while it runs):
-//
 //	mimcm-mock -chaos-seed 7 -chaos-rate 429=0.05,503=0.05,500=0.02,reset=0.03,truncate=0.02,html=0.03 \
 //	           -chaos-retry-after 0,1 -chaos-latency 5ms-100ms
-//
-// -chaos-storm adds a throttling storm: bursts of 429, 502, 503 and 504 that
-// fall on whichever calls arrive next, as an overloaded farm gives them:
-//
 //	mimcm-mock -chaos-storm 10s -chaos-storm-burst 12 -chaos-storm-calm 20 -chaos-retry-after 1
 //
-// It prints one line when it listens, then serves until SIGINT or SIGTERM.
-// The admin routes under /_mock/ (seed, drift, faults, settings, call log)
-// are described in the mockapi package documentation. Secrets are never
-// printed; prefer the environment variables to the flags for them, since
-// flags show up in process listings.
+// It serves until SIGINT or SIGTERM; the README describes its flags and its
+// admin routes under /_mock/. Secrets are never printed; give them in the
+// environment, since flags show up in process listings.
 package main
 
 import (
@@ -51,21 +38,17 @@ import (
 // version is set by release builds through -ldflags "-X main.version=...".
 var version = "dev"
 
-// Environment variables that hold the secrets, so that they stay out of
-// process listings.
+// Environment variables that hold the secrets, out of process listings.
 const (
 	envBasicPassword = "MIMCM_MOCK_BASIC_PASSWORD"
 	envBearerToken   = "MIMCM_MOCK_BEARER_TOKEN"
 	envNTLMPassword  = "MIMCM_MOCK_NTLM_PASSWORD"
 )
 
-// authMTLS demands a TLS client certificate signed by -client-ca, and so
-// needs -tls-cert and -tls-key. The other methods are the client's
-// (mimcm.Auth*); -auth negotiate checks tokens with a service keytab
-// (-keytab, -spn).
+// authMTLS demands a client certificate signed by -client-ca; the other
+// methods are the client's (mimcm.Auth*).
 const authMTLS = "mtls"
 
-// authMethods are the methods -auth can demand.
 var authMethods = []string{mimcm.AuthNone, mimcm.AuthBasic, mimcm.AuthBearer, mimcm.AuthNTLM, mimcm.AuthNegotiate, authMTLS}
 
 func main() {
@@ -236,9 +219,8 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	return c, c.checkAuth()
 }
 
-// checkAuth checks that -auth has the secrets it needs. Basic and Bearer
-// are also demanded whenever -basic-user or -bearer-token is given, as
-// before -auth existed.
+// checkAuth checks that -auth has the secrets it needs. -basic-user and
+// -bearer-token demand Basic and Bearer without -auth too.
 func (c config) checkAuth() error {
 	switch c.auth {
 	case "":
@@ -275,8 +257,7 @@ func (c config) checkAuth() error {
 	return nil
 }
 
-// authenticators are the schemes -auth demands beyond Basic and Bearer,
-// which mockapi.Options configures through its own fields.
+// authenticators are the schemes -auth demands beyond Basic and Bearer.
 func (c config) authenticators() []mockapi.Authenticator {
 	switch c.auth {
 	case mimcm.AuthNTLM:
@@ -285,7 +266,6 @@ func (c config) authenticators() []mockapi.Authenticator {
 	return nil
 }
 
-// negotiateAuthenticator reads the service keytab for -auth negotiate.
 func negotiateAuthenticator(keytabFile, spn string) (mockapi.Authenticator, error) {
 	kt, err := os.ReadFile(keytabFile)
 	if err != nil {
@@ -298,8 +278,7 @@ func negotiateAuthenticator(keytabFile, spn string) (mockapi.Authenticator, erro
 	return a, nil
 }
 
-// tlsConfig loads the server certificate and, for -auth mtls, the CA that
-// client certificates must chain to.
+// tlsConfig loads the server certificate and, for -auth mtls, the client CA.
 func (c config) tlsConfig() (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
 	if err != nil {

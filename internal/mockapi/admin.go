@@ -14,12 +14,10 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// Bounds of the admin input. A value beyond them could never take effect
-// in a test run (a call delayed for days, a request Executing for ever), so
-// it is refused rather than accepted and silently useless.
+// Bounds of the admin input: a value beyond them could never take effect in
+// a test run, so it is refused rather than silently useless.
 const (
-	// MaxSeedBytes bounds a seed body: room for more than 10,000
-	// requests in wire form.
+	// MaxSeedBytes bounds a seed body.
 	MaxSeedBytes = 64 << 20
 	// MaxLatency bounds the latency setting.
 	MaxLatency = 10 * time.Minute
@@ -27,7 +25,6 @@ const (
 	MaxExecutingPolls = 1_000_000
 )
 
-// adminCall is a call in the admin call log.
 type adminCall struct {
 	Method    string `json:"method"`
 	Path      string `json:"path"`
@@ -38,7 +35,6 @@ type adminCall struct {
 	Time      string `json:"time"`
 }
 
-// adminFault is a fault as the admin routes take and give it.
 type adminFault struct {
 	Status     int    `json:"status"`
 	Count      int    `json:"count"`
@@ -48,7 +44,6 @@ type adminFault struct {
 	Message    string `json:"message,omitempty"`
 }
 
-// adminSettings are the settings as the admin routes give them.
 type adminSettings struct {
 	LatencyMS       int64 `json:"latency_ms"`
 	PutNoContent    bool  `json:"put_no_content"`
@@ -154,8 +149,7 @@ func (s *Server) adminRequest(r *http.Request, idText string) answer {
 	return adminMethodNotAllowed(r.Method, "GET, PATCH, DELETE")
 }
 
-// patchRequest overwrites the fields a partial wire-form object names and
-// leaves the others alone.
+// patchRequest overwrites the fields a partial wire-form object names.
 func (s *Server) patchRequest(id mimcm.GUID, body []byte) answer {
 	members, err := decodeRequestObject(body)
 	if err != nil {
@@ -255,8 +249,7 @@ func toAdminFault(f Fault) adminFault {
 	}
 }
 
-// decodeStrict decodes a JSON object into v, rejecting unknown keys and
-// trailing data.
+// decodeStrict decodes one JSON object into v, refusing unknown keys.
 func decodeStrict(r *http.Request, v any) error {
 	body, err := readBody(r)
 	if err != nil {
@@ -308,8 +301,7 @@ func decodeFault(r *http.Request) (Fault, error) {
 	return f, nil
 }
 
-// faultMethods are the methods a fault may be limited to: those net/http
-// serves. Any other would never match a call.
+// faultMethods are those net/http serves: a fault for another never matches.
 var faultMethods = map[string]bool{
 	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
 	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,

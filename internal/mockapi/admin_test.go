@@ -76,7 +76,6 @@ func TestAdmin_seedAndRead(t *testing.T) {
 		t.Fatalf("admin JSON is not in wire form: %s", r.body)
 	}
 
-	// GET one.
 	r = f.do(t, http.MethodGet, "/_mock/requests/"+strings.ToUpper(exampleID), "")
 	wantStatus(t, r, 200)
 	if got := r.request(t); got.Uuid != exampleID || got.Status != mimcm.StatusCanceled {
@@ -315,7 +314,6 @@ func TestAdmin_faults(t *testing.T) {
 	if m := correlationSuffix.FindStringSubmatch(a.message(t)); m == nil || m[1] != "down" {
 		t.Fatalf("message %q", a.message(t))
 	}
-	// One answer left.
 	want = strings.Replace(want, `"count":2`, `"count":1`, 1)
 	if r := f.do(t, http.MethodGet, "/_mock/faults", ""); string(r.body) != "["+want+"]" {
 		t.Fatalf("listed after one answer: %s", r.body)

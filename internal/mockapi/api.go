@@ -14,10 +14,8 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// maxBodyBytes bounds the bodies the mock reads.
 const maxBodyBytes = 1 << 20
 
-// apiRoute is a path under the base path, parsed.
 type apiRoute struct {
 	kind   routeKind
 	idText string     // the {id} segment as sent
@@ -32,8 +30,7 @@ const (
 	routeItem                 // /requests/{id}
 )
 
-// parseAPIRoute matches the rest of a path after the base path. Segments
-// match case-insensitively and one trailing slash is tolerated, as on IIS.
+// parseAPIRoute matches in any case, with one trailing slash, as IIS does.
 func parseAPIRoute(rest string) apiRoute {
 	rest = strings.TrimPrefix(strings.TrimSuffix(rest, "/"), "/")
 	segs := strings.Split(rest, "/")
@@ -50,19 +47,11 @@ func parseAPIRoute(rest string) apiRoute {
 	return apiRoute{}
 }
 
-// serveAPI answers a call under the base path and logs it.
-//
-// The order of the checks is: latency, then chaos, then faults, then
-// authentication, then the route. Latency comes first because a slow
-// network or server is slow for every answer, errors included. Chaos
-// (SetChaos) and faults come before authentication because they stand for
-// what a proxy, load balancer or overloaded server in front of the
-// application answers (429, 502, 503 ...) without ever authenticating the
-// caller — and so that a test can inject a 401 or 403 whatever credentials
-// its client sends; chaos, the network's and the farm's randomness, comes
-// before a test's deliberate faults. Authentication comes before the route
-// because IIS authenticates a request before the application sees it, so an
-// unauthenticated caller learns nothing about routes or requests.
+// serveAPI answers and logs an API call. Latency comes first, as a slow
+// network slows errors too; chaos and faults before authentication, as a
+// proxy answers without it (and a test can inject a 401 to any client);
+// authentication before the route, as on IIS, so that a stranger learns
+// nothing about routes or requests.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rest string) {
 	route := parseAPIRoute(rest)
 	call := Call{
@@ -86,23 +75,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rest string) {
 		call.RequestID = about
 	}
 	if r.Method == http.MethodPut && a.status/100 == 2 && s.drawLostPUT() {
-		// Applied, but the caller never learns it.
 		call.Chaos = chaosNames[chaosLostPUT]
 		s.record(call)
 		resetConnection(w, a, 0.5)
 		return
 	}
 	call.Status = a.status
-	// Log before answering, so that a client that has its answer always
-	// finds the call in the log.
+	// Logged first: a client holding its answer always finds the call.
 	s.record(call)
 	a.write(w)
 }
 
-// serveChaos answers a call with the fault chaos drew for it, and logs it.
-// A GET's truncated answer is its real one; every other fault is answered
-// without the store being touched. It reports false when the call must be
-// answered normally after all.
+// serveChaos answers and logs a call with its fault; false for none.
 func (s *Server) serveChaos(w http.ResponseWriter, r *http.Request, route apiRoute, call Call, p chaosPlan) bool {
 	call.Chaos = chaosNames[p.kind]
 	switch p.kind {
@@ -135,11 +119,9 @@ func (s *Server) serveChaos(w http.ResponseWriter, r *http.Request, route apiRou
 	return true
 }
 
-// bufferBody reads r's body (up to one byte more than maxBodyBytes, so that
-// readBody still finds it too large) before the call waits for its latency:
-// net/http watches a connection for the caller going away only once the
-// body has been read, and only then does the call's context end, and the
-// call stay unapplied, when the caller gives up while it waits.
+// bufferBody reads r's body before the latency, for net/http notices a
+// caller giving up, and ends the call's context, only once the body is read.
+// It keeps one byte over maxBodyBytes so that readBody still refuses it.
 func bufferBody(r *http.Request) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return
@@ -152,13 +134,11 @@ func bufferBody(r *http.Request) {
 	r.Body = io.NopCloser(body)
 }
 
-// errReader fails every read with the error reading the body met.
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// delay waits for the configured latency plus extra; false when ctx ended
-// first.
+// delay waits for the latency plus extra; false when ctx ends first.
 func (s *Server) delay(ctx context.Context, extra time.Duration) bool {
 	s.mu.Lock()
 	d := s.settings.latency + extra
@@ -176,8 +156,7 @@ func (s *Server) delay(ctx context.Context, extra time.Duration) bool {
 	}
 }
 
-// answerAPI computes the answer to an API call (after latency) and the
-// request it was about, when the route did not say (POST).
+// answerAPI answers an API call, and names the request a POST created.
 func (s *Server) answerAPI(r *http.Request, route apiRoute) (answer, mimcm.GUID) {
 	if f, ok := s.takeFault(r.Method, route.id); ok {
 		return s.faultAnswer(f, r), ""
@@ -196,7 +175,6 @@ func (s *Server) answerAPI(r *http.Request, route apiRoute) (answer, mimcm.GUID)
 	return a, about
 }
 
-// route dispatches an authenticated API call.
 func (s *Server) route(r *http.Request, route apiRoute) (answer, mimcm.GUID) {
 	switch route.kind {
 	case routeCollection:
@@ -241,9 +219,6 @@ func methodNotAllowed(method, allow string) answer {
 	return a.withHeader("Allow", allow)
 }
 
-// getRequest answers GET /requests/{id}: the request, or 204 when the mock
-// does not hold it. Each GET of an Executing request counts towards its
-// completion (SetExecutingPolls).
 func (s *Server) getRequest(route apiRoute) answer {
 	if route.id == "" {
 		return serverError(fmt.Sprintf("The request is invalid: '%s' is not a valid GUID for parameter 'id'", route.idText))
@@ -260,8 +235,7 @@ func (s *Server) getRequest(route apiRoute) answer {
 	return a
 }
 
-// countExecutingPollLocked counts one GET of a request that SetExecutingPolls
-// left Executing, and completes it after the last one. s.mu must be held.
+// countExecutingPollLocked completes an Executing request after its last poll.
 func (s *Server) countExecutingPollLocked(key string, req mimcm.Request) {
 	left, ok := s.executing[key]
 	if !ok {
@@ -281,8 +255,7 @@ func (s *Server) countExecutingPollLocked(key string, req mimcm.Request) {
 	s.requests[key] = req
 }
 
-// listRequests answers GET /requests?status=NAME&targetuser=current.
-// Query parameter names match case-insensitively, as ASP.NET binds them.
+// listRequests answers GET /requests; ASP.NET binds query names in any case.
 func (s *Server) listRequests(r *http.Request) answer {
 	var (
 		statusName, targetUser      string
@@ -337,12 +310,10 @@ func checkJSONObject(body []byte) error {
 	return nil
 }
 
-// readBody reads a request body up to maxBodyBytes.
 func readBody(r *http.Request) ([]byte, error) {
 	return readBodyUpTo(r, maxBodyBytes)
 }
 
-// readBodyUpTo reads a request body of at most limit bytes.
 func readBodyUpTo(r *http.Request, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
@@ -354,14 +325,11 @@ func readBodyUpTo(r *http.Request, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// putStatus answers PUT /requests/{id} with {"status": "Completed" |
-// "Canceled" | "Abandoned"}.
 func (s *Server) putStatus(r *http.Request, route apiRoute) answer {
 	if route.id == "" {
 		return serverError(fmt.Sprintf("The request is invalid: '%s' is not a valid GUID for parameter 'id'", route.idText))
 	}
-	// The body is checked before the request is looked up: ASP.NET binds
-	// the body before the action runs.
+	// ASP.NET binds the body before the action runs, so it is checked first.
 	desired, err := decodeStatusBody(r)
 	if err != nil {
 		return serverError(err.Error())
@@ -393,8 +361,7 @@ func (s *Server) putStatus(r *http.Request, route apiRoute) answer {
 	return jsonAnswer(http.StatusOK, wireForm(req))
 }
 
-// decodeStatusBody reads {"status": NAME}; the key and the name match
-// case-insensitively.
+// decodeStatusBody reads {"status": NAME}, in any letter case.
 func decodeStatusBody(r *http.Request) (mimcm.DesiredStatus, error) {
 	body, err := readBody(r)
 	if err != nil {
@@ -427,8 +394,7 @@ func decodeStatusBody(r *http.Request) (mimcm.DesiredStatus, error) {
 	return desired, nil
 }
 
-// createBody is the body of POST /requests. encoding/json matches its keys
-// case-insensitively, as ASP.NET does.
+// createBody is POST's body; its keys match in any case, as in ASP.NET.
 type createBody struct {
 	ProfileTemplateUuid *string         `json:"profiletemplateuuid"`
 	DataCollection      json.RawMessage `json:"datacollection"`
@@ -438,8 +404,7 @@ type createBody struct {
 	Priority            *int            `json:"priority"`
 }
 
-// createRequest answers POST /requests: it stores a new request and answers
-// 201 with its relative URI as a JSON string and in Location.
+// createRequest answers 201 with the new request's relative URI and Location.
 func (s *Server) createRequest(r *http.Request) (answer, mimcm.GUID) {
 	body, err := readBody(r)
 	if err != nil {
@@ -475,11 +440,9 @@ func (s *Server) relativeURI(id mimcm.GUID) string {
 	return p + "/requests/" + string(id)
 }
 
-// createdSDDL is the security descriptor of requests the mock creates: owned
-// by and open to a plausible CM user, readable by everyone.
+// createdSDDL is owned by a plausible CM user and readable by everyone.
 const createdSDDL = "O:S-1-5-21-2127521184-1604012920-1887927527-14134865D:(A;;RC;;;WD)(A;;CCDCLCSWSDRC;;;S-1-5-21-2127521184-1604012920-1887927527-14134865)"
 
-// newRequestFrom builds the request a POST body asks for.
 func (s *Server) newRequestFrom(body []byte) (mimcm.Request, error) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return mimcm.Request{}, fmt.Errorf("The request body is empty; want profiletemplateuuid, datacollection, type and comment")
@@ -543,9 +506,8 @@ func (s *Server) newRequestFrom(body []byte) (mimcm.Request, error) {
 	return req, nil
 }
 
-// decodeDataCollection reads datacollection: an array of {"name","value"},
-// or — as the documentation's own example sends it — a JSON string that
-// holds such an array ("[]").
+// decodeDataCollection reads an array of {"name","value"}, or a JSON string
+// holding one ("[]"), as the documentation's own example sends it.
 func decodeDataCollection(raw json.RawMessage) ([]mimcm.DataCollectionItem, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, fmt.Errorf("datacollection is required (it may be [])")
@@ -571,19 +533,15 @@ func decodeDataCollection(raw json.RawMessage) ([]mimcm.DataCollectionItem, erro
 	return items, nil
 }
 
-// knownRequestTypes are the request type names whose numbers the reference
-// examples confirm.
+// knownRequestTypes are the types whose numbers the reference examples confirm.
 var knownRequestTypes = map[string]int{"enroll": 1, "unblock": 5}
 
-// documentedRequestTypes are the names the documentation lists; their
-// numbers are unknown, so the mock cannot store them.
+// documentedRequestTypes are the names documented, most without a known number.
 var documentedRequestTypes = []string{
 	"Enroll", "Duplicate", "OfflineUnblock", "OnlineUpdate", "Renew", "Recover",
 	"RecoverOnBehalf", "Reinstate", "Retire", "Revoke", "TemporaryCards", "Unblock",
 }
 
-// decodeRequestType reads type: a number, or a name as the documentation's
-// example sends it ("Enroll").
 func decodeRequestType(raw json.RawMessage) (int, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return 0, fmt.Errorf("type is required")

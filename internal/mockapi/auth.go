@@ -10,16 +10,13 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// Authenticator is one authentication scheme the mock demands of API calls,
-// checked before the application sees a call, as IIS does. Basic and Bearer
-// check each call on its own; connection-bound schemes (NTLM, and Negotiate
-// as IIS persists it) authenticate a connection once, through Conn.
+// Authenticator is a scheme the mock demands of API calls before the
+// application sees them, as IIS does. Connection-bound schemes (NTLM, and
+// Negotiate as IIS persists it) authenticate a connection once, through Conn.
 type Authenticator interface {
-	// Challenge is the WWW-Authenticate value a 401 offers to start this
-	// scheme: "Basic realm=...", "NTLM", "Negotiate", "Bearer".
+	// Challenge is the WWW-Authenticate value a 401 offers, such as "NTLM".
 	Challenge() string
-	// Authenticate checks the Authorization header of r, which arrived on
-	// conn (nil when the server was not wired with Server.ConnContext).
+	// Authenticate checks r's credentials; conn is nil without ConnContext.
 	Authenticate(r *http.Request, conn *Conn) AuthOutcome
 }
 
@@ -40,11 +37,9 @@ const (
 // AuthOutcome is an Authenticator's answer.
 type AuthOutcome struct {
 	Verdict AuthVerdict
-	// Header is a WWW-Authenticate value to send: the next leg of a
-	// handshake (AuthContinue) or a mutual-authentication token (AuthOK).
+	// Header is a WWW-Authenticate value to send, such as a handshake's next leg.
 	Header string
-	// Persist marks the connection authenticated (AuthOK only): later
-	// calls on it need no Authorization header, as with IIS and NTLM.
+	// Persist authenticates the connection for later calls, as IIS does with NTLM.
 	Persist bool
 }
 
@@ -86,9 +81,8 @@ func (c *Conn) markAuthenticated() {
 
 type connKey struct{}
 
-// ConnContext gives every new connection its own Conn and counts it. Set
-// it as the http.Server's ConnContext (cmd/mimcm-mock and the tests do), or
-// connection-bound schemes cannot work.
+// ConnContext gives every new connection its own Conn and counts it; set it
+// as the http.Server's ConnContext, or connection-bound schemes cannot work.
 func (s *Server) ConnContext(ctx context.Context, _ net.Conn) context.Context {
 	s.mu.Lock()
 	s.connections++
@@ -96,8 +90,7 @@ func (s *Server) ConnContext(ctx context.Context, _ net.Conn) context.Context {
 	return context.WithValue(ctx, connKey{}, &Conn{})
 }
 
-// Connections returns how many client connections the server has
-// accepted through ConnContext since it started or was last reset.
+// Connections counts the connections since the last Reset or ResetCalls.
 func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -109,9 +102,7 @@ func connFrom(ctx context.Context) *Conn {
 	return c
 }
 
-// authenticate runs the configured authenticators on r. It returns whether
-// r may go on, and the WWW-Authenticate values to send with the answer: a
-// 401's challenges, or a mutual-authentication token.
+// authenticate reports whether r may go on, and what WWW-Authenticate to send.
 func (s *Server) authenticate(r *http.Request) (bool, []string) {
 	if len(s.auth) == 0 {
 		return true, nil
@@ -141,9 +132,8 @@ func (s *Server) authenticate(r *http.Request) (bool, []string) {
 	return false, s.challenges()
 }
 
-// challenges are the WWW-Authenticate values of a 401 that starts over: one
-// per configured scheme, or those IIS sends with Windows authentication
-// when none is configured.
+// challenges are a fresh 401's WWW-Authenticate values: one per scheme, or
+// when none is configured those IIS sends with Windows authentication.
 func (s *Server) challenges() []string {
 	out := make([]string, 0, len(s.auth))
 	for _, a := range s.auth {
@@ -155,7 +145,6 @@ func (s *Server) challenges() []string {
 	return out
 }
 
-// unauthorized is the answer to a call without acceptable credentials.
 func unauthorized(challenges []string) answer {
 	a := messageAnswer(http.StatusUnauthorized, "Authorization has been denied for this request.")
 	for _, c := range challenges {
@@ -171,8 +160,7 @@ func nonEmptyValues(v string) []string {
 	return []string{v}
 }
 
-// BasicAuthenticator demands HTTP Basic authentication with user and
-// password, compared in constant time.
+// BasicAuthenticator demands HTTP Basic, comparing in constant time.
 func BasicAuthenticator(user, password string) Authenticator {
 	return basicAuthenticator{user: user, password: password}
 }
@@ -212,7 +200,6 @@ func (a bearerAuthenticator) Authenticate(r *http.Request, _ *Conn) AuthOutcome 
 	return AuthOutcome{Verdict: AuthFailed}
 }
 
-// hasScheme reports whether r's Authorization header uses scheme.
 func hasScheme(r *http.Request, scheme string) bool {
 	cred, _ := mimcm.ParseAuthorization(r.Header.Get("Authorization"))
 	return cred.Is(scheme)

@@ -14,72 +14,36 @@ import (
 	"time"
 )
 
-// Chaos makes the mock fail API calls at random, as a busy IIS farm behind
-// a load balancer does. Every decision is drawn from one pseudo-random
-// stream seeded with Seed, so the same sequence of calls meets the same
-// faults; under concurrency the order in which calls draw decides which of
-// them meet which fault, but the fault mix stays the same.
-//
-// Each API call draws once: with probability Rates[status] it is answered
-// with that status, ResetRate it loses its connection, TruncateRate its
-// answer is cut short, and HTMLRate it gets a proxy's HTML error page. The
-// rates add up to the share of calls that fail; their sum may not exceed 1.
-// All of these happen before the call reaches the store, so the failed call
-// changed nothing — as when a proxy, a load balancer or an overloaded
-// server refuses it. Only LostPUTRate models a change that was made: the
-// PUT is applied and then its answer is lost.
-//
-// Storm adds bursts of busy answers that fall on whichever calls arrive
-// next (see Storm).
-//
-// The zero Chaos is off.
+// Chaos makes the mock fail API calls at random, as a busy IIS farm does,
+// reproducibly: the same calls in the same order meet the same faults. The
+// rates add up to at most 1. Every fault but a lost PUT strikes before the
+// store, as a proxy refusing the call would. The zero Chaos is off.
 type Chaos struct {
-	// Seed seeds the pseudo-random stream.
+	// Seed seeds the random stream.
 	Seed uint64
-	// Rates maps an HTTP error status (400-599; a proxy sends 429, 502,
-	// 503 and 504, the server itself 500) to the probability that a call
-	// is answered with it. The body is JSON {"Message": ...}, with a
-	// correlation ID for 5xx.
+	// Rates maps an error status (400-599) to the probability of answering it.
 	Rates map[int]float64
-	// RetryAfter are the Retry-After values sent with 429 and 503 answers,
-	// one picked at random per answer; none is sent when empty.
+	// RetryAfter are the Retry-After values of 429 and 503, picked at random.
 	RetryAfter []string
-	// LatencyMin and LatencyMax delay every API call by a uniformly random
-	// time between them, on top of SetLatency's fixed delay.
+	// LatencyMin and LatencyMax add a uniformly random delay to every API call.
 	LatencyMin, LatencyMax time.Duration
-	// ResetRate is the probability that the connection is reset (TCP RST)
-	// after the start of the answer's status line and headers, or before
-	// any of it.
+	// ResetRate is the probability of a TCP reset before the headers end.
 	ResetRate float64
-	// TruncateRate is the probability that the answer announces a
-	// Content-Length larger than what is sent before the connection
-	// closes. A GET's real answer is cut; other methods get a cut 503.
+	// TruncateRate is the probability of an answer cut short of its Content-Length.
 	TruncateRate float64
-	// HTMLRate is the probability of an HTML error page, text/html, as IIS
-	// or Application Request Routing in front of the API sends: 502 or 503,
-	// with Retry-After for 503.
+	// HTMLRate is the probability of IIS's HTML 502 or 503 page.
 	HTMLRate float64
-	// LostPUTRate is the probability that a successful PUT is applied and
-	// then its connection is reset instead of answered, so the caller
-	// cannot know whether it was. Opt-in: it is drawn separately, after the
-	// PUT succeeded, and not counted in the sum of the other rates.
+	// LostPUTRate is the probability that a PUT is applied and its answer
+	// lost; it is drawn apart from the other rates.
 	LostPUTRate float64
 	// Storm, when on, is a throttling storm on top of the rates.
 	Storm Storm
 }
 
-// Storm is a throttling storm, as an overloaded farm behind a load
-// balancer answers: for Duration from the first API call after SetChaos,
-// calls are failed in bursts — Burst calls in a row, whichever calls arrive
-// (retries included), then Calm calls let through — so that
-// Burst/(Burst+Calm) of the calls in the storm fail. The rates spread
-// their faults evenly over the calls; a storm's fall on the few calls that
-// happen to be retrying, which is what a retry policy must survive.
-//
-// Each failed call gets the next of Statuses in turn (429, 502, 503 and 504
-// when empty), with the next of Chaos.RetryAfter as its Retry-After. A
-// storm draws nothing from the random stream: the same calls in the same
-// order meet the same storm.
+// Storm is a throttling storm: for Duration from the first API call, Burst
+// calls in a row fail, then Calm pass, with Statuses (429, 502, 503 and 504
+// when empty) in turn. Unlike the rates' even spread, it falls on the few
+// calls that are retrying, which is what a retry policy must survive.
 type Storm struct {
 	Duration time.Duration
 	Burst    int
@@ -87,10 +51,8 @@ type Storm struct {
 	Statuses []int
 }
 
-// maxStorm bounds a storm's duration.
 const maxStorm = 24 * time.Hour
 
-// defaultStormStatuses are a storm's statuses when it names none.
 var defaultStormStatuses = []int{http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
 
 // On reports whether the storm injects anything.
@@ -162,10 +124,8 @@ func checkRate(name string, r float64) error {
 	return nil
 }
 
-// SetRates sets rates from a comma-separated list of KIND=PROBABILITY, where
-// KIND is an HTTP status or one of reset, truncate, html and lost_put (or
-// lost-put): "503=0.1,429=0.05,reset=0.02". Rates it does not name keep
-// their values.
+// SetRates sets the rates a list such as "503=0.1,reset=0.02" names; KIND is
+// an HTTP status, reset, truncate, html or lost_put (or lost-put).
 func (c *Chaos) SetRates(spec string) error {
 	for item := range strings.SplitSeq(spec, ",") {
 		item = strings.TrimSpace(item)
@@ -217,10 +177,9 @@ type ChaosCounts struct {
 	Truncated int `json:"truncated"`
 	HTML      int `json:"html"`
 	LostPUTs  int `json:"lost_puts"`
-	// Latency is the delay added in all, in milliseconds for JSON.
+	// Latency is the delay added in all.
 	Latency time.Duration `json:"-"`
-	// StormCalls counts the calls that arrived during the storm, and
-	// StormFaults those it failed (also counted in Status).
+	// StormCalls and StormFaults count the storm's calls, and those it failed.
 	StormCalls  int `json:"storm_calls"`
 	StormFaults int `json:"storm_faults"`
 }
@@ -257,21 +216,17 @@ func (c ChaosCounts) clone() ChaosCounts {
 	return c
 }
 
-// chaosState is the chaos the server runs: its configuration, its stream
-// and what it injected. Guarded by Server.mu.
+// chaosState is the chaos the server runs, guarded by Server.mu.
 type chaosState struct {
-	cfg    Chaos
-	codes  []int // the statuses of cfg.Rates, sorted, so draws do not depend on map order
-	rng    *rand.Rand
-	counts ChaosCounts
-	// The storm: when it began (zero until the first call), and how many
-	// calls and faults it has seen.
+	cfg                 Chaos
+	codes               []int // the statuses of cfg.Rates, sorted, so draws do not depend on map order
+	rng                 *rand.Rand
+	counts              ChaosCounts
 	stormStart          time.Time
 	stormCalls, stormNo int
 }
 
-// SetChaos replaces the chaos the mock runs, restarts its pseudo-random
-// stream from c.Seed and zeroes its counts. SetChaos(Chaos{}) turns it off.
+// SetChaos replaces the chaos, restarting its stream and counts.
 func (s *Server) SetChaos(c Chaos) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -316,12 +271,10 @@ func (s *Server) ChaosCounts() ChaosCounts {
 	return s.chaos.counts.clone()
 }
 
-// newChaosState is chaos turned off.
 func newChaosState() *chaosState {
 	return &chaosState{rng: rand.New(rand.NewPCG(0, 0)), counts: ChaosCounts{Status: map[int]int{}}} //nolint:gosec // see SetChaos
 }
 
-// chaosKind is the fault a call meets.
 type chaosKind int
 
 const (
@@ -333,12 +286,10 @@ const (
 	chaosLostPUT
 )
 
-// Names of the chaos kinds in the call log.
 var chaosNames = map[chaosKind]string{
 	chaosStatus: "status", chaosReset: "reset", chaosTruncate: "truncate", chaosHTML: "html", chaosLostPUT: "lost_put",
 }
 
-// chaosPlan is what chaos decided for one call.
 type chaosPlan struct {
 	kind       chaosKind
 	status     int           // chaosStatus, chaosHTML
@@ -347,9 +298,8 @@ type chaosPlan struct {
 	cut        float64       // chaosReset, chaosTruncate: how much of the answer is sent, 0 to 1
 }
 
-// drawChaos decides, for one API call, its added latency and fault. It draws
-// the same number of values for every call while the configuration stays
-// the same, so a run is reproducible from the seed.
+// drawChaos decides one API call's latency and fault. Every call draws the
+// same number of values, so a run is reproducible from the seed.
 func (s *Server) drawChaos() chaosPlan {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -365,7 +315,6 @@ func (s *Server) drawChaos() chaosPlan {
 		p.latency = cfg.LatencyMin + time.Duration(st.rng.Int64N(int64(cfg.LatencyMax-cfg.LatencyMin)+1))
 		st.counts.Latency += p.latency
 	}
-	// pickRetryAfter picks a Retry-After value by a fraction from 0 to 1.
 	pickRetryAfter := func(f float64) string {
 		if len(cfg.RetryAfter) == 0 {
 			return ""
@@ -408,8 +357,6 @@ func (s *Server) drawChaos() chaosPlan {
 	return p
 }
 
-// stormFault decides whether the storm fails this call, and with which
-// status. Guarded by Server.mu.
 func (s *Server) stormFault(st *chaosState) (int, bool) {
 	storm := st.cfg.Storm
 	if !storm.On() {
@@ -437,7 +384,6 @@ func (s *Server) stormFault(st *chaosState) (int, bool) {
 	return status, true
 }
 
-// drawLostPUT decides whether a PUT the store has applied loses its answer.
 func (s *Server) drawLostPUT() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -449,19 +395,16 @@ func (s *Server) drawLostPUT() bool {
 	return true
 }
 
-// chaosAnswer is the JSON answer a status fault gives.
 func (s *Server) chaosAnswer(p chaosPlan, r *http.Request) answer {
 	return s.faultAnswer(Fault{Status: p.status, RetryAfter: p.retryAfter}, r)
 }
 
-// unavailable is the answer a cut-short non-GET call would have had.
 func unavailable() answer {
 	return messageAnswer(http.StatusServiceUnavailable, withCorrelationID(defaultMessage(http.StatusServiceUnavailable)))
 }
 
-// HTML error pages as IIS sends them in front of the application: the
-// reverse proxy's (Application Request Routing) 502 and HTTP.sys's 503 when
-// the application pool is down or its queue is full.
+// HTML error pages as IIS sends them: Application Request Routing's 502, and
+// HTTP.sys's 503 when the application pool is down or its queue is full.
 const (
 	htmlBadGateway = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml">
@@ -486,7 +429,6 @@ const (
 		"<BODY><h2>Service Unavailable</h2>\r\n<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n</BODY></HTML>\r\n"
 )
 
-// writeHTMLPage sends the proxy's or HTTP.sys's HTML page for p.status.
 func writeHTMLPage(w http.ResponseWriter, p chaosPlan) {
 	body, ct, server := htmlBadGateway, "text/html", "Microsoft-IIS/10.0"
 	if p.status == http.StatusServiceUnavailable {
@@ -502,7 +444,6 @@ func writeHTMLPage(w http.ResponseWriter, p chaosPlan) {
 	_, _ = w.Write([]byte(body))
 }
 
-// rawAnswer is a as it goes on the wire: status line, headers, body.
 func rawAnswer(a answer) (head, body []byte) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", a.status, http.StatusText(a.status))
@@ -520,8 +461,7 @@ func rawAnswer(a answer) (head, body []byte) {
 	return []byte(b.String()), a.body
 }
 
-// resetConnection sends the first cut share of a's status line and headers
-// and then resets the connection, so the caller gets no usable answer.
+// resetConnection sends the cut share of a's head, then resets the connection.
 func resetConnection(w http.ResponseWriter, a answer, cut float64) {
 	head, _ := rawAnswer(a)
 	n := int(cut * float64(len(head)))
@@ -534,8 +474,7 @@ func resetConnection(w http.ResponseWriter, a answer, cut float64) {
 	abortConn(conn)
 }
 
-// truncateAnswer sends a's status line and headers, announcing a's full
-// Content-Length, then only part of the body, and closes the connection.
+// truncateAnswer sends a's head, then only part of the body it announces.
 func truncateAnswer(w http.ResponseWriter, a answer, cut float64) {
 	if len(a.body) < 2 {
 		a = unavailable() // nothing to cut: cut an error instead
@@ -577,7 +516,6 @@ func abortConn(conn net.Conn) {
 	_ = conn.Close()
 }
 
-// adminChaosConfig is Chaos as the admin routes take and give it.
 type adminChaosConfig struct {
 	Seed         uint64             `json:"seed"`
 	Rates        map[string]float64 `json:"rates,omitempty"`
@@ -591,7 +529,6 @@ type adminChaosConfig struct {
 	Storm        *adminStorm        `json:"storm,omitempty"`
 }
 
-// adminStorm is Storm as the admin routes take and give it.
 type adminStorm struct {
 	DurationMS int64 `json:"duration_ms"`
 	Burst      int   `json:"burst"`
@@ -642,13 +579,11 @@ func (in adminChaosConfig) chaos() (Chaos, error) {
 	return c, c.Validate()
 }
 
-// adminChaosState is what GET /_mock/chaos answers.
 type adminChaosState struct {
-	Chaos  adminChaosConfig `json:"chaos"`
-	On     bool             `json:"on"`
-	Counts ChaosCounts      `json:"counts"`
-	// LatencyMS is Counts.Latency in milliseconds.
-	LatencyMS int64 `json:"latency_ms"`
+	Chaos     adminChaosConfig `json:"chaos"`
+	On        bool             `json:"on"`
+	Counts    ChaosCounts      `json:"counts"`
+	LatencyMS int64            `json:"latency_ms"`
 }
 
 func (s *Server) chaosState() adminChaosState {

@@ -11,9 +11,7 @@ import (
 // ExampleRequestID is the Uuid of the reference request.
 const ExampleRequestID mimcm.GUID = "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"
 
-// referenceResponse is the body of the documented answer to
-// PUT /certificatemanagement/api/v1.0/requests/a9b4b42c-... {"status":"Completed"},
-// byte for byte as the reference page shows it.
+// referenceResponse is the documented PUT's answer, byte for byte.
 const referenceResponse = `{
     "Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099",
     "RequestType":1,
@@ -40,11 +38,8 @@ const referenceResponse = `{
     "IsDataCollectionComplete":false
 }`
 
-// ExampleRequest returns the reference request as it was before the
-// documented PUT completed it: Approved (3), with no Completed time, and
-// every other field as the reference page shows it. Seed it and PUT
-// {"status":"Completed"} at 2015-07-07T23:37:37.767Z to get the reference
-// answer back.
+// ExampleRequest returns the reference request, Approved, as it was before
+// the documented PUT at 2015-07-07T23:37:37.767Z completed it.
 func ExampleRequest() mimcm.Request {
 	var r mimcm.Request
 	if err := json.Unmarshal([]byte(referenceResponse), &r); err != nil {
@@ -55,10 +50,8 @@ func ExampleRequest() mimcm.Request {
 	return r
 }
 
-// LoadSeedFile reads requests in wire form (the API's PascalCase JSON) from
-// a file holding a JSON array of them or a single object. Unknown keys and
-// a Uuid that is not a GUID are errors; a missing Uuid is filled in when the
-// requests are seeded.
+// LoadSeedFile reads a JSON array of wire-form requests, or one, from a
+// file, refusing unknown keys and a Uuid that is not a GUID.
 func LoadSeedFile(path string) ([]mimcm.Request, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

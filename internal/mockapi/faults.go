@@ -10,36 +10,29 @@ import (
 
 // Call is one API call the mock received.
 type Call struct {
-	// Method and Path are the HTTP method and the URL path as sent (in the
-	// caller's letter case, without the query).
+	// Method and Path are as sent, in the caller's letter case.
 	Method string
 	Path   string
 	// Query is the raw query string, without the "?".
 	Query string
-	// RequestID is the lower-case GUID of the request the call was about:
-	// from the path, or the request a POST created. Empty when there is none.
+	// RequestID is the lower-case GUID in the path, or that a POST created.
 	RequestID mimcm.GUID
-	// Status is the HTTP status answered; 0 when the caller went away before
-	// an answer (see SetLatency) or chaos reset the connection.
+	// Status is the HTTP status answered; 0 when there was no answer.
 	Status int
-	// Chaos names the fault chaos injected into the call (SetChaos):
-	// "status", "reset", "truncate", "html" or "lost_put"; empty for none.
+	// Chaos names the fault injected: status, reset, truncate, html or lost_put.
 	Chaos string
 	// Time is when the call arrived, by the mock's clock.
 	Time time.Time
 }
 
-// Calls returns the API calls received since the last ResetCalls or Reset,
-// in the order they were answered. It includes calls answered by a fault or
-// with 401; admin calls never appear.
+// Calls returns the API calls since the last Reset or ResetCalls.
 func (s *Server) Calls() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Call(nil), s.calls...)
 }
 
-// Counts returns the number of API calls per HTTP method, and their sum
-// under "total". "GET", "PUT", "POST" and "total" are always present.
+// Counts returns the calls per method, always with GET, PUT, POST and "total".
 func (s *Server) Counts() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -68,35 +61,28 @@ func (s *Server) record(c Call) {
 	s.calls = append(s.calls, c)
 }
 
-// Fault makes the mock answer API calls with an error instead of handling
-// them, as a failing server, proxy or load balancer would.
+// Fault makes the mock answer API calls with an error, as a failing proxy does.
 type Fault struct {
 	// Status is the HTTP status to answer (200-599); 500 when zero.
 	Status int
-	// Count is how many calls the fault answers before it goes away; 0
-	// means until ClearFaults.
+	// Count is how many calls the fault answers; 0 means until ClearFaults.
 	Count int
-	// RetryAfter, when set, is sent as the Retry-After header: seconds
-	// ("2") or an HTTP date.
+	// RetryAfter, when set, is the Retry-After header: seconds or an HTTP date.
 	RetryAfter string
 	// Method, when set, limits the fault to calls with this HTTP method.
 	Method string
 	// RequestID, when set, limits the fault to calls about this request.
 	RequestID mimcm.GUID
-	// Message is the message of the JSON body; a default text for the
-	// status when empty. 5xx messages get a correlation ID appended unless
-	// they carry one.
+	// Message is the body's message, or a default; 5xx ones get a correlation ID.
 	Message string
 }
 
-// activeFault is a fault with the number of answers it has left.
 type activeFault struct {
 	Fault
 	remaining int // 0 = unlimited
 }
 
-// AddFault adds a fault. Faults are checked in the order they were added;
-// the first that matches a call answers it.
+// AddFault adds a fault; the first added that matches a call answers it.
 func (s *Server) AddFault(f Fault) {
 	if f.Status == 0 {
 		f.Status = http.StatusInternalServerError
@@ -116,16 +102,14 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// Faults returns the active faults, each with the answers it has left in
-// Count; a fault that has given all its answers is gone.
+// Faults returns the active faults, with the answers each has left in Count.
 func (s *Server) Faults() []Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.faultsLocked()
 }
 
-// faultsLocked returns the active faults with their remaining counts in
-// Count. s.mu must be held.
+// faultsLocked is Faults with s.mu held.
 func (s *Server) faultsLocked() []Fault {
 	out := make([]Fault, 0, len(s.faults))
 	for _, f := range s.faults {
@@ -136,8 +120,7 @@ func (s *Server) faultsLocked() []Fault {
 	return out
 }
 
-// takeFault returns the first fault matching a call and uses up one of its
-// answers.
+// takeFault uses up one answer of the first fault that matches a call.
 func (s *Server) takeFault(method string, id mimcm.GUID) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -159,7 +142,6 @@ func (s *Server) takeFault(method string, id mimcm.GUID) (Fault, bool) {
 	return Fault{}, false
 }
 
-// faultAnswer is the answer a fault gives to r.
 func (s *Server) faultAnswer(f Fault, r *http.Request) answer {
 	var a answer
 	switch {
@@ -188,7 +170,6 @@ func (s *Server) faultAnswer(f Fault, r *http.Request) answer {
 	return a
 }
 
-// defaultMessage is the message a fault without one sends.
 func defaultMessage(status int) string {
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden:

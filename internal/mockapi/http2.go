@@ -11,20 +11,13 @@ import (
 	"golang.org/x/net/http2"
 )
 
-// http2IdleTimeout closes an HTTP/2 connection that refuseHTTP2 holds after
-// this long without a frame, as IIS closes idle connections after two
-// minutes.
+// http2IdleTimeout is how long IIS keeps an idle connection.
 const http2IdleTimeout = 2 * time.Minute
 
-// ConfigureTLS makes srv, whose listener uses tc, serve the mock over https
-// as IIS does: HTTP/2 or HTTP/1.1, whichever the client prefers, except
-// that when the mock demands NTLM or Negotiate it refuses every HTTP/2
-// request — admin routes included — by resetting its stream with
-// HTTP_1_1_REQUIRED, for IIS cannot authenticate HTTP/2 requests that way
-// and the client must make them again over HTTP/1.1.
-//
-// Call it before the server starts; it sets tc.NextProtos when they are
-// unset.
+// ConfigureTLS makes srv, whose listener uses tc, serve HTTP/2 or HTTP/1.1
+// as IIS does, and refuse every HTTP/2 request with HTTP_1_1_REQUIRED when
+// the mock demands NTLM or Negotiate, which IIS cannot do over HTTP/2. Call
+// it before srv starts; it sets tc.NextProtos when they are unset.
 func (s *Server) ConfigureTLS(srv *http.Server, tc *tls.Config) {
 	if tc.NextProtos == nil {
 		tc.NextProtos = []string{"h2", "http/1.1"}
@@ -36,7 +29,6 @@ func (s *Server) ConfigureTLS(srv *http.Server, tc *tls.Config) {
 	}
 }
 
-// windowsAuth reports whether the mock demands NTLM or Negotiate.
 func (s *Server) windowsAuth() bool {
 	for _, a := range s.auth {
 		scheme, _, _ := strings.Cut(a.Challenge(), " ")
@@ -47,9 +39,8 @@ func (s *Server) windowsAuth() bool {
 	return false
 }
 
-// http2Refuser refuses HTTP/2. http.Server.Shutdown does not close the
-// connections it hands to TLSNextProto, and waits for them: shutdown
-// closes them.
+// http2Refuser refuses HTTP/2. http.Server.Shutdown waits for, but does not
+// close, the connections it hands to TLSNextProto: shutdown closes them.
 type http2Refuser struct {
 	mu     sync.Mutex
 	conns  map[*tls.Conn]struct{}
@@ -66,11 +57,7 @@ func (r *http2Refuser) shutdown() {
 	}
 }
 
-// serve speaks just enough HTTP/2 on conn to refuse every request: it
-// answers the client's settings and pings, resets each stream the client
-// opens with HTTP_1_1_REQUIRED, and ignores the rest, until the client
-// closes the connection, leaves it idle for http2IdleTimeout, or the server
-// shuts down.
+// serve speaks just enough HTTP/2 to reset every stream with HTTP_1_1_REQUIRED.
 func (r *http2Refuser) serve(_ *http.Server, conn *tls.Conn, _ http.Handler) {
 	defer conn.Close()
 	r.mu.Lock()

@@ -8,18 +8,15 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// allowedFrom lists, for each status a PUT can ask for, the statuses from
-// which the server makes that move (the lifecycle in the API notes). Which
-// statuses are terminal is not repeated here: that comes from the status
-// table through mimcm.CheckTransition.
+// allowedFrom lists the statuses each PUT moves a request from, as the API
+// notes say; which are terminal comes from mimcm.CheckTransition.
 var allowedFrom = map[mimcm.DesiredStatus][]mimcm.Status{
 	mimcm.DesiredCompleted: {mimcm.StatusApproved, mimcm.StatusExecuting},
 	mimcm.DesiredCanceled:  {mimcm.StatusPending, mimcm.StatusNone, mimcm.StatusApproved, mimcm.StatusExecuting},
 	mimcm.DesiredAbandoned: {mimcm.StatusApproved, mimcm.StatusExecuting},
 }
 
-// transition returns the status a request in status current moves to when a
-// PUT asks for desired, or an error saying why the server refuses.
+// transition returns the status a PUT moves current to, or why it cannot.
 func transition(id mimcm.GUID, current mimcm.Status, desired mimcm.DesiredStatus) (mimcm.Status, error) {
 	verb := strings.ToLower(string(desired)) // completed, canceled, abandoned
 	if current.Satisfies(desired) {

@@ -25,17 +25,10 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// NegotiateAuthenticator demands SPNEGO/Kerberos ("Negotiate") tokens for
-// the service principal spn ("HTTP/mimcm.contoso.com"; empty accepts any
-// principal in the keytab), checked against the service's keytab with
-// gokrb5's service side, as IIS does with Windows authentication: a call
-// without a token gets 401 "WWW-Authenticate: Negotiate"; a good token is
-// answered with the SPNEGO response carrying the Kerberos AP-REP that
-// proves the server's identity when the client asked for it (mutual
-// authentication), and authenticates the connection for later calls.
-//
-// The Authenticator it returns is a *NegotiateService, which tells tests
-// whom it let in.
+// NegotiateAuthenticator demands Kerberos tokens for spn (any in the keytab
+// when empty), as IIS does: a good one authenticates the connection, with an
+// AP-REP when the client asks for mutual authentication. It returns a
+// *NegotiateService.
 func NegotiateAuthenticator(keytabBytes []byte, spn string) (Authenticator, error) {
 	kt := keytab.New()
 	if err := kt.Unmarshal(keytabBytes); err != nil {
@@ -63,8 +56,7 @@ type NegotiateService struct {
 // Challenge starts the Negotiate handshake.
 func (*NegotiateService) Challenge() string { return "Negotiate" }
 
-// Authenticate checks a "Negotiate <token>" Authorization header. NTLM
-// wrapped in Negotiate is left to an NTLM authenticator.
+// Authenticate checks a Negotiate token, leaving wrapped NTLM alone.
 func (n *NegotiateService) Authenticate(r *http.Request, _ *Conn) AuthOutcome {
 	cred, _ := mimcm.ParseAuthorization(r.Header.Get("Authorization"))
 	if !cred.Is("Negotiate") {
@@ -107,8 +99,7 @@ func (n *NegotiateService) Authenticate(r *http.Request, _ *Conn) AuthOutcome {
 	return AuthOutcome{Verdict: AuthOK, Header: header, Persist: true}
 }
 
-// Accepted lists the client principals of the tokens accepted so far, one
-// entry per token, oldest first: "alice@MIMCM.TEST".
+// Accepted lists the client principal of each token accepted, oldest first.
 func (n *NegotiateService) Accepted() []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -129,8 +120,7 @@ func (n *NegotiateService) refuse(why string) AuthOutcome {
 	return AuthOutcome{Verdict: AuthFailed}
 }
 
-// kerberosMechToken takes the Kerberos token out of a SPNEGO NegTokenInit;
-// a bare Kerberos token, which some clients send, is taken as it is.
+// kerberosMechToken unwraps a SPNEGO NegTokenInit, or takes a bare token.
 func kerberosMechToken(raw []byte) ([]byte, error) {
 	var st spnego.SPNEGOToken
 	if err := st.Unmarshal(raw); err != nil {
@@ -147,9 +137,8 @@ func kerberosMechToken(raw []byte) ([]byte, error) {
 	return nil, fmt.Errorf("the token offers no Kerberos mechanism (NTLM-only clients need NTLM)")
 }
 
-// acceptCompleted is the WWW-Authenticate value of a successful answer: a
-// SPNEGO NegTokenResp "accept-completed", with the AP-REP (RFC 4120 5.5.2)
-// when the client asked for mutual authentication, as Windows sends it.
+// acceptCompleted is a success's WWW-Authenticate value, as Windows sends it:
+// accept-completed, with the AP-REP (RFC 4120 5.5.2) when the client asked.
 func acceptCompleted(req *messages.APReq) (string, error) {
 	resp := spnego.NegTokenResp{NegState: asn1.Enumerated(spnego.NegStateAcceptCompleted), SupportedMech: gssapi.OIDKRB5.OID()}
 	if types.IsFlagSet(&req.APOptions, flags.APOptionMutualRequired) {
@@ -166,8 +155,7 @@ func acceptCompleted(req *messages.APReq) (string, error) {
 	return "Negotiate " + base64.StdEncoding.EncodeToString(b), nil
 }
 
-// apRep builds the GSS-API token holding the AP-REP that answers req: its
-// authenticator's time, encrypted with the ticket's session key.
+// apRep builds the GSS-API token holding the AP-REP that answers req.
 func apRep(req *messages.APReq) ([]byte, error) {
 	part := messages.EncAPRepPart{CTime: req.Authenticator.CTime, Cusec: req.Authenticator.Cusec}
 	plain, err := asn1.Marshal(part)
@@ -193,8 +181,7 @@ func apRep(req *messages.APReq) ([]byte, error) {
 	return asn1tools.AddASNAppTag(tok, 0), nil
 }
 
-// keytabHas reports whether kt holds a key for the principal spn (with or
-// without its realm).
+// keytabHas reports whether kt holds a key for spn, with or without realm.
 func keytabHas(kt *keytab.Keytab, spn string) bool {
 	name, realm, _ := strings.Cut(spn, "@")
 	for _, e := range kt.Entries {

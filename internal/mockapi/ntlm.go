@@ -36,10 +36,8 @@ const (
 	ntlmNegotiateKeyExch          = 1 << 30
 	ntlmNegotiate56               = 1 << 31
 
-	// ntlmServerFlags are the flags a Windows server supports. It answers a
-	// NEGOTIATE with the client's requested flags intersected with these,
-	// so it never sets KEY_EXCH (which go-ntlmssp refuses) unless the
-	// client asked for it.
+	// ntlmServerFlags are a Windows server's; intersected with the client's,
+	// they set KEY_EXCH, which go-ntlmssp refuses, only when asked.
 	ntlmServerFlags = ntlmNegotiateUnicode | ntlmNegotiateOEM | ntlmRequestTarget | ntlmNegotiateSign |
 		ntlmNegotiateSeal | ntlmNegotiateNTLM | ntlmNegotiateAlwaysSign | ntlmNegotiateExtendedSecurity |
 		ntlmNegotiateTargetInfo | ntlmNegotiateVersion | ntlmNegotiate128 | ntlmNegotiateKeyExch | ntlmNegotiate56
@@ -55,29 +53,19 @@ const (
 	avTimestamp       = 7
 )
 
-// ntlmConnKey is where a connection's pending handshake lives on its Conn.
 const ntlmConnKey = "ntlm"
 
-// ntlmComputerName is the mock server's NetBIOS name in its challenges.
 const ntlmComputerName = "MIMCM"
 
-// HandshakeCounter is implemented by connection-bound authenticators that
-// count the handshakes they have completed; Server.Handshakes adds them up.
+// HandshakeCounter is an authenticator that counts the handshakes it completed.
 type HandshakeCounter interface {
 	Handshakes() int
 }
 
-// NTLMAuthenticator demands NTLMv2 authentication as user (compared
-// case-insensitively) of domain, with password, under the "NTLM" scheme or
-// inside "Negotiate" as IIS accepts it. user may also be given as
-// `DOMAIN\user` when domain is empty. A NEGOTIATE message is answered with
-// a CHALLENGE carrying a random server challenge, stored on the
-// connection, and the target info a Windows server sends; the AUTHENTICATE
-// message that follows on the same connection is checked by recomputing
-// its NTProofStr from the password. A good one authenticates the
-// connection for good. The server must be wired with Server.ConnContext.
-//
-// The value returned also implements HandshakeCounter.
+// NTLMAuthenticator demands NTLMv2 with password as user of domain (or as
+// `DOMAIN\user` when domain is empty) under "NTLM" or "Negotiate", as IIS
+// does, and authenticates the connection (see Server.ConnContext). It
+// returns a HandshakeCounter.
 func NTLMAuthenticator(user, password, domain string) Authenticator {
 	if u, _, d := mimcm.SplitUsername(user); d != "" && domain == "" {
 		user, domain = u, d
@@ -89,10 +77,7 @@ func NTLMAuthenticator(user, password, domain string) Authenticator {
 	return a
 }
 
-// ntlmDomainNames derives the NetBIOS and DNS names a server of domain
-// announces: CONTOSO and contoso.local for "CONTOSO", CONTOSO and
-// contoso.com for "contoso.com"; a server in no domain announces its own
-// name.
+// ntlmDomainNames derives the NetBIOS and DNS names a server announces.
 func ntlmDomainNames(domain string) (nb, dns string) {
 	switch {
 	case domain == "":
@@ -112,21 +97,15 @@ type ntlmAuthenticator struct {
 	handshakes   atomic.Int64
 }
 
-// ntlmPending is a connection's handshake between CHALLENGE and
-// AUTHENTICATE.
 type ntlmPending struct {
 	serverChallenge [8]byte
 	flags           uint32
 }
 
-// Challenge offers NTLM, as IIS does.
 func (*ntlmAuthenticator) Challenge() string { return "NTLM" }
 
-// Handshakes returns how many handshakes have succeeded since the
-// authenticator was made.
 func (a *ntlmAuthenticator) Handshakes() int { return int(a.handshakes.Load()) }
 
-// Authenticate runs one leg of the handshake on conn.
 func (a *ntlmAuthenticator) Authenticate(r *http.Request, conn *Conn) AuthOutcome {
 	cred, _ := mimcm.ParseAuthorization(r.Header.Get("Authorization"))
 	var canonical string
@@ -186,8 +165,7 @@ func (a *ntlmAuthenticator) challenge(msg []byte, conn *Conn, scheme string) Aut
 	}
 }
 
-// challengeMessage builds the CHALLENGE message ([MS-NLMP] 2.2.1.2): the
-// fixed part and version, then the target name and the target info.
+// challengeMessage builds the CHALLENGE message ([MS-NLMP] 2.2.1.2).
 func (a *ntlmAuthenticator) challengeMessage(p *ntlmPending, now time.Time) []byte {
 	const payloadOffset = 56
 	targetName := []byte(a.nbDomain)
@@ -244,15 +222,13 @@ func fileTime(t time.Time) uint64 {
 	return uint64(t.UnixNano()/100) + unixToFileTime //nolint:gosec // times after 1970
 }
 
-// ntlmAuthenticate is what the verifier reads of an AUTHENTICATE message.
 type ntlmAuthenticate struct {
 	ntResponse   []byte
 	domain, user string
 }
 
-// verify checks an AUTHENTICATE message against the challenge pending on
-// conn, which it uses up either way: a message cannot be tried twice, nor
-// replayed on another connection.
+// verify checks an AUTHENTICATE message against conn's pending challenge,
+// which it uses up either way, so that a message cannot be replayed.
 func (a *ntlmAuthenticator) verify(msg []byte, conn *Conn) AuthOutcome {
 	p, _ := conn.Value(ntlmConnKey).(*ntlmPending)
 	conn.SetValue(ntlmConnKey, nil)
@@ -263,9 +239,8 @@ func (a *ntlmAuthenticator) verify(msg []byte, conn *Conn) AuthOutcome {
 	if err != nil || !a.accepts(m.user, m.domain) {
 		return AuthOutcome{Verdict: AuthFailed}
 	}
-	// NTLMv2 only: the response is NTProofStr (16 bytes) and a blob that
-	// starts with its version (1, 1), six reserved bytes, a timestamp and
-	// the client challenge.
+	// NTLMv2 only: NTProofStr (16 bytes), then a blob of version 1.1, six
+	// reserved bytes, a timestamp and the client challenge.
 	if len(m.ntResponse) < 16+28 || m.ntResponse[16] != 1 || m.ntResponse[17] != 1 {
 		return AuthOutcome{Verdict: AuthFailed}
 	}
@@ -278,10 +253,7 @@ func (a *ntlmAuthenticator) verify(msg []byte, conn *Conn) AuthOutcome {
 	return AuthOutcome{Verdict: AuthOK, Persist: true}
 }
 
-// accepts reports whether the user and domain an AUTHENTICATE message
-// names are the configured account: `DOMAIN\user` with the domain's
-// NetBIOS or DNS name, or "user@domain" with an empty domain. Names
-// compare case-insensitively, as Windows compares them.
+// accepts reports whether a message names the account, in any letter case.
 func (a *ntlmAuthenticator) accepts(user, domain string) bool {
 	if u, suffix, _ := mimcm.SplitUsername(user); suffix != "" {
 		return strings.EqualFold(u, a.user) && domain == "" && (a.domain == "" || a.isDomain(suffix))
@@ -292,9 +264,7 @@ func (a *ntlmAuthenticator) accepts(user, domain string) bool {
 	return domain == "" && a.domain == "" || a.isDomain(domain)
 }
 
-// isDomain reports whether name is one of the configured domain's names,
-// or a DNS name whose first label is its NetBIOS name (contoso.com for
-// CONTOSO), as a UPN suffix may be.
+// isDomain also takes a UPN suffix whose first label is the NetBIOS name.
 func (a *ntlmAuthenticator) isDomain(name string) bool {
 	if name == "" {
 		return false
@@ -305,8 +275,7 @@ func (a *ntlmAuthenticator) isDomain(name string) bool {
 
 var errNTLMMessage = errors.New("malformed NTLM AUTHENTICATE message")
 
-// parseNTLMAuthenticate reads an AUTHENTICATE message ([MS-NLMP]
-// 2.2.1.3), checking every field's bounds.
+// parseNTLMAuthenticate reads an AUTHENTICATE message ([MS-NLMP] 2.2.1.3).
 func parseNTLMAuthenticate(msg []byte) (ntlmAuthenticate, error) {
 	var m ntlmAuthenticate
 	if len(msg) < 64 {

@@ -12,8 +12,7 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// sdPadding is the run of NULs the server leaves at the end of every
-// security descriptor: nine in the reference example.
+// sdPadding is the server's NUL padding after every security descriptor.
 const sdPadding = "\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
 // contentTypeJSON is what ASP.NET Web API sends with every JSON answer.
@@ -27,7 +26,6 @@ type answer struct {
 	body   []byte
 }
 
-// write sends the answer. A body is always JSON.
 func (a answer) write(w http.ResponseWriter) {
 	for k, vs := range a.header {
 		for _, v := range vs {
@@ -44,7 +42,6 @@ func (a answer) write(w http.ResponseWriter) {
 	}
 }
 
-// withHeader returns the answer with one more header line.
 func (a answer) withHeader(key, value string) answer {
 	h := a.header.Clone()
 	if h == nil {
@@ -57,7 +54,6 @@ func (a answer) withHeader(key, value string) answer {
 
 func noContent() answer { return answer{status: http.StatusNoContent} }
 
-// jsonAnswer encodes v as the body of an answer with the given status.
 func jsonAnswer(status int, v any) answer {
 	b, err := encodeJSON(v)
 	if err != nil {
@@ -75,14 +71,11 @@ func messageAnswer(status int, msg string) answer {
 	return jsonAnswer(status, apiMessage{Message: msg})
 }
 
-// serverError is how the server reports an unhandled exception: 500 with a
-// message that ends in a fresh correlation ID.
+// serverError is the server's answer to an unhandled exception.
 func serverError(why string) answer {
 	return messageAnswer(http.StatusInternalServerError, withCorrelationID(why))
 }
 
-// withCorrelationID appends ". Correlation ID: <fresh GUID>" to a message,
-// unless it already carries one.
 func withCorrelationID(msg string) string {
 	if strings.Contains(msg, "Correlation ID") {
 		return msg
@@ -102,17 +95,13 @@ func encodeJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// wireForm returns a copy of a stored request as the server serialises it:
-// the security descriptor padded with NULs and an empty data collection
-// written as [] rather than null. GUIDs and times get their quirks from
-// mimcm.GUID and mimcm.Timestamp.
+// wireForm returns a copy of r as the server writes it, padded.
 func wireForm(r mimcm.Request) mimcm.Request {
 	w := cloneRequest(r)
 	w.SecurityDescriptor += sdPadding
 	return w
 }
 
-// wireForms returns wireForm of every request, never nil.
 func wireForms(reqs []mimcm.Request) []mimcm.Request {
 	out := make([]mimcm.Request, 0, len(reqs))
 	for _, r := range reqs {
@@ -121,8 +110,7 @@ func wireForms(reqs []mimcm.Request) []mimcm.Request {
 	return out
 }
 
-// cloneRequest returns a deep copy of r. The data collection of the copy is
-// never nil: the server always writes it as an array.
+// cloneRequest deep-copies r; the server writes a nil data collection as [].
 func cloneRequest(r mimcm.Request) mimcm.Request {
 	items := make([]mimcm.DataCollectionItem, len(r.DataCollection))
 	for i, it := range r.DataCollection {
@@ -136,7 +124,6 @@ func cloneRequest(r mimcm.Request) mimcm.Request {
 	return r
 }
 
-// newGUID returns a random version 4 GUID in lower case.
 func newGUID() mimcm.GUID {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
@@ -145,9 +132,7 @@ func newGUID() mimcm.GUID {
 	return mimcm.GUID(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
 }
 
-// parseRouteGUID parses a GUID from a URL the way .NET's Guid.Parse does for
-// the common forms: 32 digits with hyphens (optionally in braces or
-// parentheses) or without. It returns the GUID in lower-case hyphenated form.
+// parseRouteGUID parses a GUID in the forms .NET's Guid.Parse takes.
 func parseRouteGUID(s string) (mimcm.GUID, error) {
 	inner := s
 	if len(s) == 38 && (s[0] == '{' && s[37] == '}' || s[0] == '(' && s[37] == ')') {
@@ -162,13 +147,10 @@ func parseRouteGUID(s string) (mimcm.GUID, error) {
 	return mimcm.GUID(strings.ToLower(inner)), nil
 }
 
-// requestFields has the fields and JSON tags of mimcm.Request but not its
-// UnmarshalJSON, so that a partial wire-form object decodes onto an existing
-// request and leaves the fields it does not name alone. It is a view used
-// for decoding only; mimcm.Request stays the one request type.
+// requestFields is mimcm.Request without its UnmarshalJSON, so that a partial
+// object decodes onto a request and leaves the fields it does not name alone.
 type requestFields mimcm.Request
 
-// requestKeys are the JSON keys of mimcm.Request.
 var requestKeys = func() []string {
 	t := reflect.TypeFor[mimcm.Request]()
 	keys := make([]string, 0, t.NumField())
@@ -183,8 +165,7 @@ var requestKeys = func() []string {
 	return keys
 }()
 
-// canonicalRequestKey returns the Request key that encoding/json would match
-// key to (case-insensitively), or "" when there is none.
+// canonicalRequestKey returns the Request key encoding/json matches key to.
 func canonicalRequestKey(key string) string {
 	for _, k := range requestKeys {
 		if k == key {
@@ -199,8 +180,7 @@ func canonicalRequestKey(key string) string {
 	return ""
 }
 
-// decodeRequestObject checks that raw is a JSON object whose keys are all
-// Request keys (in any letter case) and returns its members by canonical key.
+// decodeRequestObject returns a request object's members by canonical key.
 func decodeRequestObject(raw []byte) (map[string]json.RawMessage, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &members); err != nil {
@@ -220,8 +200,6 @@ func decodeRequestObject(raw []byte) (map[string]json.RawMessage, error) {
 	return out, nil
 }
 
-// decodeWireRequest decodes one complete wire-form request, rejecting
-// unknown keys and a Uuid that is not a GUID.
 func decodeWireRequest(raw []byte) (mimcm.Request, error) {
 	if _, err := decodeRequestObject(raw); err != nil {
 		return mimcm.Request{}, err
@@ -238,8 +216,7 @@ func decodeWireRequest(raw []byte) (mimcm.Request, error) {
 	return r, nil
 }
 
-// decodeWireRequests decodes a JSON array of wire-form requests, or a single
-// object. It reports whether the input was an array.
+// decodeWireRequests decodes an array of requests or one, and says which.
 func decodeWireRequests(raw []byte) ([]mimcm.Request, bool, error) {
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // .NET tools like to write a BOM
 	raw = bytes.TrimSpace(raw)

@@ -97,7 +97,7 @@ func (s *Server) answerAdmin(r *http.Request, rest string) answer {
 		s.Reset()
 		return noContent()
 	}
-	return adminNotFound("%s is not an admin route; see the routes under /_mock/ in the mockapi package documentation", r.URL.Path)
+	return adminNotFound("%s is not an admin route; the admin routes are listed in the README of terraform-provider-mimcm, under The mock API", r.URL.Path)
 }
 
 func (s *Server) adminRequests(r *http.Request) answer {

@@ -235,7 +235,7 @@ func TestAdmin_badInput(t *testing.T) {
 		{"settings: two objects", "PUT", "/_mock/settings", `{} {}`, 400, `Cannot change the settings: want one JSON object, got more`},
 		{"settings: POST", "POST", "/_mock/settings", `{}`, 405, "POST is not supported here; use GET, PUT"},
 		{"reset: GET", "GET", "/_mock/reset", ``, 405, "GET is not supported here; use POST"},
-		{"unknown route", "GET", "/_mock/nothing", ``, 404, "/_mock/nothing is not an admin route; see the routes under /_mock/ in the mockapi package documentation"},
+		{"unknown route", "GET", "/_mock/nothing", ``, 404, "/_mock/nothing is not an admin route; the admin routes are listed in the README of terraform-provider-mimcm, under The mock API"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,30 +2,22 @@ package mimcm
 
 import "strings"
 
-// Challenge is one challenge of a WWW-Authenticate header, or the
-// credentials of an Authorization header (RFC 7235 sections 2.1 and 4):
-// a scheme followed by a token68 (the base64 data of "Negotiate YII…") or
-// by auth-params (`realm="MIM CM"`), or by nothing.
+// Challenge is one challenge of a WWW-Authenticate header, or an Authorization header's
+// credentials (RFC 7235, sections 2.1 and 4): a scheme with a token68, auth-params or nothing.
 type Challenge struct {
-	// Scheme is as the header spells it; schemes are case-insensitive, so
-	// compare it with Is.
+	// Scheme is as the header spells it; compare it with Is.
 	Scheme string
-	// Token68 is the scheme's data, when it has a token68. When what
-	// follows the scheme is neither a token68 nor auth-params, Token68
-	// holds it as sent, so that a malformed answer is seen (and refused)
-	// rather than missed.
+	// Token68 is the scheme's token68, or whatever malformed data follows the scheme, so that a
+	// malformed answer is refused rather than missed.
 	Token68 string
-	// Params are the auth-params by lower-cased name, quoted-strings
-	// unquoted; nil when there are none.
+	// Params are the auth-params by lower-cased name, quoted-strings unquoted.
 	Params map[string]string
 }
 
 // Is reports whether the challenge is of scheme, in any case.
 func (c Challenge) Is(scheme string) bool { return strings.EqualFold(c.Scheme, scheme) }
 
-// ParseChallenges reads the challenges of WWW-Authenticate header values.
-// A value may hold several comma-separated challenges, as a header may be
-// sent several times; both give one list in order. A malformed challenge
+// ParseChallenges reads the challenges of WWW-Authenticate values, in order. A malformed challenge
 // ends at the next comma, so that it does not hide the others.
 func ParseChallenges(values []string) []Challenge {
 	var out []Challenge
@@ -46,10 +38,8 @@ func ParseChallenges(values []string) []Challenge {
 	return out
 }
 
-// ParseAuthorization reads an Authorization header's value: its scheme and
-// its token68 or auth-params. ok is false when the value has no scheme, is
-// malformed (Token68 then holds what follows the scheme) or holds more
-// than one set of credentials.
+// ParseAuthorization reads an Authorization value; ok is false when it has no scheme, is
+// malformed or holds more than one set of credentials.
 func ParseAuthorization(value string) (c Challenge, ok bool) {
 	p := authParser{s: value}
 	p.skipSpace()
@@ -58,7 +48,6 @@ func ParseAuthorization(value string) (c Challenge, ok bool) {
 	return c, ok && p.done()
 }
 
-// authParser walks one header value.
 type authParser struct {
 	s string
 	i int
@@ -100,10 +89,8 @@ func (p *authParser) run(in func(byte) bool) string {
 	return p.s[start:p.i]
 }
 
-// challenge reads `scheme [ 1*SP ( token68 / #auth-param ) ]`, stopping at
-// the comma that ends it or at the scheme of the next challenge. ok is
-// false when the challenge is malformed: then what follows its scheme, up
-// to the next comma, is its Token68.
+// challenge reads `scheme [ 1*SP ( token68 / #auth-param ) ]`, up to its comma or the next
+// challenge's scheme; a malformed one keeps what follows its scheme as Token68.
 func (p *authParser) challenge() (c Challenge, ok bool) {
 	c.Scheme = p.run(isTokenChar)
 	if c.Scheme == "" {
@@ -130,8 +117,7 @@ func (p *authParser) challenge() (c Challenge, ok bool) {
 	return c, false
 }
 
-// token68 reads a token68 when one stands here alone, up to the end of the
-// challenge; otherwise it reads nothing.
+// token68 reads a token68 when one stands alone up to the end of the challenge.
 func (p *authParser) token68() (string, bool) {
 	start := p.i
 	p.run(isToken68Char)
@@ -148,8 +134,7 @@ func (p *authParser) token68() (string, bool) {
 	return "", false
 }
 
-// params reads `#auth-param` into c.Params. It stops before a token that
-// is not followed by "=": the scheme of the next challenge.
+// params reads `#auth-param`, stopping before a token without "=": the next challenge's scheme.
 func (p *authParser) params(c *Challenge) bool {
 	for {
 		p.skipListSeparators()

@@ -20,25 +20,21 @@ const (
 	freeAnswerBytes = 1 << 20
 )
 
-// errAnswerTooLarge: an answer over maxBodyBytes, announced or read.
 var errAnswerTooLarge = errors.New("answer too large")
 
-// answerReader reads answers with bounded memory: only one answer at a time may grow beyond
-// freeAnswerBytes, so that huge answers in flight together hold one answer's worth, not one each;
-// and pooled chunks, not a buffer grown by doubling, hold what arrives.
+// answerReader reads answers into pooled chunks, and lets one at a time grow beyond freeAnswerBytes,
+// so that huge answers in flight together hold one answer's worth of memory, not one each.
 type answerReader struct {
 	large chan struct{} // one slot
 }
 
-// chunks are shared by every client of the process.
 var chunks sync.Pool // *[answerChunk]byte
 
 func newAnswerReader() *answerReader {
 	return &answerReader{large: make(chan struct{}, 1)}
 }
 
-// read reads body (announced as length, -1 when unknown) up to limit bytes; a longer answer fails
-// with errAnswerTooLarge unless cut is set. release must be called once the bytes are not needed.
+// read reads up to limit bytes; a longer answer fails unless cut is set. Call release when done.
 func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, limit int, cut bool) (b []byte, release func(), err error) {
 	if length > int64(limit) && !cut {
 		return nil, func() {}, fmt.Errorf("%w: the server announced %d bytes (Content-Length), more than the %d MiB the client reads; none of it was read",
@@ -115,8 +111,7 @@ func discard(resp *http.Response) {
 	resp.Body.Close()
 }
 
-// releasingBody calls release when first closed, giving back what the request held while its
-// answer was read (a slot of the concurrency limit, an NTLM lane).
+// releasingBody calls release when first closed, giving back a slot of the limit or an NTLM lane.
 type releasingBody struct {
 	io.ReadCloser
 	once    sync.Once

@@ -2,13 +2,11 @@ package mimcm
 
 import "strings"
 
-// Challenge is one challenge of a WWW-Authenticate header, or an Authorization header's
-// credentials (RFC 7235, sections 2.1 and 4): a scheme with a token68, auth-params or nothing.
+// Challenge is a WWW-Authenticate challenge or Authorization credentials (RFC 7235, 2.1 and 4).
 type Challenge struct {
 	// Scheme is as the header spells it; compare it with Is.
 	Scheme string
-	// Token68 is the scheme's token68, or whatever malformed data follows the scheme, so that a
-	// malformed answer is refused rather than missed.
+	// Token68 is the scheme's token68, or the malformed data after it, so that it is refused, not missed.
 	Token68 string
 	// Params are the auth-params by lower-cased name, quoted-strings unquoted.
 	Params map[string]string
@@ -17,8 +15,7 @@ type Challenge struct {
 // Is reports whether the challenge is of scheme, in any case.
 func (c Challenge) Is(scheme string) bool { return strings.EqualFold(c.Scheme, scheme) }
 
-// ParseChallenges reads the challenges of WWW-Authenticate values, in order. A malformed challenge
-// ends at the next comma, so that it does not hide the others.
+// ParseChallenges reads WWW-Authenticate values in order; a malformed challenge ends at the next comma.
 func ParseChallenges(values []string) []Challenge {
 	var out []Challenge
 	for _, v := range values {
@@ -38,8 +35,7 @@ func ParseChallenges(values []string) []Challenge {
 	return out
 }
 
-// ParseAuthorization reads an Authorization value; ok is false when it has no scheme, is
-// malformed or holds more than one set of credentials.
+// ParseAuthorization reads an Authorization value; ok is false unless it holds one valid credential.
 func ParseAuthorization(value string) (c Challenge, ok bool) {
 	p := authParser{s: value}
 	p.skipSpace()
@@ -80,7 +76,6 @@ func (p *authParser) skipPast(b byte) {
 	}
 }
 
-// run reads the longest run of bytes that in accepts.
 func (p *authParser) run(in func(byte) bool) string {
 	start := p.i
 	for !p.done() && in(p.s[p.i]) {
@@ -89,8 +84,7 @@ func (p *authParser) run(in func(byte) bool) string {
 	return p.s[start:p.i]
 }
 
-// challenge reads `scheme [ 1*SP ( token68 / #auth-param ) ]`, up to its comma or the next
-// challenge's scheme; a malformed one keeps what follows its scheme as Token68.
+// challenge reads `scheme [ 1*SP ( token68 / #auth-param ) ]`; a malformed one keeps the rest as Token68.
 func (p *authParser) challenge() (c Challenge, ok bool) {
 	c.Scheme = p.run(isTokenChar)
 	if c.Scheme == "" {
@@ -117,7 +111,6 @@ func (p *authParser) challenge() (c Challenge, ok bool) {
 	return c, false
 }
 
-// token68 reads a token68 when one stands alone up to the end of the challenge.
 func (p *authParser) token68() (string, bool) {
 	start := p.i
 	p.run(isToken68Char)
@@ -165,7 +158,6 @@ func (p *authParser) params(c *Challenge) bool {
 	}
 }
 
-// paramValue reads a token or a quoted-string, unquoted.
 func (p *authParser) paramValue() (string, bool) {
 	if p.peek() != '"' {
 		v := p.run(isTokenChar)

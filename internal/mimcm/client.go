@@ -33,15 +33,12 @@ type Config struct {
 	BasePath string
 	// RequestTimeout bounds each attempt; DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
-	// MaxRetries bounds the retries after no answer or a cut-off one (a 500 is retried once); busy
-	// answers (429, 502, 503, 504) are retried within RetryWindow instead. Negative means
-	// DefaultMaxRetries, zero no retry at all.
+	// MaxRetries bounds the retries after no answer or a cut-off one; busy answers are retried within
+	// RetryWindow instead. Negative means DefaultMaxRetries, zero no retry at all.
 	MaxRetries int
-	// RetryWindow bounds each call with its retries and waits, as does the operation's deadline
-	// when nearer; DefaultRetryWindow when zero.
+	// RetryWindow bounds each call with its retries and waits; DefaultRetryWindow when zero.
 	RetryWindow time.Duration
-	// RetryWaitMin and RetryWaitMax bound the backoff between retries; a Retry-After that ends
-	// within the call's time takes precedence.
+	// RetryWaitMin and RetryWaitMax bound the backoff between retries, unless Retry-After says otherwise.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// InsecureSkipVerify turns off TLS certificate verification.
@@ -59,8 +56,7 @@ type Config struct {
 	UserAgent string
 	// Logger receives debug logs; nil discards them.
 	Logger Logger
-	// MaxConcurrentRequests caps the calls in flight across the Client, so that Terraform's
-	// -parallelism cannot overload the server; DefaultMaxConcurrentRequests when zero.
+	// MaxConcurrentRequests caps the calls in flight across the Client; DefaultMaxConcurrentRequests when zero.
 	MaxConcurrentRequests int
 	// MaxIdleConnsPerHost sizes the keep-alive pool; MaxConcurrentRequests + 2 when zero.
 	MaxIdleConnsPerHost int
@@ -164,8 +160,7 @@ func (cfg *Config) applyDefaults() {
 	}
 }
 
-// MaxConcurrentRequests is how many calls the client lets through at once,
-// for callers that fan work out and want no more workers than that.
+// MaxConcurrentRequests is how many calls the client lets through at once.
 func (c *Client) MaxConcurrentRequests() int { return c.cfg.MaxConcurrentRequests }
 
 // GetRequest reads one request; a 204 answer gives an *APIError of kind ErrRequestNotFound.
@@ -208,9 +203,8 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 	return list, nil
 }
 
-// SetStatus asks the server to move a request to desired. After an attempt whose outcome is
-// unknown (its answer lost, a 500, 502 or 504) it reads the request first, and sends the PUT
-// again only if the request does not already satisfy desired.
+// SetStatus asks the server to move a request to desired. After an attempt of unknown outcome it
+// reads the request first, and sends the PUT again only if the request still needs it.
 func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
 	body, err := json.Marshal(map[string]string{"status": string(desired)})
 	if err != nil {
@@ -257,8 +251,7 @@ func (c *Client) WaitForStatus(ctx context.Context, id GUID, desired DesiredStat
 	return c.WaitForStatusReporting(ctx, id, desired, nil)
 }
 
-// WaitForStatusReporting is WaitForStatus that hands each unfinished read to seen, when not nil,
-// so that a caller can tell its user what it is waiting for.
+// WaitForStatusReporting is WaitForStatus that hands each unfinished read to seen, if not nil.
 func (c *Client) WaitForStatusReporting(ctx context.Context, id GUID, desired DesiredStatus, seen func(*Request)) (*Request, error) {
 	start := time.Now()
 	var last *Request
@@ -302,7 +295,6 @@ func waitError(id GUID, desired DesiredStatus, last *Request, waited time.Durati
 		id, seen, waited.Round(100*time.Millisecond), desired, cause)
 }
 
-// kindOf maps an HTTP status to its kind of failure, or nil for success.
 func kindOf(status int) error {
 	switch {
 	case status >= 200 && status < 300:
@@ -328,7 +320,6 @@ func (r *result) fail(kind error, cause error) *APIError {
 	}
 }
 
-// decodeRequest decodes a Request answer and checks that it is the one asked for.
 func (r *result) decodeRequest(id GUID) (*Request, error) {
 	got, err := decodeRequest(r.body)
 	if err != nil {

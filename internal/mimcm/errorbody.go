@@ -9,7 +9,6 @@ import (
 	"unicode"
 )
 
-// maxMessageLen bounds how much of a server's error text is shown.
 const maxMessageLen = 500
 
 var (
@@ -25,9 +24,7 @@ type errorBody struct {
 	ExceptionMessage string `json:"ExceptionMessage"`
 }
 
-// parseErrorBody extracts the message and correlation ID from an ASP.NET {"Message": ...}, a
-// JSON string, an HTML page of IIS or a proxy, plain text or nothing. The correlation ID is a
-// GUID: the message's, else an X-Correlation-ID header's.
+// parseErrorBody finds the message and correlation ID of an error answer, whatever its form.
 func parseErrorBody(header http.Header, body []byte) (message, correlationID string) {
 	message = errorMessage(header, body)
 	if m := correlationIDPattern.FindStringSubmatch(message); m != nil {
@@ -74,8 +71,7 @@ func errorMessage(header http.Header, body []byte) string {
 	return clean(text, maxMessageLen)
 }
 
-// clean collapses whitespace, drops control characters and cuts s to n bytes, so that a server's
-// text cannot garble a diagnostic.
+// clean cuts s to n bytes and drops control characters, so that it cannot garble a diagnostic.
 func clean(s string, n int) string {
 	s = strings.Map(func(r rune) rune {
 		switch {

@@ -7,8 +7,7 @@ import (
 	"strings"
 )
 
-// The kinds of failure the client reports. Test for them with errors.Is; the
-// error itself is an *APIError (or a *TransitionError) carrying the details.
+// The kinds of failure, for errors.Is; the error itself is an *APIError or a *TransitionError.
 var (
 	// ErrRequestNotFound: GET /requests/{id} answered 204, nothing readable for that GUID.
 	ErrRequestNotFound = errors.New("request not found")
@@ -131,8 +130,7 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
-// TransitionError reports that a request sits in a terminal status other than the one wanted,
-// which it can never leave.
+// TransitionError reports a request in a terminal status other than the one wanted.
 type TransitionError struct {
 	RequestID GUID
 	Current   Status
@@ -148,8 +146,7 @@ func (e *TransitionError) Error() string {
 // Unwrap lets errors.Is match ErrTransition.
 func (e *TransitionError) Unwrap() error { return ErrTransition }
 
-// CheckTransition returns a *TransitionError when a request in status
-// current can never reach desired, and nil when it already has or still can.
+// CheckTransition returns a *TransitionError when a request in current can never reach desired.
 func CheckTransition(id GUID, current Status, desired DesiredStatus) error {
 	if current.Satisfies(desired) || !current.IsTerminal() {
 		return nil

@@ -76,8 +76,7 @@ func (g *GUID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// plainJSONString returns the text of a string literal of printable ASCII without escapes, which
-// is its value: GUIDs and times skip a second pass of encoding/json.
+// plainJSONString returns a literal's text when it is its value, sparing GUIDs and times a second pass.
 func plainJSONString(b []byte) ([]byte, bool) {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return nil, false

@@ -41,8 +41,7 @@ func ParseHost(s string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// ParseBasePath checks a base path and returns it without a trailing slash; "" gives
-// DefaultBasePath. A path that could not be sent is refused here rather than failing every call.
+// ParseBasePath checks a base path ("" gives DefaultBasePath), so that one that cannot be sent fails here.
 func ParseBasePath(s string) (string, error) {
 	if s == "" {
 		return DefaultBasePath, nil

@@ -13,8 +13,7 @@ import (
 // maxEchoed bounds what a message repeats of an input value, which may be a file pasted by mistake.
 const maxEchoed = 64
 
-// QuoteInput quotes an input value for a message as %q does, cutting a value over maxEchoed bytes
-// to its start and its length. Every message that repeats what a user wrote goes through it.
+// QuoteInput quotes an input value as %q does, cutting a long one to its start and its length.
 func QuoteInput(s string) string {
 	short, cut := cutInput(s)
 	if !cut {
@@ -34,7 +33,6 @@ func cutInput(s string) (string, bool) {
 	return s[:end], true
 }
 
-// cutText shortens a text derived from input (a parser's error) as QuoteInput does, unquoted.
 func cutText(s string) string {
 	if short, cut := cutInput(s); cut {
 		return fmt.Sprintf("%s… (%d bytes)", short, len(s))
@@ -56,8 +54,7 @@ func redactUserinfoText(s string) string {
 	return s[:start] + "REDACTED" + s[start+at:]
 }
 
-// CheckHeader checks an extra header as net/http would when sending it. Its errors name the
-// header but never repeat its value, which may be a key.
+// CheckHeader checks a header as net/http would; its errors never repeat the value, which may be a key.
 func CheckHeader(name, value string) error {
 	if !httpguts.ValidHeaderFieldName(name) {
 		return fmt.Errorf("header name %s is not an HTTP header name: use letters, digits and !#$%%&'*+-.^_`|~ only, no spaces or colons", QuoteInput(name))

@@ -6,10 +6,9 @@ import (
 	"time"
 )
 
-// pacer is the client-wide adaptive rate limit of the AWS SDKs' adaptive retry mode: once the
-// server throttles (429, 502, 503, 504), a token bucket paces every call at paceBeta of the rate
-// sent, growing back along a CUBIC curve while answers succeed. Slowing all calls, not only the
-// refused one, lets the server recover, as TCP congestion control does for a link.
+// pacer is a client-wide rate limit after the AWS SDKs' adaptive retry mode: once the server
+// throttles, a token bucket paces every call at paceBeta of the rate sent, growing back along a
+// CUBIC curve. Slowing all calls, not only the refused one, lets the server recover, as TCP does.
 type pacer struct {
 	mu      sync.Mutex
 	enabled bool
@@ -33,7 +32,6 @@ const (
 	paceCutEvery = time.Second
 )
 
-// reserve takes a token for one call and returns how long the call must wait before it is sent.
 func (p *pacer) reserve(now time.Time) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -49,7 +47,6 @@ func (p *pacer) reserve(now time.Time) time.Duration {
 	return time.Duration(-p.tokens / p.rate * float64(time.Second))
 }
 
-// unreserve gives back a token a call reserved but will not use.
 func (p *pacer) unreserve() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -65,7 +62,6 @@ func (p *pacer) refill(now time.Time) {
 	p.last = now
 }
 
-// throttled records an answer that asked the client to slow down, and reports any new rate.
 func (p *pacer) throttled(now time.Time) (float64, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -106,7 +102,6 @@ func (p *pacer) setRate(r float64) {
 	p.tokens = min(p.tokens, max(p.rate, 1))
 }
 
-// limit reports the current rate, and whether the limit is on.
 func (p *pacer) limit() (float64, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

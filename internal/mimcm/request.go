@@ -60,7 +60,6 @@ func (w *wireRequest) request() Request {
 	return r
 }
 
-// decodeRequest decodes one request object, through the fast path when it can.
 func decodeRequest(b []byte) (Request, error) {
 	if r, ok := fastDecodeRequest(b); ok {
 		return r, nil
@@ -72,7 +71,6 @@ func decodeRequest(b []byte) (Request, error) {
 	return w.request(), nil
 }
 
-// decodeRequests decodes a JSON array of requests, or null (a nil slice), likewise.
 func decodeRequests(b []byte) ([]Request, error) {
 	if list, ok := fastDecodeRequests(b); ok {
 		return list, nil

@@ -9,11 +9,9 @@ import (
 	"unicode/utf8"
 )
 
-// A fast path that decodes requests in the exact form the server writes them. Anything else (a
-// key unknown, repeated or in another case, a number with a fraction, a surrogate escape, invalid
-// UTF-8, a syntax error) makes it give up, and the caller decodes the same bytes with
-// encoding/json, which also gives the error. Its results equal encoding/json's
-// (FuzzDecodeRequests_matchesUnmarshalJSON).
+// A fast path for requests in the exact form the server writes them. On anything else (a key
+// unknown, repeated or in another case, a fraction, a surrogate escape, invalid UTF-8, a syntax
+// error) it gives up and the caller uses encoding/json, whose results it otherwise equals (fuzzed).
 
 type requestScanner struct {
 	b   []byte
@@ -23,10 +21,8 @@ type requestScanner struct {
 	guids map[string]GUID
 }
 
-// maxInternedGUIDs bounds guids.
 const maxInternedGUIDs = 1024
 
-// fastDecodeRequests decodes a JSON array of request objects, or null.
 func fastDecodeRequests(b []byte) ([]Request, bool) {
 	s := &requestScanner{b: b}
 	s.skipSpace()
@@ -59,7 +55,6 @@ func fastDecodeRequests(b []byte) ([]Request, bool) {
 	}
 }
 
-// fastDecodeRequest decodes one request object, or null.
 func fastDecodeRequest(b []byte) (Request, bool) {
 	s := &requestScanner{b: b}
 	var r Request
@@ -109,7 +104,6 @@ var requestFields = map[string]requestField{
 	"IsEnrollmentAgent": fieldIsEnrollmentAgent, "IsDataCollectionComplete": fieldIsDataCollectionComplete,
 }
 
-// request decodes one request object into r, normalised as Request.UnmarshalJSON leaves it.
 func (s *requestScanner) request(r *Request) bool {
 	if !s.consume('{') {
 		return false
@@ -204,7 +198,6 @@ func (s *requestScanner) requestValue(r *Request, field requestField) bool {
 	return false
 }
 
-// dataCollection decodes an array of {"Name": ..., "Value": ...} objects.
 func (s *requestScanner) dataCollection(items *[]DataCollectionItem) bool {
 	if !s.consume('[') {
 		return false
@@ -389,8 +382,6 @@ func (s *requestScanner) plainKey() ([]byte, bool) {
 	return nil, false
 }
 
-// plainString reads a string of printable ASCII without escapes, whose text is its value; for
-// any other string it fails with the position somewhere inside it.
 func (s *requestScanner) plainString() ([]byte, bool) {
 	if !s.consume('"') {
 		return nil, false
@@ -410,8 +401,7 @@ func (s *requestScanner) plainString() ([]byte, bool) {
 	return raw, true
 }
 
-// str decodes a JSON string as encoding/json does, but gives up on a surrogate escape and on
-// invalid UTF-8, which encoding/json replaces with U+FFFD.
+// str decodes a string as encoding/json does, but gives up on surrogate escapes and invalid UTF-8.
 func (s *requestScanner) str(v *string) bool {
 	if !s.consume('"') {
 		return false
@@ -435,7 +425,6 @@ func (s *requestScanner) str(v *string) bool {
 	return true
 }
 
-// escapedString finishes a string from start, the scanner being at its first backslash.
 func (s *requestScanner) escapedString(v *string, start int) bool {
 	out := append(s.buf[:0], s.b[start:s.i]...)
 	if control, _ := scanText(out); control {

@@ -18,12 +18,11 @@ import (
 // DefaultRetryWindow bounds one call with its retries and waits, unless the operation's deadline is nearer.
 const DefaultRetryWindow = 2 * time.Minute
 
-// The retry policy of call: a call ends by its retry window or the operation's deadline, and a
-// wait that would end beyond that fails the call at once with the last answer. Refusals before
-// acting (429, 503) and gateway failures (502, 504) are retried within the window, so that a
-// throttling storm is outlasted rather than counted; no answer or a cut one is retried MaxRetries
-// times, a 500 once. A write of unknown outcome is never resent blind: settle reads the request
-// first. Throttled answers slow the whole client (pacer), not only the call.
+// The retry policy of call: a call ends by its retry window or the operation's deadline, failing
+// at once rather than start a wait that would end beyond it. 429, 502, 503 and 504 are retried
+// within the window, so that a throttling storm is outlasted rather than counted; no answer or a
+// cut one is retried MaxRetries times, a 500 once. A write of unknown outcome is never resent
+// blind: settle reads the request first.
 
 type apiCall struct {
 	method string
@@ -35,7 +34,6 @@ type apiCall struct {
 	settle func(ctx context.Context) (*Request, settlement)
 }
 
-// settlement is what a read after a write of unknown outcome showed.
 type settlement int
 
 const (
@@ -56,7 +54,6 @@ type result struct {
 	release      func() // call once the body is no longer needed
 }
 
-// exchange is what one attempt got.
 type exchange struct {
 	status int // 0 when no answer came
 	header http.Header
@@ -66,7 +63,6 @@ type exchange struct {
 	err    error // no answer, or its body could not be read
 }
 
-// failure is how an attempt failed, for the retry policy.
 type failure int
 
 const (
@@ -176,7 +172,6 @@ func (c *Client) timeNote() string {
 	return fmt.Sprintf("each call has %s, its retries included, or less when the operation's timeout is nearer", c.cfg.RetryWindow)
 }
 
-// attempt sends the call once and reads its answer, an error answer only up to maxErrorBodyBytes.
 func (c *Client) attempt(ctx context.Context, ac apiCall, n int) exchange {
 	target := c.baseURL + ac.path
 	if len(ac.query) > 0 {
@@ -240,9 +235,8 @@ func classify(method string, x exchange) (how failure, unknown bool) {
 	return failFinal, false
 }
 
-// retryableError reports whether an attempt that got no answer is worth another. A refused
-// login (where retrying can lock the account), an untrusted certificate, another origin or a
-// request net/http refuses to send fail the same way every time.
+// retryableError reports whether an attempt that got no answer is worth another: retrying a refused
+// login can lock the account, and an untrusted certificate or another origin fail every time.
 func retryableError(err error) bool {
 	var (
 		unknownCA   x509.UnknownAuthorityError
@@ -268,7 +262,6 @@ func nothingSent(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// paced tells the client-wide rate limit how the server answered.
 func (c *Client) paced(ctx context.Context, x exchange) {
 	now := c.clock.Now()
 	switch {
@@ -284,7 +277,6 @@ func (c *Client) paced(ctx context.Context, x exchange) {
 	}
 }
 
-// failure builds the *APIError for a call whose last attempt got x.
 func (c *Client) failure(opCtx, callCtx context.Context, ac apiCall, res *result, x exchange, attempts int) *APIError {
 	res.attempts, res.status, res.header = attempts, x.status, x.header
 	switch {
@@ -309,7 +301,6 @@ func (c *Client) failure(opCtx, callCtx context.Context, ac apiCall, res *result
 	return e
 }
 
-// redirectCause explains a redirect the client did not follow.
 func (c *Client) redirectCause(method string, x exchange) error {
 	loc := x.header.Get("Location")
 	if loc == "" {
@@ -343,7 +334,7 @@ func transportCause(opCtx, callCtx context.Context, window time.Duration, err er
 	return err
 }
 
-// clock is what the retry loop and the rate limit go by; tests replace it to run in no time.
+// clock is what the retry loop and the pacer go by, so that tests run in no time.
 type clock interface {
 	Now() time.Time
 	Sleep(ctx context.Context, d time.Duration) error

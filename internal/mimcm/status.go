@@ -102,8 +102,7 @@ const (
 	DesiredAbandoned DesiredStatus = "Abandoned"
 )
 
-// desiredTable maps each desired status to the status that satisfies it: the server has no
-// "Abandoned" status, abandoning a request leaves it Failed.
+// desiredTable maps each desired status to its status; abandoning a request leaves it Failed.
 var desiredTable = map[DesiredStatus]Status{
 	DesiredCompleted: StatusCompleted,
 	DesiredCanceled:  StatusCanceled,

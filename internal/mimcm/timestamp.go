@@ -51,8 +51,7 @@ type Timestamp struct {
 	zoned  bool // whether the server sent a zone
 }
 
-// NewTimestamp returns a Timestamp for t as the server writes new times:
-// UTC, millisecond precision, trailing zeros of the fraction dropped.
+// NewTimestamp returns t as the server writes new times: UTC, to the millisecond, no trailing zeros.
 func NewTimestamp(t time.Time) Timestamp {
 	t = t.UTC().Truncate(time.Millisecond)
 	digits := 0
@@ -66,15 +65,13 @@ func NewTimestamp(t time.Time) Timestamp {
 	return Timestamp{t: t, digits: digits, zoned: true}
 }
 
-// ParseTimestamp parses RFC 3339 with up to nine fraction digits, with or without a zone (then
-// UTC). DateTime.MinValue and "" give the zero Timestamp.
+// ParseTimestamp parses RFC 3339 with up to nine fraction digits and an optional zone (else UTC).
 func ParseTimestamp(s string) (Timestamp, error) {
 	if s == "" {
 		return Timestamp{}, nil
 	}
 	date, zone, zoned := splitZone(s)
-	// time.Parse is lenient (one-digit hours, a comma before the fraction), and such text would not
-	// render back as it was read.
+	// time.Parse also takes text that would not render back as read, such as one-digit hours.
 	if !hasDateTimeShape(date) {
 		return Timestamp{}, fmt.Errorf("time %q is not an RFC 3339 date and time such as 2015-07-07T23:36:21.93Z", s)
 	}
@@ -104,7 +101,6 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	return Timestamp{t: t, digits: digits, zoned: zoned}, nil
 }
 
-// splitZone splits "2015-07-07T23:36:21.93Z" into the date-time and its zone ("Z", "+02:00").
 func splitZone(s string) (string, string, bool) {
 	if strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") {
 		return s[:len(s)-1], "Z", true
@@ -124,8 +120,7 @@ func (ts Timestamp) IsZero() bool { return ts.t.IsZero() }
 // Time returns the instant, or the zero time when there is no value.
 func (ts Timestamp) Time() time.Time { return ts.t }
 
-// String renders the time in RFC 3339 with the server's fraction digits and zone (UTC when it
-// sent none), or "" when there is no value.
+// String renders the time in RFC 3339 with the server's fraction digits and zone (UTC if none).
 func (ts Timestamp) String() string {
 	if ts.IsZero() {
 		return ""

@@ -25,9 +25,7 @@ const (
 	defaultIdleConnsPerHost = 16
 )
 
-// newHTTPClient builds the transport: pooled keep-alive connections through the environment's
-// proxy, HTTP/2 where the server takes it, the authenticator, and a cookie jar for the session
-// cookies some IIS authentication setups hand out.
+// newHTTPClient builds the transport; the jar keeps the session cookies of some IIS setups.
 func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 	tlsConfig, err := newTLSConfig(cfg)
 	if err != nil {
@@ -35,8 +33,7 @@ func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 	}
 	transport := cleanhttp.DefaultPooledTransport() // Proxy: http.ProxyFromEnvironment
 	transport.TLSClientConfig = tlsConfig
-	// A call let through while every connection is busy waits for one rather than dial another,
-	// which another call's freed connection would often make needless.
+	// A call waits for a busy connection rather than dial one that a freed connection makes needless.
 	transport.MaxConnsPerHost = cfg.MaxConcurrentRequests
 	transport.MaxIdleConnsPerHost = cfg.MaxIdleConnsPerHost
 	transport.MaxIdleConns = 4 * cfg.MaxIdleConnsPerHost
@@ -72,7 +69,6 @@ func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 // maxRedirects bounds the redirects a GET follows within the origin.
 const maxRedirects = 5
 
-// sameOrigin reports whether u has origin's scheme, host and port.
 func sameOrigin(u, origin *url.URL) bool {
 	return strings.EqualFold(u.Scheme, origin.Scheme) && strings.EqualFold(u.Hostname(), origin.Hostname()) &&
 		portOf(u) == portOf(origin)
@@ -117,7 +113,6 @@ func describeURL(u *url.URL) string {
 	return clean(s, 200)
 }
 
-// newTLSConfig trusts the system's CAs plus CACertPEM, and presents the client certificate if any.
 func newTLSConfig(cfg Config) (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // opt-in, warned about by the provider
 	switch {
@@ -145,8 +140,7 @@ func newTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-// backoff waits as Retry-After asks, else exponentially with jitter, so that parallel calls that
-// failed together do not come back together.
+// backoff waits as Retry-After asks, else with jitter, so that calls that failed together spread out.
 func backoff(minWait, maxWait time.Duration, attempt int, header http.Header, now time.Time) time.Duration {
 	if wait, ok := parseRetryAfter(header.Get("Retry-After"), now); ok {
 		return wait
@@ -169,8 +163,7 @@ func jittered(minWait, maxWait time.Duration, attempt int) time.Duration {
 	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
-// parseRetryAfter parses a Retry-After of whole seconds or an HTTP date (a past one means now),
-// capped at maxRetryAfter.
+// parseRetryAfter parses whole seconds or an HTTP date (a past one means now), capped at maxRetryAfter.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -190,8 +183,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return min(wait, maxRetryAfter), true
 }
 
-// limitTransport lets at most cap(slots) requests be in flight, each holding its slot until its
-// answer's body is closed.
+// limitTransport lets cap(slots) requests be in flight, each until its answer's body is closed.
 type limitTransport struct {
 	slots chan struct{}
 	next  http.RoundTripper

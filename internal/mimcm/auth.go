@@ -6,8 +6,7 @@ import (
 	"strings"
 )
 
-// Auth method names: what Authenticator.Name returns, the provider's
-// auth_method takes and the mock's -auth demands.
+// Auth method names: what Authenticator.Name returns, auth_method takes and the mock's -auth demands.
 const (
 	AuthAuto      = "auto"
 	AuthNegotiate = "negotiate"
@@ -17,23 +16,18 @@ const (
 	AuthNone      = "none"
 )
 
-// AuthMethods lists the auth method names, strongest first and auto ahead
-// of them all.
+// AuthMethods lists the auth method names, auto first, then strongest first.
 func AuthMethods() []string {
 	return []string{AuthAuto, AuthNegotiate, AuthNTLM, AuthBasic, AuthBearer, AuthNone}
 }
 
-// Authenticator adds authentication to the client's requests. Schemes that
-// only set a header wrap the transport with a header-setting round tripper;
-// connection-bound schemes (NTLM, Negotiate) wrap it with their handshake.
-// Authenticators must never log or otherwise reveal their secrets.
+// Authenticator authenticates the client's requests by wrapping its transport; it must never reveal secrets.
 type Authenticator interface {
 	// Name is the auth method's name as the provider's auth_method spells it.
 	Name() string
 	// Wrap returns a round tripper that authenticates requests sent to next.
 	Wrap(next http.RoundTripper) http.RoundTripper
-	// SendsSecrets reports whether the method puts a reusable secret on the
-	// wire, which plain http would expose.
+	// SendsSecrets reports whether the method puts a reusable secret on the wire, exposed over http.
 	SendsSecrets() bool
 }
 
@@ -63,8 +57,7 @@ func (a basicAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	})
 }
 
-// BearerAuth authenticates with an OAuth bearer token (for example one
-// issued by AD FS).
+// BearerAuth authenticates with an OAuth bearer token, such as one AD FS issues.
 func BearerAuth(token string) Authenticator { return bearerAuth{token: token} }
 
 type bearerAuth struct{ token string }
@@ -83,13 +76,10 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// errBodyNotReplayable: a request body cannot be sent a second time, which
-// an authentication handshake needs.
+// errBodyNotReplayable: a handshake needs to send a body again that has no GetBody.
 var errBodyNotReplayable = errors.New("the request body cannot be sent again for authentication")
 
-// SplitUsername reads an account name as Windows users write it: "user",
-// "user@REALM" (a UPN, split at its last "@") or `DOMAIN\user`. Kerberos
-// and NTLM read usernames with it, and so does the mock.
+// SplitUsername reads "user", "user@REALM" (split at the last "@") or `DOMAIN\user`.
 func SplitUsername(u string) (name, realm, domain string) {
 	if d, n, ok := strings.Cut(u, `\`); ok {
 		return n, "", d

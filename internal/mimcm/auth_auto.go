@@ -6,12 +6,8 @@ import (
 	"sync"
 )
 
-// AutoAuth answers the server's first WWW-Authenticate challenge with the
-// first of methods (list them strongest first) whose scheme the server
-// offers, and keeps using it. NTLM also answers a bare Negotiate challenge,
-// as IIS accepts NTLM inside Negotiate. With no methods it sends no
-// credentials. Leave Basic out of methods for plain-http hosts: auto must
-// never send a password in the clear.
+// AutoAuth keeps to the first of methods (strongest first) whose scheme the server's first challenge
+// offers. Leave Basic out for plain-http hosts: auto must never send a password in the clear.
 func AutoAuth(methods ...Authenticator) Authenticator {
 	return &autoAuth{methods: methods}
 }
@@ -22,8 +18,7 @@ type autoAuth struct {
 
 func (a *autoAuth) Name() string { return AuthAuto }
 
-// SendsSecrets reports whether any offered method puts a reusable secret on
-// the wire.
+// SendsSecrets reports whether any of the methods puts a reusable secret on the wire.
 func (a *autoAuth) SendsSecrets() bool {
 	for _, m := range a.methods {
 		if m.SendsSecrets() {
@@ -41,8 +36,6 @@ func (a *autoAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	return &autoTransport{auth: a, next: next, wrapped: wrapped, chosen: -1}
 }
 
-// autoTransport sends requests without credentials until a 401 names the
-// schemes the server takes, then settles on one method for good.
 type autoTransport struct {
 	auth    *autoAuth
 	next    http.RoundTripper
@@ -81,8 +74,6 @@ func (t *autoTransport) chosenTransport() http.RoundTripper {
 	return t.wrapped[t.chosen]
 }
 
-// choose picks the first method whose scheme the challenges offer and
-// remembers it; -1 when none fits.
 func (t *autoTransport) choose(challenges []string) int {
 	offered := offeredSchemes(challenges)
 	t.mu.Lock()
@@ -101,8 +92,6 @@ func (t *autoTransport) choose(challenges []string) int {
 	return -1
 }
 
-// schemesOf lists the WWW-Authenticate schemes (lower case) a method can
-// answer.
 func schemesOf(m Authenticator) []string {
 	switch m.Name() {
 	case AuthNegotiate:
@@ -117,8 +106,6 @@ func schemesOf(m Authenticator) []string {
 	return nil
 }
 
-// offeredSchemes reads the scheme names, lower-cased, from WWW-Authenticate
-// values such as `Negotiate`, `NTLM` and `Basic realm="x"`.
 func offeredSchemes(challenges []string) map[string]bool {
 	out := map[string]bool{}
 	for _, c := range ParseChallenges(challenges) {
@@ -127,7 +114,6 @@ func offeredSchemes(challenges []string) map[string]bool {
 	return out
 }
 
-// rewound returns a copy of req whose body can be sent again.
 func rewound(req *http.Request) (*http.Request, error) {
 	out := req.Clone(req.Context())
 	if req.Body == nil || req.Body == http.NoBody {

@@ -11,7 +11,8 @@ import (
 	"github.com/jcmturner/gokrb5/v8/keytab"
 )
 
-// KerberosConfig configures Negotiate (SPNEGO/Kerberos) authentication. Set exactly one way to log in: Password (with Username), Keytab (with Username), or CCachePath.
+// KerberosConfig configures Negotiate (SPNEGO/Kerberos) authentication. Set exactly one way to
+// log in: Password (with Username), Keytab (with Username), or CCachePath.
 type KerberosConfig struct {
 	Username   string // "user", "user@REALM" or "DOMAIN\user"
 	Password   string
@@ -22,16 +23,9 @@ type KerberosConfig struct {
 	SPN        string // service principal, "HTTP/<host>" when empty — the caller fills it in from the host
 }
 
-// NegotiateAuth authenticates with Kerberos through SPNEGO ("Negotiate"),
-// as IIS's Windows Integrated Authentication expects. It checks cfg now
-// (the krb5.conf, the one way to log in, the realm, the keytab's
-// principals) but talks to the KDC only when the first call needs a
-// ticket, so configuring a provider needs no KDC. One login serves all
-// parallel calls; password and keytab logins renew their tickets in long
-// runs, a credential cache is re-read when its ticket has expired.
-//
-// An empty Krb5Conf means no configuration file: the KDCs of the realm are
-// then found through DNS SRV records, as on a domain-joined machine.
+// NegotiateAuth authenticates with Kerberos through SPNEGO, as IIS's Windows Integrated
+// Authentication expects. It asks the KDC only when the first call needs a ticket, so configuring
+// a provider needs no KDC. Without Krb5Conf, the realm's KDCs are found through DNS SRV records.
 func NegotiateAuth(cfg KerberosConfig) (Authenticator, error) {
 	conf, err := parseKrb5Conf(cfg.Krb5Conf)
 	if err != nil {
@@ -69,8 +63,7 @@ func NegotiateAuth(cfg KerberosConfig) (Authenticator, error) {
 			return nil, err
 		}
 		a.ccachePath = path
-		// The cache names its own principal; a username or realm given
-		// as well must agree with it, which only reading it can tell.
+		// A username or realm given as well must agree with the cache's, which only reading it tells.
 		a.user, a.realm = strings.TrimSpace(cfg.Username), strings.TrimSpace(cfg.Realm)
 		return a, nil
 	}
@@ -111,7 +104,6 @@ const (
 	loginCCache
 )
 
-// negotiateAuth holds what NegotiateAuth checked and the shared login.
 type negotiateAuth struct {
 	login      loginKind
 	user       string // the principal's name without realm; for a ccache, the optional Username to check
@@ -137,7 +129,6 @@ func (a *negotiateAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	return &negotiateTransport{auth: a, next: next}
 }
 
-// negotiateTransport answers Negotiate challenges with Kerberos tokens.
 type negotiateTransport struct {
 	auth *negotiateAuth
 	next http.RoundTripper
@@ -146,8 +137,7 @@ type negotiateTransport struct {
 func (t *negotiateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	spn := t.auth.spnFor(req)
 	if _, ok := t.auth.established.Load(spn); ok {
-		// The server took our tokens before: send one right away and
-		// save the round trip of a challenge.
+		// The server took our tokens before: save the round trip of a challenge.
 		return t.sendWithToken(req.Clone(req.Context()), req, spn)
 	}
 	resp, err := t.next.RoundTrip(req)
@@ -162,9 +152,7 @@ func (t *negotiateTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return t.sendWithToken(retry, req, spn)
 }
 
-// sendWithToken sends first (a request ready to send) with a token. When
-// the server refuses it with 401, it sends orig once more with a token
-// from a fresh ticket, then gives up and returns the 401.
+// sendWithToken sends first with a token and, after a 401, orig once more after a fresh login.
 func (t *negotiateTransport) sendWithToken(first, orig *http.Request, spn string) (*http.Response, error) {
 	r := first
 	for attempt := 1; ; attempt++ {
@@ -200,7 +188,6 @@ func (t *negotiateTransport) sendWithToken(first, orig *http.Request, spn string
 	}
 }
 
-// spnFor is the service principal for req's host.
 func (a *negotiateAuth) spnFor(req *http.Request) string {
 	if a.spn != "" {
 		return a.spn

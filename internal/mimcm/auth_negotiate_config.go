@@ -10,11 +10,8 @@ import (
 	"github.com/jcmturner/gokrb5/v8/keytab"
 )
 
-// knownSection finds the sections of a krb5.conf the client reads.
 var knownSection = regexp.MustCompile(`(?m)^\s*\[(libdefaults|realms|domain_realm)\]`)
 
-// parseKrb5Conf reads a krb5.conf's content; empty content means none, with
-// KDCs found through DNS.
 func parseKrb5Conf(content string) (*config.Config, error) {
 	if strings.TrimSpace(content) == "" {
 		c := config.New()
@@ -35,7 +32,6 @@ func parseKrb5Conf(content string) (*config.Config, error) {
 	return c, nil
 }
 
-// checkSPN accepts "service/host" names.
 func checkSPN(spn string) error {
 	switch {
 	case spn == "":
@@ -48,11 +44,8 @@ func checkSPN(spn string) error {
 	return nil
 }
 
-// CCacheFile turns a credential cache name as KRB5CCNAME spells it
-// ("/tmp/krb5cc_1000", "FILE:/tmp/krb5cc_1000", the type in any case) into
-// the file's path; "" stays "". Only file caches can be read: a cache of
-// another type (KEYRING:, KCM:, DIR:, API:) is an error that says what to
-// do instead. The provider checks kerberos_ccache with it.
+// CCacheFile turns a credential cache name as KRB5CCNAME spells it into the file's path. Only file
+// caches can be read; another type (KEYRING:, KCM:, DIR:, API:) is an error that says what to do.
 func CCacheFile(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	kind, rest, found := strings.Cut(name, ":")
@@ -65,10 +58,7 @@ func CCacheFile(name string) (string, error) {
 	return "", fmt.Errorf("the credential cache %q is of type %s, not a file cache: only file caches can be read. Run kinit with -c FILE:/path, or use a keytab", name, strings.ToUpper(kind))
 }
 
-// resolveRealm picks the realm: the explicit one, the one of
-// "user@REALM", for "DOMAIN\user" the configured realm whose first label
-// is DOMAIN, else the default realm. It is spelled as krb5.conf spells it,
-// else in upper case, as Active Directory's realms are.
+// resolveRealm spells the realm as krb5.conf does, or else upper-cased as Active Directory's are.
 func resolveRealm(conf *config.Config, explicit, fromUser, domain string) (string, error) {
 	var realm string
 	switch {
@@ -105,7 +95,6 @@ func resolveRealm(conf *config.Config, explicit, fromUser, domain string) (strin
 	return strings.ToUpper(realm), nil
 }
 
-// checkKDCKnown makes sure a KDC of realm can be found without asking.
 func checkKDCKnown(conf *config.Config, realm string) error {
 	if conf.LibDefaults.DNSLookupKDC {
 		return nil
@@ -118,7 +107,6 @@ func checkKDCKnown(conf *config.Config, realm string) error {
 	return fmt.Errorf("krb5.conf names no kdc for realm %s and dns_lookup_kdc is false: add \"%s = { kdc = dc1.example.com }\" to its [realms] section, or set dns_lookup_kdc = true", realm, realm)
 }
 
-// keytabHolds makes sure the keytab has keys for name@realm.
 func keytabHolds(kt *keytab.Keytab, name, realm string) error {
 	var held []string
 	seen := map[string]bool{}

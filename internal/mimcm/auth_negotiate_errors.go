@@ -6,11 +6,8 @@ import (
 	"time"
 )
 
-// KerberosError explains a failed Kerberos step: what was tried, why it
-// failed, and what to do. Final failures (a wrong password, an unknown
-// principal or SPN, an expired credential cache) match ErrUnauthorized
-// with errors.Is, and sending the call again cannot mend them; others
-// (a KDC out of reach) may pass.
+// KerberosError explains a failed Kerberos step: what was tried, why it failed, what to do. Final
+// failures match ErrUnauthorized, which is never retried; others, such as a KDC out of reach, may pass.
 type KerberosError struct {
 	// Op is what was tried: "Kerberos login as alice@CONTOSO.COM with a password".
 	Op string
@@ -43,9 +40,7 @@ func (e *KerberosError) Unwrap() error { return e.Err }
 // Is makes final failures match ErrUnauthorized.
 func (e *KerberosError) Is(target error) bool { return e.Final && target == ErrUnauthorized }
 
-// explain turns gokrb5's error for op into a *KerberosError that says what
-// went wrong and what to do. who is the user's principal; spn the service
-// principal asked for, if any.
+// explain turns gokrb5's error into a *KerberosError that says what went wrong and what to do.
 func (a *negotiateAuth) explain(op string, err error, who, spn string) error {
 	msg := err.Error()
 	has := func(s ...string) bool {
@@ -103,7 +98,6 @@ func (a *negotiateAuth) explain(op string, err error, who, spn string) error {
 	return e
 }
 
-// kdcList names the KDCs krb5.conf gives for the realm, for messages.
 func (a *negotiateAuth) kdcList(realm string) string {
 	for _, r := range a.conf.Realms {
 		if r.Realm == realm && len(r.KDC) > 0 {

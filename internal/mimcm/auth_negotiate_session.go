@@ -13,21 +13,17 @@ import (
 	"github.com/jcmturner/gokrb5/v8/types"
 )
 
-// kerberosSession is one login: a gokrb5 client with its TGT and its
-// service tickets.
+// kerberosSession is one login: a gokrb5 client with its TGT and service tickets.
 type kerberosSession struct {
 	cl *client.Client
-	// unproven marks a session made to replace one whose token the server
-	// refused; until the server accepts one of its tokens, a refusal does
-	// not make another (which would log in again on every call).
+	// unproven marks a replacement for a refused session: until the server accepts one of its
+	// tokens, a refusal makes no other, which would log in again on every call.
 	unproven atomic.Bool
 	// For a credential cache: when its TGT ends and how long it renews.
 	tgtEnd, renewTill time.Time
 }
 
-// token logs in if needed, gets a service ticket for spn (gokrb5 caches
-// and renews them) and builds a fresh SPNEGO token from it. Each token
-// has its own authenticator: servers refuse one they have seen before.
+// token builds a SPNEGO token for spn with its own authenticator, as servers refuse one seen before.
 func (a *negotiateAuth) token(spn string) (*negotiateToken, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -37,8 +33,7 @@ func (a *negotiateAuth) token(spn string) (*negotiateToken, error) {
 	}
 	tkt, key, err := s.cl.GetServiceTicket(spn)
 	if err != nil && a.login == loginCCache {
-		// The cache's ticket may have expired, and kinit may have written
-		// a new one since the cache was read.
+		// The cache's ticket may have expired, and kinit written a new one since.
 		reloaded, rerr := a.reloadCCacheLocked(err)
 		var ke *KerberosError
 		switch {
@@ -55,7 +50,6 @@ func (a *negotiateAuth) token(spn string) (*negotiateToken, error) {
 	return buildToken(s, spn, tkt, key)
 }
 
-// sessionLocked returns the current login, logging in when there is none.
 func (a *negotiateAuth) sessionLocked() (*kerberosSession, error) {
 	if a.session != nil {
 		return a.session, nil
@@ -75,8 +69,6 @@ func (a *negotiateAuth) sessionLocked() (*kerberosSession, error) {
 	return s, nil
 }
 
-// newSession logs in: an AS exchange with the password or keytab, or
-// reading the credential cache.
 func (a *negotiateAuth) newSession() (*kerberosSession, error) {
 	// gokrb5's logger stays nil: it must not log.
 	settings := []func(*client.Settings){client.DisablePAFXFAST(true)}
@@ -90,8 +82,7 @@ func (a *negotiateAuth) newSession() (*kerberosSession, error) {
 			how = "a keytab"
 			cl = client.NewWithKeytab(a.user, a.realm, a.keytab, a.conf, settings...)
 		}
-		// Login also starts gokrb5's renewal of the TGT before it expires,
-		// and gokrb5 logs in again once it cannot be renewed any more.
+		// Login also starts gokrb5's renewal of the TGT, and its new login once renewal ends.
 		if err := cl.Login(); err != nil {
 			who := a.user + "@" + a.realm
 			return nil, a.explain(fmt.Sprintf("Kerberos login as %s with %s", who, how), err, who, "")
@@ -102,8 +93,7 @@ func (a *negotiateAuth) newSession() (*kerberosSession, error) {
 	}
 }
 
-// loadCCache reads the credential cache. It keeps only the ticket-granting
-// tickets, so that service tickets come fresh from the KDC.
+// loadCCache reads the credential cache, keeping only TGTs so that service tickets come fresh.
 func (a *negotiateAuth) loadCCache() (*kerberosSession, error) {
 	what := "reading the Kerberos credential cache " + a.ccachePath
 	cc, err := credentials.LoadCCache(a.ccachePath)
@@ -137,8 +127,6 @@ func (a *negotiateAuth) loadCCache() (*kerberosSession, error) {
 	return &kerberosSession{cl: cl, tgtEnd: tgt.EndTime, renewTill: tgt.RenewTill}, nil
 }
 
-// checkCCachePrincipal compares the cache's principal with the username
-// and realm given beside it, if any.
 func (a *negotiateAuth) checkCCachePrincipal(cc *credentials.CCache) error {
 	if a.user == "" && a.realm == "" {
 		return nil
@@ -160,11 +148,7 @@ func (a *negotiateAuth) checkCCachePrincipal(cc *credentials.CCache) error {
 	}
 }
 
-// reloadCCacheLocked reads the credential cache again after its session
-// failed with cause. When the session's TGT has expired and the file holds
-// a newer one (kinit ran again), it returns a session with that; when the
-// file's TGT has expired too, an error that says to run kinit; otherwise
-// cause.
+// reloadCCacheLocked reads the cache again for a newer TGT once the session's has expired.
 func (a *negotiateAuth) reloadCCacheLocked(cause error) (*kerberosSession, error) {
 	old := a.session
 	if old == nil || time.Now().Before(old.tgtEnd) {
@@ -182,9 +166,8 @@ func (a *negotiateAuth) reloadCCacheLocked(cause error) (*kerberosSession, error
 	return s, nil
 }
 
-// replace drops the session whose token the server refused, so that the
-// next token comes from a fresh login and fresh tickets, unless that
-// session is itself such a replacement not yet proven.
+// replace drops a session whose token the server refused, so that the next token comes from a
+// fresh login, unless that session is itself a replacement not yet proven.
 func (a *negotiateAuth) replace(refused *kerberosSession) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -208,7 +191,6 @@ func (a *negotiateAuth) replaceLocked(old, s *kerberosSession) {
 	a.session = s
 }
 
-// principal names the session's user for messages.
 func (a *negotiateAuth) principal(s *kerberosSession) string {
 	if s != nil && s.cl != nil && s.cl.Credentials != nil {
 		return s.cl.Credentials.CName().PrincipalNameString() + "@" + s.cl.Credentials.Domain()

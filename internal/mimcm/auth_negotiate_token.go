@@ -19,8 +19,6 @@ import (
 	"github.com/jcmturner/gokrb5/v8/types"
 )
 
-// negotiateToken is one Authorization header and what checking the
-// server's mutual-authentication answer to it needs.
 type negotiateToken struct {
 	header  string
 	spn     string
@@ -30,8 +28,7 @@ type negotiateToken struct {
 	cusec   int                 // and its microseconds
 }
 
-// buildToken makes the SPNEGO token: a NegTokenInit holding a Kerberos
-// AP-REQ that asks the server to prove itself (mutual authentication).
+// buildToken makes a NegTokenInit whose AP-REQ asks the server to prove itself (mutual authentication).
 func buildToken(s *kerberosSession, spn string, tkt messages.Ticket, key types.EncryptionKey) (*negotiateToken, error) {
 	creds := s.cl.Credentials
 	auth, err := types.NewAuthenticator(creds.Domain(), creds.CName())
@@ -81,8 +78,7 @@ var (
 	tokIDAPReq = []byte{0x01, 0x00}
 )
 
-// krb5MechToken frames a Kerberos message as a GSS-API token (RFC 2743
-// 3.1): the Kerberos mechanism's OID, the token ID, the message.
+// krb5MechToken frames a Kerberos message as a GSS-API token (RFC 2743 3.1).
 func krb5MechToken(tokID, msg []byte) ([]byte, error) {
 	oid, err := asn1.Marshal(gssapi.OIDKRB5.OID())
 	if err != nil {
@@ -92,8 +88,7 @@ func krb5MechToken(tokID, msg []byte) ([]byte, error) {
 	return asn1tools.AddASNAppTag(b, 0), nil
 }
 
-// gssChecksum is the authenticator checksum of RFC 4121 4.1.1: no channel
-// bindings, and the context flags asked for.
+// gssChecksum is the authenticator checksum of RFC 4121 4.1.1, without channel bindings.
 func gssChecksum(contextFlags int) []byte {
 	b := make([]byte, 24)
 	b[0] = 16 // length of the (empty) channel bindings hash
@@ -102,9 +97,8 @@ func gssChecksum(contextFlags int) []byte {
 	return b
 }
 
-// authenticatorClock makes every authenticator's time unique in the
-// process: a server refuses an authenticator it has seen, and parallel
-// calls can ask for one in the same microsecond.
+// authenticatorClock makes every authenticator's time unique in the process: a server refuses one
+// it has seen, and parallel calls can ask for one in the same microsecond.
 var authenticatorClock struct {
 	sync.Mutex
 	last time.Time
@@ -121,11 +115,8 @@ func uniqueAuthenticatorTime() time.Time {
 	return t
 }
 
-// verifyMutual checks the server's answer to the token's request for
-// mutual authentication: an AP-REP in the WWW-Authenticate of the
-// response, when the server sent one, must be encrypted with the ticket's
-// session key (which only the real service can read) and echo the
-// authenticator's time.
+// verifyMutual checks the server's AP-REP, when it sent one: it must be encrypted with the
+// ticket's session key, which only the real service can read, and echo the authenticator's time.
 func (t *negotiateToken) verifyMutual(resp *http.Response) error {
 	in := negotiateData(resp.Header.Values("WWW-Authenticate"))
 	if in == "" {
@@ -186,8 +177,6 @@ func (t *negotiateToken) verifyMutual(resp *http.Response) error {
 	return fail("its answer is neither an AP-REP nor a Kerberos error")
 }
 
-// negotiateData returns the data of a "Negotiate <base64>" challenge, or
-// "" when there is none.
 func negotiateData(challenges []string) string {
 	for _, c := range ParseChallenges(challenges) {
 		if c.Is("Negotiate") && c.Token68 != "" {

@@ -14,27 +14,16 @@ import (
 	"github.com/Azure/go-ntlmssp"
 )
 
-// NTLMAuth authenticates with NTLMv2, as IIS's Windows Authentication
-// accepts it under the "NTLM" scheme or inside "Negotiate". username is
-// "user", `DOMAIN\user` or "user@domain"; domain, when not empty, replaces
-// the domain username names. The password never goes on the wire: only an
-// HMAC of the server's challenge does.
+// NTLMAuth authenticates with NTLMv2 as "user", `DOMAIN\user` or "user@domain" (domain, if set,
+// replaces the one named); only an HMAC of the server's challenge goes on the wire, never the password.
 //
-// NTLM authenticates a TCP connection, not a request: both legs of the
-// handshake must travel on one connection, and IIS then accepts further
-// requests on it without an Authorization header. The round tripper that
-// Wrap returns therefore sends each request down a lane of its own (an
-// HTTP/1.1 transport limited to one connection), taken from a pool for the
-// whole exchange and given back when the response body is closed, so that
-// Terraform's parallel operations each keep one authenticated connection
-// instead of shuffling one pool of connections between handshakes.
+// NTLM authenticates a connection, not a request, so each request goes down a lane of its own (one
+// HTTP/1.1 connection) for its whole handshake, and parallel calls each keep an authenticated one.
 func NTLMAuth(username, password, domain string) Authenticator {
 	return &ntlmAuth{account: ntlmAccount(username, domain), password: password}
 }
 
-// ntlmAccount spells the account the way go-ntlmssp splits it: `DOMAIN\user`
-// is sent as user and domain, "user@domain" whole as the user name (Active
-// Directory accepts a UPN with an empty domain).
+// ntlmAccount sends a UPN whole as the user name, which Active Directory accepts with no domain.
 func ntlmAccount(username, domain string) string {
 	user, upnSuffix, userDomain := SplitUsername(username)
 	switch {
@@ -57,15 +46,11 @@ type ntlmAuth struct {
 func (*ntlmAuth) Name() string       { return AuthNTLM }
 func (*ntlmAuth) SendsSecrets() bool { return false }
 
-// String and GoString keep the password out of anything that prints the
-// authenticator.
+// String and GoString keep the password out of anything that prints the authenticator.
 func (a *ntlmAuth) String() string   { return "ntlm(" + a.account + ")" }
 func (a *ntlmAuth) GoString() string { return a.String() }
 
-// Wrap returns the lane pool in front of next. When next hands out
-// HTTP/1.1 lanes (an *http.Transport, or the client's HTTP/2 fallback;
-// lanes.go), every lane is one of them; otherwise the lanes share next,
-// which must then keep each handshake on one connection itself.
+// Wrap returns the lane pool in front of next; without lanes from next, the lanes all share it.
 func (a *ntlmAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	t := &ntlmTransport{auth: a, next: next, lanes: lanesOf(next)}
 	count := defaultIdleConnsPerHost
@@ -80,41 +65,33 @@ func (a *ntlmAuth) Wrap(next http.RoundTripper) http.RoundTripper {
 	return t
 }
 
-// ntlmTransport hands each request a lane and runs the handshake on it.
 type ntlmTransport struct {
 	auth  *ntlmAuth
 	next  http.RoundTripper
 	lanes *lanes // nil when next hands out none
 
-	// warm holds lanes that have been used, cold those never opened; warm
-	// ones are taken first, so that Terraform's ten parallel operations
-	// keep to about ten connections however large the pool.
+	// warm holds used lanes, taken first so that Terraform's ten parallel operations keep to about
+	// ten connections however large the pool; cold holds those never opened.
 	warm, cold chan *ntlmLane
 
-	// scheme is the one the server last asked for ("NTLM" or
-	// "Negotiate"), so that a new lane can start the handshake at once.
+	// scheme is the one the server last asked for, so that a new lane can start the handshake at once.
 	scheme atomic.Pointer[string]
-	// refused is set once the server has turned down an AUTHENTICATE
-	// message: the password is wrong, and sending it again would only
-	// bring the account closer to an Active Directory lockout.
+	// refused is set once the server turned down an AUTHENTICATE: the password is wrong, and sending
+	// it again would only bring the account closer to an Active Directory lockout.
 	refused atomic.Bool
 
 	mu     sync.Mutex
 	opened []*http.Transport // the lanes' transports, for CloseIdleConnections
 }
 
-// ntlmLane is one connection's worth of transport. Only the request that
-// holds the lane touches it.
+// ntlmLane is one connection's worth of transport, touched only by the request that holds it.
 type ntlmLane struct {
 	rt http.RoundTripper // nil until the lane is first used
-	// authenticated: the lane's connection completed a handshake, so
-	// requests go without Authorization until the server asks again.
+	// authenticated: requests go without Authorization until the server asks again.
 	authenticated bool
 }
 
-// RoundTrip sends req down a free lane, authenticating the lane's
-// connection when the server asks for NTLM. The lane is released when the
-// response body is closed.
+// RoundTrip sends req down a free lane, authenticating its connection when the server asks.
 func (t *ntlmTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req, err := ntlmReplayable(req)
 	if err != nil {
@@ -137,8 +114,7 @@ func (t *ntlmTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// CloseIdleConnections closes the lanes' idle connections. Lanes whose
-// connection goes authenticate again when the server asks.
+// CloseIdleConnections closes the lanes' idle connections, which authenticate again when asked.
 func (t *ntlmTransport) CloseIdleConnections() {
 	t.mu.Lock()
 	opened := slices.Clone(t.opened)
@@ -151,8 +127,6 @@ func (t *ntlmTransport) CloseIdleConnections() {
 	}
 }
 
-// acquire takes a free lane, a used one if there is one, or waits for
-// one until ctx ends.
 func (t *ntlmTransport) acquire(ctx context.Context) (*ntlmLane, error) {
 	select {
 	case l := <-t.warm:
@@ -195,11 +169,8 @@ func (t *ntlmTransport) knownScheme() string {
 	return ""
 }
 
-// ntlmChallengeError: the server's CHALLENGE cannot be answered (it asks
-// for key exchange or NTLMv1, which go-ntlmssp does not do, or is
-// malformed). Every attempt would meet the same challenge, so it matches
-// ErrUnauthorized, which the client never retries. go-ntlmssp's errors
-// describe the challenge, never the password.
+// ntlmChallengeError: a CHALLENGE go-ntlmssp cannot answer (key exchange, NTLMv1, malformed). Every
+// attempt would meet it, so it matches ErrUnauthorized, never retried; it never holds the password.
 type ntlmChallengeError struct{ err error }
 
 func (e *ntlmChallengeError) Error() string {
@@ -208,7 +179,6 @@ func (e *ntlmChallengeError) Error() string {
 func (e *ntlmChallengeError) Unwrap() error        { return e.err }
 func (e *ntlmChallengeError) Is(target error) bool { return target == ErrUnauthorized }
 
-// ntlmExchange is one request's trip down its lane: one to three legs.
 type ntlmExchange struct {
 	t    *ntlmTransport
 	lane *ntlmLane
@@ -216,9 +186,7 @@ type ntlmExchange struct {
 	legs int
 }
 
-// run sends the request, and runs the handshake when the server asks for
-// NTLM. A lane that is not authenticated starts the handshake at once when
-// the server is already known to want it.
+// run sends the request, with the handshake when the server asks for it or is known to want it.
 func (x *ntlmExchange) run() (*http.Response, error) {
 	if scheme := x.t.knownScheme(); scheme != "" && !x.lane.authenticated && !x.t.refused.Load() {
 		return x.handshake(scheme)
@@ -237,9 +205,7 @@ func (x *ntlmExchange) run() (*http.Response, error) {
 	return x.handshake(scheme)
 }
 
-// handshake sends NEGOTIATE, answers the CHALLENGE with AUTHENTICATE, and
-// returns the server's answer to the latter, which carries the response
-// to the request itself.
+// handshake sends NEGOTIATE and then AUTHENTICATE, whose answer is the request's.
 func (x *ntlmExchange) handshake(scheme string) (*http.Response, error) {
 	negotiate, err := ntlmssp.NewNegotiateMessage("", "")
 	if err != nil {
@@ -250,8 +216,7 @@ func (x *ntlmExchange) handshake(scheme string) (*http.Response, error) {
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusUnauthorized {
-		// The connection needed no handshake after all (it was already
-		// authenticated), and the server has answered the request.
+		// The connection was already authenticated, and the server has answered the request.
 		x.lane.authenticated = true
 		return resp, nil
 	}
@@ -275,9 +240,6 @@ func (x *ntlmExchange) handshake(scheme string) (*http.Response, error) {
 	return resp, nil
 }
 
-// send sends one leg with the given Authorization value (none when
-// empty). The first leg sends the request's own body; later legs get a
-// fresh copy from GetBody.
 func (x *ntlmExchange) send(authorization string) (*http.Response, error) {
 	r := x.req.Clone(x.req.Context())
 	if x.legs > 0 && x.req.Body != nil && x.req.Body != http.NoBody {
@@ -296,8 +258,7 @@ func (x *ntlmExchange) send(authorization string) (*http.Response, error) {
 	return x.lane.rt.RoundTrip(r)
 }
 
-// ntlmReplayable returns req, or a copy of it whose body GetBody can produce
-// again for the handshake's later legs.
+// ntlmReplayable returns req, or a copy whose GetBody gives the body again for later legs.
 func ntlmReplayable(req *http.Request) (*http.Request, error) {
 	if req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
 		return req, nil
@@ -313,9 +274,7 @@ func ntlmReplayable(req *http.Request) (*http.Request, error) {
 	return out, nil
 }
 
-// ntlmOfferedScheme picks the scheme to run NTLM under from a 401's
-// WWW-Authenticate values: "NTLM" when offered, else "Negotiate" (IIS
-// accepts NTLM inside it), else "".
+// ntlmOfferedScheme picks "NTLM" when offered, else "Negotiate" (IIS takes NTLM inside it).
 func ntlmOfferedScheme(challenges []string) string {
 	offered := offeredSchemes(challenges)
 	switch {
@@ -327,8 +286,6 @@ func ntlmOfferedScheme(challenges []string) string {
 	return ""
 }
 
-// ntlmChallengeToken finds the NTLM CHALLENGE message in a 401's
-// WWW-Authenticate values, under "NTLM" or "Negotiate".
 func ntlmChallengeToken(challenges []string) ([]byte, bool) {
 	for _, c := range ParseChallenges(challenges) {
 		if !c.Is("NTLM") && !c.Is("Negotiate") {
@@ -342,5 +299,4 @@ func ntlmChallengeToken(challenges []string) ([]byte, bool) {
 	return nil, false
 }
 
-// ntlmSignature starts every NTLMSSP message.
 var ntlmSignature = []byte("NTLMSSP\x00")

@@ -191,7 +191,7 @@ func TestNTLMAuth_sendsNothingToOtherSchemes(t *testing.T) {
 }
 
 // TestNTLMAuth_replaysBodies sends bodies through the handshake: a PUT
-// through the API client (retryablehttp sets GetBody), and a POST and a PUT
+// through the API client (its bytes.Reader sets GetBody), and a POST and a PUT
 // whose bodies have no GetBody.
 func TestNTLMAuth_replaysBodies(t *testing.T) {
 	m := newNTLMMock(t, mockapi.NTLMAuthenticator(ntlmUser, ntlmPassword, ntlmDomain))

@@ -9,46 +9,32 @@ import (
 	"sync"
 )
 
-// maxBodyBytes caps what is read of an answer: a list of 10,000 requests
-// takes about 15 MB, and nothing the API sends should come near the cap.
+// maxBodyBytes caps what is read of an answer, far above the longest list the API sends.
 const maxBodyBytes = 64 << 20
 
 const (
-	// maxErrorBodyBytes is what is read of an error answer: enough for any
-	// message worth showing.
-	maxErrorBodyBytes = 64 << 10
-	// answerChunk is the unit an answer is read in, so that the memory
-	// held grows with what arrived rather than with what was announced.
+	maxErrorBodyBytes = 64 << 10 // enough for any message worth showing
+	// answerChunk is the unit of reading, so that memory grows with what arrived, not what was announced.
 	answerChunk = 64 << 10
-	// freeAnswerBytes is what an answer may take before it needs the
-	// client's one large-answer slot.
+	// freeAnswerBytes is what an answer may take before it needs the client's one large-answer slot.
 	freeAnswerBytes = 1 << 20
 )
 
-// errAnswerTooLarge: an answer over maxBodyBytes, announced or read.
 var errAnswerTooLarge = errors.New("answer too large")
 
-// answerReader reads answers with bounded memory. Small answers (up to
-// freeAnswerBytes) are read at once; only one answer at a time may grow
-// beyond that, so that eight huge answers in flight together hold one
-// answer's worth of memory and not eight. Reading is done in pooled chunks:
-// no buffer is grown by doubling, and the chunks of an answer refused as too
-// large serve the next one instead of becoming garbage.
+// answerReader reads answers into pooled chunks, and lets one at a time grow beyond freeAnswerBytes,
+// so that huge answers in flight together hold one answer's worth of memory, not one each.
 type answerReader struct {
 	large chan struct{} // one slot
 }
 
-// chunks are shared by every client of the process.
 var chunks sync.Pool // *[answerChunk]byte
 
 func newAnswerReader() *answerReader {
 	return &answerReader{large: make(chan struct{}, 1)}
 }
 
-// read reads body, whose length is announced as length (-1 when unknown),
-// up to limit bytes. An answer announced or found to be longer fails with
-// errAnswerTooLarge, unless cut is set: then its first limit bytes are the
-// answer. release must be called once the bytes are no longer needed.
+// read reads up to limit bytes; a longer answer fails unless cut is set. Call release when done.
 func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, limit int, cut bool) (b []byte, release func(), err error) {
 	if length > int64(limit) && !cut {
 		return nil, func() {}, fmt.Errorf("%w: the server announced %d bytes (Content-Length), more than the %d MiB the client reads; none of it was read",
@@ -115,22 +101,17 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 	return b, release, nil
 }
 
-// maxDiscardBytes is how much of an unwanted answer discard reads before
-// giving up on its connection: enough for any 401 page IIS writes.
+// maxDiscardBytes is what discard reads before giving up a connection: more than any IIS 401 page.
 const maxDiscardBytes = 1 << 20
 
-// discard reads what is left of an answer that is not handed on, up to
-// maxDiscardBytes, and closes it, so that its connection can carry the
-// next request — for NTLM, the handshake's next leg, which must travel on
-// the same connection.
+// discard drains and closes an answer not handed on, so that its connection can carry the next
+// request: for NTLM, the handshake's next leg, which must travel on the same connection.
 func discard(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDiscardBytes))
 	resp.Body.Close()
 }
 
-// releasingBody calls release once, when the body is first closed: it
-// gives back what the request held while its answer was read (a slot of
-// the concurrency limit, an NTLM lane).
+// releasingBody calls release when first closed, giving back a slot of the limit or an NTLM lane.
 type releasingBody struct {
 	io.ReadCloser
 	once    sync.Once

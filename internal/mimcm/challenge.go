@@ -2,31 +2,20 @@ package mimcm
 
 import "strings"
 
-// Challenge is one challenge of a WWW-Authenticate header, or the
-// credentials of an Authorization header (RFC 7235 sections 2.1 and 4):
-// a scheme followed by a token68 (the base64 data of "Negotiate YII…") or
-// by auth-params (`realm="MIM CM"`), or by nothing.
+// Challenge is a WWW-Authenticate challenge or Authorization credentials (RFC 7235, 2.1 and 4).
 type Challenge struct {
-	// Scheme is as the header spells it; schemes are case-insensitive, so
-	// compare it with Is.
+	// Scheme is as the header spells it; compare it with Is.
 	Scheme string
-	// Token68 is the scheme's data, when it has a token68. When what
-	// follows the scheme is neither a token68 nor auth-params, Token68
-	// holds it as sent, so that a malformed answer is seen (and refused)
-	// rather than missed.
+	// Token68 is the scheme's token68, or the malformed data after it, so that it is refused, not missed.
 	Token68 string
-	// Params are the auth-params by lower-cased name, quoted-strings
-	// unquoted; nil when there are none.
+	// Params are the auth-params by lower-cased name, quoted-strings unquoted.
 	Params map[string]string
 }
 
 // Is reports whether the challenge is of scheme, in any case.
 func (c Challenge) Is(scheme string) bool { return strings.EqualFold(c.Scheme, scheme) }
 
-// ParseChallenges reads the challenges of WWW-Authenticate header values.
-// A value may hold several comma-separated challenges, as a header may be
-// sent several times; both give one list in order. A malformed challenge
-// ends at the next comma, so that it does not hide the others.
+// ParseChallenges reads WWW-Authenticate values in order; a malformed challenge ends at the next comma.
 func ParseChallenges(values []string) []Challenge {
 	var out []Challenge
 	for _, v := range values {
@@ -46,10 +35,7 @@ func ParseChallenges(values []string) []Challenge {
 	return out
 }
 
-// ParseAuthorization reads an Authorization header's value: its scheme and
-// its token68 or auth-params. ok is false when the value has no scheme, is
-// malformed (Token68 then holds what follows the scheme) or holds more
-// than one set of credentials.
+// ParseAuthorization reads an Authorization value; ok is false unless it holds one valid credential.
 func ParseAuthorization(value string) (c Challenge, ok bool) {
 	p := authParser{s: value}
 	p.skipSpace()
@@ -58,7 +44,6 @@ func ParseAuthorization(value string) (c Challenge, ok bool) {
 	return c, ok && p.done()
 }
 
-// authParser walks one header value.
 type authParser struct {
 	s string
 	i int
@@ -91,7 +76,6 @@ func (p *authParser) skipPast(b byte) {
 	}
 }
 
-// run reads the longest run of bytes that in accepts.
 func (p *authParser) run(in func(byte) bool) string {
 	start := p.i
 	for !p.done() && in(p.s[p.i]) {
@@ -100,10 +84,7 @@ func (p *authParser) run(in func(byte) bool) string {
 	return p.s[start:p.i]
 }
 
-// challenge reads `scheme [ 1*SP ( token68 / #auth-param ) ]`, stopping at
-// the comma that ends it or at the scheme of the next challenge. ok is
-// false when the challenge is malformed: then what follows its scheme, up
-// to the next comma, is its Token68.
+// challenge reads `scheme [ 1*SP ( token68 / #auth-param ) ]`; a malformed one keeps the rest as Token68.
 func (p *authParser) challenge() (c Challenge, ok bool) {
 	c.Scheme = p.run(isTokenChar)
 	if c.Scheme == "" {
@@ -130,8 +111,6 @@ func (p *authParser) challenge() (c Challenge, ok bool) {
 	return c, false
 }
 
-// token68 reads a token68 when one stands here alone, up to the end of the
-// challenge; otherwise it reads nothing.
 func (p *authParser) token68() (string, bool) {
 	start := p.i
 	p.run(isToken68Char)
@@ -148,8 +127,7 @@ func (p *authParser) token68() (string, bool) {
 	return "", false
 }
 
-// params reads `#auth-param` into c.Params. It stops before a token that
-// is not followed by "=": the scheme of the next challenge.
+// params reads `#auth-param`, stopping before a token without "=": the next challenge's scheme.
 func (p *authParser) params(c *Challenge) bool {
 	for {
 		p.skipListSeparators()
@@ -180,7 +158,6 @@ func (p *authParser) params(c *Challenge) bool {
 	}
 }
 
-// paramValue reads a token or a quoted-string, unquoted.
 func (p *authParser) paramValue() (string, bool) {
 	if p.peek() != '"' {
 		v := p.run(isTokenChar)

@@ -84,8 +84,7 @@ func TestChallengeIs(t *testing.T) {
 	}
 }
 
-// negotiateData once read a header value as one challenge, so that a
-// Negotiate answer behind another challenge in the same value was missed.
+// A Negotiate answer behind another challenge in the same value is found.
 func TestNegotiateData_commaJoined(t *testing.T) {
 	tests := map[string]struct {
 		values []string

@@ -20,72 +20,51 @@ const (
 	DefaultMaxConcurrentRequests = 8
 )
 
-// Logger receives the client's structured debug logs. Fields never hold
-// secrets: the client does not log headers or bodies of requests.
+// Logger receives the client's debug logs, which never hold headers, bodies or secrets.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Config configures a Client.
 type Config struct {
-	// Host is the API's scheme and host, with an optional port and no path:
-	// "https://api.contoso.com".
+	// Host is the API's scheme and host, with an optional port: "https://api.contoso.com".
 	Host string
 	// BasePath is the path of the API under Host; DefaultBasePath when empty.
 	BasePath string
-	// RequestTimeout bounds each attempt of each call;
-	// DefaultRequestTimeout when zero.
+	// RequestTimeout bounds each attempt; DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
-	// MaxRetries is how many times a call is retried after a failure that
-	// may not pass: no answer, or one cut off (a 500 is retried once).
-	// Answers that say the server is busy (429, 502, 503, 504) are retried
-	// for as long as RetryWindow lasts instead. Negative means
-	// DefaultMaxRetries; zero means no retry of any kind.
+	// MaxRetries bounds the retries after no answer or a cut-off one; busy answers are retried within
+	// RetryWindow instead. Negative means DefaultMaxRetries, zero no retry at all.
 	MaxRetries int
-	// RetryWindow bounds each call, its retries and waits included;
-	// DefaultRetryWindow when zero. The operation's deadline, when nearer,
-	// bounds it too.
+	// RetryWindow bounds each call with its retries and waits; DefaultRetryWindow when zero.
 	RetryWindow time.Duration
-	// RetryWaitMin and RetryWaitMax bound the backoff between retries
-	// (defaults 1s and 30s). A Retry-After from the server takes precedence,
-	// as long as it ends within the call's time.
+	// RetryWaitMin and RetryWaitMax bound the backoff between retries, unless Retry-After says otherwise.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// InsecureSkipVerify turns off TLS certificate verification.
 	InsecureSkipVerify bool
-	// CACertPEM holds extra CA certificates, PEM-encoded, trusted in
-	// addition to the system pool.
+	// CACertPEM holds PEM-encoded CA certificates trusted besides the system pool.
 	CACertPEM string
-	// ClientCertPEM and ClientKeyPEM, when set, are the PEM-encoded
-	// certificate and private key presented for mutual TLS.
+	// ClientCertPEM and ClientKeyPEM are the PEM certificate and key presented for mutual TLS.
 	ClientCertPEM string
 	ClientKeyPEM  string
 	// Headers are added to every request.
 	Headers map[string]string
 	// Auth authenticates requests; nil means NoAuth.
 	Auth Authenticator
-	// UserAgent is sent as the User-Agent header;
-	// "terraform-provider-mimcm/dev" when empty.
+	// UserAgent is sent as User-Agent; "terraform-provider-mimcm/dev" when empty.
 	UserAgent string
 	// Logger receives debug logs; nil discards them.
 	Logger Logger
-	// MaxConcurrentRequests caps the HTTP requests in flight at once
-	// across everything that shares the Client, so that Terraform's
-	// -parallelism cannot overload the server; DefaultMaxConcurrentRequests
-	// when zero.
+	// MaxConcurrentRequests caps the calls in flight across the Client; DefaultMaxConcurrentRequests when zero.
 	MaxConcurrentRequests int
-	// MaxIdleConnsPerHost sizes the keep-alive pool; MaxConcurrentRequests
-	// plus two when zero, so that every request in flight can keep its
-	// connection.
+	// MaxIdleConnsPerHost sizes the keep-alive pool; MaxConcurrentRequests + 2 when zero.
 	MaxIdleConnsPerHost int
-	// PollIntervalMin and PollIntervalMax bound the capped exponential
-	// backoff between reads while WaitForStatus waits for a request to
-	// finish (defaults 500ms and 15s).
+	// PollIntervalMin and PollIntervalMax bound the backoff between WaitForStatus's reads.
 	PollIntervalMin time.Duration
 	PollIntervalMax time.Duration
 }
 
-// Polling defaults for WaitForStatus.
 const (
 	defaultPollIntervalMin = 500 * time.Millisecond
 	defaultPollIntervalMax = 15 * time.Second
@@ -181,12 +160,10 @@ func (cfg *Config) applyDefaults() {
 	}
 }
 
-// MaxConcurrentRequests is how many calls the client lets through at once,
-// for callers that fan work out and want no more workers than that.
+// MaxConcurrentRequests is how many calls the client lets through at once.
 func (c *Client) MaxConcurrentRequests() int { return c.cfg.MaxConcurrentRequests }
 
-// GetRequest reads one request: GET /requests/{id}. A 204 answer gives an
-// *APIError of kind ErrRequestNotFound.
+// GetRequest reads one request; a 204 answer gives an *APIError of kind ErrRequestNotFound.
 func (c *Client) GetRequest(ctx context.Context, id GUID) (*Request, error) {
 	res, err := c.call(ctx, apiCall{method: http.MethodGet, path: "/requests/" + string(id), id: id})
 	if err != nil {
@@ -199,8 +176,7 @@ func (c *Client) GetRequest(ctx context.Context, id GUID) (*Request, error) {
 	return res.decodeRequest(id)
 }
 
-// ListRequests lists requests: GET /requests with the filter's query
-// parameters. A 204 answer, like an empty array, gives an empty list.
+// ListRequests lists the requests f selects; a 204 answer, like an empty array, gives an empty list.
 func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, error) {
 	query := url.Values{}
 	if f.Status != "" {
@@ -227,13 +203,8 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 	return list, nil
 }
 
-// SetStatus asks the server to move a request to the desired status:
-// PUT /requests/{id} with {"status": desired}. A 200 answer is decoded; a
-// 204 answer is followed by one GET. When an attempt fails in a way that
-// leaves its outcome unknown (its answer lost, or a 500, 502 or 504), the
-// request is read before anything else: a request that already satisfies
-// desired is returned without error, and the PUT is sent again only to a
-// request that still needs it.
+// SetStatus asks the server to move a request to desired. After an attempt of unknown outcome it
+// reads the request first, and sends the PUT again only if the request still needs it.
 func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
 	body, err := json.Marshal(map[string]string{"status": string(desired)})
 	if err != nil {
@@ -256,8 +227,7 @@ func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) 
 	return res.decodeRequest(id)
 }
 
-// settle reads a request after a PUT whose outcome is unknown: if the
-// server did what was asked before failing, the request shows it.
+// settle reads a request after a PUT of unknown outcome: the server may have acted before failing.
 func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus) (*Request, settlement) {
 	got, err := c.GetRequest(ctx, id)
 	switch {
@@ -275,17 +245,13 @@ func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus) (*R
 	return nil, settleResend
 }
 
-// WaitForStatus polls GET /requests/{id} with capped exponential backoff and
-// jitter until the request satisfies desired, reaches another terminal
-// status (a *TransitionError), or ctx ends (an error saying which status the
-// request was last seen in).
+// WaitForStatus polls the request until it satisfies desired, reaches another terminal status
+// (a *TransitionError), or ctx ends (an error naming the status it was last seen in).
 func (c *Client) WaitForStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
 	return c.WaitForStatusReporting(ctx, id, desired, nil)
 }
 
-// WaitForStatusReporting is WaitForStatus that hands each read of a request
-// that has not finished yet to seen (when not nil), so that a caller can
-// tell its user what it is waiting for.
+// WaitForStatusReporting is WaitForStatus that hands each unfinished read to seen, if not nil.
 func (c *Client) WaitForStatusReporting(ctx context.Context, id GUID, desired DesiredStatus, seen func(*Request)) (*Request, error) {
 	start := time.Now()
 	var last *Request
@@ -320,8 +286,6 @@ func (c *Client) WaitForStatusReporting(ctx context.Context, id GUID, desired De
 	}
 }
 
-// waitError says how long the client waited and in which status it last
-// saw the request.
 func waitError(id GUID, desired DesiredStatus, last *Request, waited time.Duration, cause error) error {
 	seen := "had not been read again"
 	if last != nil {
@@ -331,8 +295,6 @@ func waitError(id GUID, desired DesiredStatus, last *Request, waited time.Durati
 		id, seen, waited.Round(100*time.Millisecond), desired, cause)
 }
 
-// kindOf maps an HTTP status to the kind of failure it means, or nil for
-// success.
 func kindOf(status int) error {
 	switch {
 	case status >= 200 && status < 300:
@@ -351,7 +313,6 @@ func kindOf(status int) error {
 	return ErrRejected
 }
 
-// fail builds the *APIError for this exchange.
 func (r *result) fail(kind error, cause error) *APIError {
 	return &APIError{
 		Kind: kind, Method: r.method, Path: r.path, RequestID: r.id,
@@ -359,8 +320,6 @@ func (r *result) fail(kind error, cause error) *APIError {
 	}
 }
 
-// decodeRequest decodes a Request answer and checks that it is the one
-// asked for.
 func (r *result) decodeRequest(id GUID) (*Request, error) {
 	got, err := decodeRequest(r.body)
 	if err != nil {
@@ -375,8 +334,7 @@ func (r *result) decodeRequest(id GUID) (*Request, error) {
 	return &got, nil
 }
 
-// contentTypeNote mentions a content type that is not JSON, the usual sign
-// of a proxy's or IIS's own page.
+// contentTypeNote mentions a content type that is not JSON, the usual sign of a proxy's or IIS's page.
 func (r *result) contentTypeNote() string {
 	ct := r.header.Get("Content-Type")
 	if ct == "" || bytes.Contains([]byte(ct), []byte("json")) {
@@ -385,7 +343,6 @@ func (r *result) contentTypeNote() string {
 	return fmt.Sprintf(" but got %s", clean(ct, 100))
 }
 
-// discardLogger drops logs when the caller gives no Logger.
 type discardLogger struct{}
 
 func (discardLogger) Debug(context.Context, string, map[string]any) {}

@@ -1165,7 +1165,6 @@ func parseQuery(t *testing.T, raw string) map[string][]string {
 	return r.URL.Query()
 }
 
-// Ensure the helpers' JSON is what the client expects.
 func TestRequestJSON_helper(t *testing.T) {
 	var r Request
 	if err := json.Unmarshal([]byte(requestJSON(exampleID, StatusPending)), &r); err != nil || r.Uuid != exampleID || r.Status != StatusPending {

@@ -9,7 +9,6 @@ import (
 	"unicode"
 )
 
-// maxMessageLen bounds how much of a server's error text is shown.
 const maxMessageLen = 500
 
 var (
@@ -18,19 +17,14 @@ var (
 	htmlTagPattern       = regexp.MustCompile(`(?s)<[^>]*>`)
 )
 
-// errorBody is the body ASP.NET Web API gives its error answers; the
-// optional fields appear when the server shows error details.
+// errorBody is ASP.NET Web API's error body; the optional fields come with error details on.
 type errorBody struct {
 	Message          string `json:"Message"`
 	MessageDetail    string `json:"MessageDetail"`
 	ExceptionMessage string `json:"ExceptionMessage"`
 }
 
-// parseErrorBody extracts the server's message and correlation ID from an
-// error answer. It copes with ASP.NET's {"Message": ...}, a bare JSON
-// string, HTML error pages from IIS or a proxy, plain text and nothing.
-// The correlation ID is always a GUID, as written by the server: the
-// message's, else an X-Correlation-ID header's.
+// parseErrorBody finds the message and correlation ID of an error answer, whatever its form.
 func parseErrorBody(header http.Header, body []byte) (message, correlationID string) {
 	message = errorMessage(header, body)
 	if m := correlationIDPattern.FindStringSubmatch(message); m != nil {
@@ -39,10 +33,8 @@ func parseErrorBody(header http.Header, body []byte) (message, correlationID str
 	return message, headerCorrelationID(header)
 }
 
-// headerCorrelationID returns the X-Correlation-ID header when it holds a
-// GUID (optionally in braces), and "" otherwise. Other text there is some
-// proxy's own ID: it locates nothing in the MIM CM event log, which is where
-// the error's hint sends the reader with it.
+// headerCorrelationID returns X-Correlation-ID when it holds a GUID (maybe in braces). Other text
+// there is some proxy's ID, which locates nothing in the MIM CM event log the hint points to.
 func headerCorrelationID(header http.Header) string {
 	id := strings.TrimSpace(header.Get("X-Correlation-ID"))
 	if len(id) == 38 && id[0] == '{' && id[37] == '}' {
@@ -59,8 +51,7 @@ func errorMessage(header http.Header, body []byte) string {
 	if text == "" {
 		return ""
 	}
-	// A JSON object without any of ASP.NET's fields (a proxy's
-	// {"error": ...}, say) falls through and is shown as text.
+	// A JSON object without ASP.NET's fields (a proxy's {"error": ...}) is shown as text.
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err == nil {
 		if parts := nonEmptyStrings(eb.Message, eb.MessageDetail, eb.ExceptionMessage); len(parts) > 0 {
@@ -80,8 +71,7 @@ func errorMessage(header http.Header, body []byte) string {
 	return clean(text, maxMessageLen)
 }
 
-// clean collapses whitespace, drops control characters and shortens s to at
-// most n bytes, so that a server's text cannot garble a diagnostic.
+// clean cuts s to n bytes and drops control characters, so that it cannot garble a diagnostic.
 func clean(s string, n int) string {
 	s = strings.Map(func(r rune) rune {
 		switch {

@@ -7,14 +7,11 @@ import (
 	"strings"
 )
 
-// The kinds of failure the client reports. Test for them with errors.Is; the
-// error itself is an *APIError (or a *TransitionError) carrying the details.
+// The kinds of failure, for errors.Is; the error itself is an *APIError or a *TransitionError.
 var (
-	// ErrRequestNotFound: GET /requests/{id} answered 204 — nothing readable
-	// for that GUID.
+	// ErrRequestNotFound: GET /requests/{id} answered 204, nothing readable for that GUID.
 	ErrRequestNotFound = errors.New("request not found")
-	// ErrRouteNotFound: the server answered 404 — the base path is wrong or
-	// the API is switched off (Clm.WebApi.Enabled).
+	// ErrRouteNotFound: a 404, so the base path is wrong or the API is off (Clm.WebApi.Enabled).
 	ErrRouteNotFound = errors.New("API route not found")
 	// ErrUnauthorized: the server answered 401.
 	ErrUnauthorized = errors.New("authentication failed")
@@ -26,19 +23,15 @@ var (
 	ErrRejected = errors.New("request rejected")
 	// ErrUndecodable: the server's answer could not be decoded.
 	ErrUndecodable = errors.New("undecodable response")
-	// ErrTransport: no answer came back (connection refused, reset, TLS,
-	// timeout).
+	// ErrTransport: no answer came back (connection refused, reset, TLS, timeout).
 	ErrTransport = errors.New("no response from the server")
-	// ErrRedirected: the server answered with a redirect the client did not
-	// follow — any redirect of a PUT, and a GET's to another origin.
+	// ErrRedirected: a redirect the client did not follow (any of a PUT, a GET's to another origin).
 	ErrRedirected = errors.New("redirected")
-	// ErrTransition: the request is in a terminal status other than the one
-	// wanted and can never change.
+	// ErrTransition: the request is in a terminal status other than the one wanted.
 	ErrTransition = errors.New("impossible status transition")
 )
 
-// APIError describes a failed call to the API in the terms a person needs:
-// what was called, for which request, what the server said and what to do.
+// APIError describes a failed call: what was called, for which request, what the server said.
 type APIError struct {
 	// Kind is one of the Err* sentinels of this package.
 	Kind error
@@ -55,15 +48,13 @@ type APIError struct {
 	CorrelationID string
 	// Attempts is how many times the call was sent.
 	Attempts int
-	// RetryStop says why the client stopped retrying while the failure
-	// was still worth retrying, when it did: the call's time ran out.
+	// RetryStop says why retrying stopped while the failure was still worth retrying.
 	RetryStop string
 	// Err is the underlying error, when there is one.
 	Err error
 }
 
-// Error renders the failure for a person: what failed, the server's words,
-// and what to do next.
+// Error renders the failure for a person: what failed, the server's words, what to do next.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", e.Method, e.Path)
@@ -139,9 +130,7 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
-// TransitionError reports that a request sits in a terminal status other
-// than the one wanted: terminal statuses cannot be left, so the request can
-// never reach the wanted one.
+// TransitionError reports a request in a terminal status other than the one wanted.
 type TransitionError struct {
 	RequestID GUID
 	Current   Status
@@ -157,8 +146,7 @@ func (e *TransitionError) Error() string {
 // Unwrap lets errors.Is match ErrTransition.
 func (e *TransitionError) Unwrap() error { return ErrTransition }
 
-// CheckTransition returns a *TransitionError when a request in status
-// current can never reach desired, and nil when it already has or still can.
+// CheckTransition returns a *TransitionError when a request in current can never reach desired.
 func CheckTransition(id GUID, current Status, desired DesiredStatus) error {
 	if current.Satisfies(desired) || !current.IsTerminal() {
 		return nil

@@ -10,13 +10,10 @@ import (
 // ZeroGUID is the all-zero GUID the API sends for "no value".
 const ZeroGUID = "00000000-0000-0000-0000-000000000000"
 
-// GUID is a GUID as the API sends it, normalised to lower case. The empty
-// GUID means "no value": the API's all-zero GUID decodes to it and encodes
-// from it.
+// GUID is a GUID as the API sends it, in lower case; the empty GUID stands for the all-zero one.
 type GUID string
 
-// ParseGUID checks that s is a GUID in the 8-4-4-4-12 hexadecimal form, in
-// any letter case, and returns it in lower case.
+// ParseGUID checks that s is a GUID in the 8-4-4-4-12 hexadecimal form and lower-cases it.
 func ParseGUID(s string) (GUID, error) {
 	if len(s) != 36 {
 		return "", fmt.Errorf("%s is not a GUID: want 36 characters in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, got %d", QuoteInput(s), len(s))
@@ -41,9 +38,8 @@ func isHex(c byte) bool {
 	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
 }
 
-// normalizeGUID lower-cases a GUID from the wire and maps the all-zero GUID
-// to "no value". It does not reject malformed text: the server is the
-// authority on its own identifiers.
+// normalizeGUID lower-cases a GUID from the wire, but does not reject malformed text: the server
+// is the authority on its own identifiers.
 func normalizeGUID(s string) GUID {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == ZeroGUID {
@@ -58,8 +54,7 @@ func (g GUID) IsZero() bool { return g == "" }
 // String returns the lower-case GUID, or "" when it holds no value.
 func (g GUID) String() string { return string(g) }
 
-// UnmarshalJSON decodes a GUID in any letter case; null, "" and the all-zero
-// GUID decode to "no value".
+// UnmarshalJSON decodes a GUID in any case; null, "" and the all-zero GUID give "no value".
 func (g *GUID) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*g = ""
@@ -81,10 +76,7 @@ func (g *GUID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// plainJSONString returns the text of a JSON string literal that holds only
-// printable ASCII and no escapes, which decodes to exactly those bytes. It
-// lets GUIDs and times, which always look like that, skip a second pass of
-// encoding/json over a value the decoder has already checked.
+// plainJSONString returns a literal's text when it is its value, sparing GUIDs and times a second pass.
 func plainJSONString(b []byte) ([]byte, bool) {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return nil, false

@@ -7,10 +7,8 @@ import (
 	"strings"
 )
 
-// ParseHost checks an API host of the form "https://api.contoso.com" (scheme
-// http or https, a host name, an optional port, no path, query or fragment)
-// and returns it without a trailing slash. Its errors never repeat
-// credentials written into the URL, whether it parses or not.
+// ParseHost checks an API host such as "https://api.contoso.com" and returns it without a trailing
+// slash. Its errors never repeat credentials written into the URL, whether it parses or not.
 func ParseHost(s string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("the host is empty; want the API's scheme and host, for example https://api.contoso.com")
@@ -43,10 +41,7 @@ func ParseHost(s string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// ParseBasePath checks a base path ("/CertificateManagement/api/v1.0") and
-// returns it without a trailing slash; "" gives DefaultBasePath. A path
-// that could not be sent — a bad % escape, a control character — is
-// refused here rather than failing every call.
+// ParseBasePath checks a base path ("" gives DefaultBasePath), so that one that cannot be sent fails here.
 func ParseBasePath(s string) (string, error) {
 	if s == "" {
 		return DefaultBasePath, nil

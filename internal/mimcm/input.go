@@ -10,13 +10,10 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// maxEchoed bounds how many bytes of an input value a message repeats: a
-// 10 KB request_id pasted by mistake must not become a 10 KB error.
+// maxEchoed bounds what a message repeats of an input value, which may be a file pasted by mistake.
 const maxEchoed = 64
 
-// QuoteInput quotes an input value for a message, as %q does; a value
-// longer than 64 bytes is cut to its start, followed by its length. Every
-// message that repeats what a user wrote goes through it.
+// QuoteInput quotes an input value as %q does, cutting a long one to its start and its length.
 func QuoteInput(s string) string {
 	short, cut := cutInput(s)
 	if !cut {
@@ -25,8 +22,6 @@ func QuoteInput(s string) string {
 	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(short), len(s))
 }
 
-// cutInput returns the start of s that a message may repeat, and whether
-// it had to cut.
 func cutInput(s string) (string, bool) {
 	if len(s) <= maxEchoed {
 		return s, false
@@ -38,8 +33,6 @@ func cutInput(s string) (string, bool) {
 	return s[:end], true
 }
 
-// cutText shortens a text derived from input (such as a parser's error)
-// the way QuoteInput does, without quoting it.
 func cutText(s string) string {
 	if short, cut := cutInput(s); cut {
 		return fmt.Sprintf("%s… (%d bytes)", short, len(s))
@@ -47,9 +40,8 @@ func cutText(s string) string {
 	return s
 }
 
-// redactUserinfoText hides whatever precedes the last "@" of a URL's
-// authority, parsable or not: a host never holds an "@" of its own, and
-// a password may hold any character, "/" and "%" included.
+// redactUserinfoText hides what precedes the last "@" of a URL's authority, parsable or not: a
+// host never holds an "@", and a password may hold any character.
 func redactUserinfoText(s string) string {
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
@@ -62,10 +54,7 @@ func redactUserinfoText(s string) string {
 	return s[:start] + "REDACTED" + s[start+at:]
 }
 
-// CheckHeader checks an extra header as net/http would when sending it:
-// the name must be an HTTP token and the value must hold no control
-// character but tab (no CR, LF or NUL). Its errors name the header but
-// never repeat its value, which may be a key.
+// CheckHeader checks a header as net/http would; its errors never repeat the value, which may be a key.
 func CheckHeader(name, value string) error {
 	if !httpguts.ValidHeaderFieldName(name) {
 		return fmt.Errorf("header name %s is not an HTTP header name: use letters, digits and !#$%%&'*+-.^_`|~ only, no spaces or colons", QuoteInput(name))
@@ -76,8 +65,7 @@ func CheckHeader(name, value string) error {
 	return nil
 }
 
-// CheckHeaders checks every header with CheckHeader, in name order so that
-// the first error is always the same.
+// CheckHeaders checks every header with CheckHeader, in name order for a stable first error.
 func CheckHeaders(headers map[string]string) error {
 	names := make([]string, 0, len(headers))
 	for name := range headers {

@@ -71,10 +71,7 @@ func TestClient_waitingForASlotIsInterruptible(t *testing.T) {
 
 // TestClient_connectionsWithinLimit checks that a client opens no more
 // connections than MaxConcurrentRequests, however many goroutines call at
-// once: a call let through while the connections are busy waits for one of
-// them rather than dialling a connection that another call's finishing
-// makes needless. The calls start together on new clients, where such
-// dials happen.
+// once. The calls start together on new clients, where extra dials happen.
 func TestClient_connectionsWithinLimit(t *testing.T) {
 	body := append(append([]byte("["), referenceResponse(t)...), ']')
 	var opened atomic.Int32

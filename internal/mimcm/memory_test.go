@@ -65,7 +65,6 @@ func heapPeak(stop <-chan struct{}) <-chan uint64 {
 // get a 500 MB answer, streamed without a Content-Length, and measures the
 // heap the process holds from the OS meanwhile: it must stay within 100
 // MiB, each call failing with an error that says its answer was too large.
-// Reading by doubling a buffer held 128 MiB and more per answer.
 func TestClient_memoryUnderHugeAnswers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("streams 8 × 64 MiB over loopback")

@@ -6,14 +6,9 @@ import (
 	"time"
 )
 
-// pacer is the client-wide adaptive rate limit, after the AWS SDKs'
-// adaptive retry mode: it lets every call through until the server
-// throttles (429, 502, 503 or 504), then paces the calls of the whole
-// client with a token bucket whose rate drops to 70% of the rate the
-// client was sending at, and grows back along a CUBIC curve while answers
-// succeed. Backing off only the refused call leaves the others to meet the
-// same overload; slowing all of them lets the server recover, as TCP
-// congestion control does for a link.
+// pacer is a client-wide rate limit after the AWS SDKs' adaptive retry mode: once the server
+// throttles, a token bucket paces every call at paceBeta of the rate sent, growing back along a
+// CUBIC curve. Slowing all calls, not only the refused one, lets the server recover, as TCP does.
 type pacer struct {
 	mu      sync.Mutex
 	enabled bool
@@ -21,8 +16,7 @@ type pacer struct {
 	tokens  float64 // may go negative: calls that reserved a future token
 	last    time.Time
 	sent    sendRate
-	// CUBIC: the rate before the last cut, when it was, and how long the
-	// curve takes to grow back to it.
+	// CUBIC: the rate before the last cut, its time, and how long the curve takes back to it.
 	maxRate  float64
 	cutAt    time.Time
 	recovery float64 // seconds
@@ -31,18 +25,13 @@ type pacer struct {
 const (
 	paceBeta  = 0.7 // share of the sending rate kept by a cut
 	paceScale = 0.4 // CUBIC's C, in calls per second³
-	// paceMinRate keeps a trickle of calls going however hard the server
-	// throttles, so that the client learns when it has recovered.
+	// paceMinRate keeps a trickle of calls going, so that the client learns when the server recovered.
 	paceMinRate = 1.0
-	// paceMaxRate: grown past it, the limit is switched off again.
-	paceMaxRate = 1000.0
-	// paceCutEvery: throttled answers that arrive together (the calls in
-	// flight when the server started refusing) count as one signal.
+	paceMaxRate = 1000.0 // grown past it, the limit is switched off
+	// paceCutEvery: throttled answers of the calls in flight together count as one signal.
 	paceCutEvery = time.Second
 )
 
-// reserve takes a token for one call at now and returns how long the call
-// must wait before it is sent: zero unless the server has throttled.
 func (p *pacer) reserve(now time.Time) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -58,7 +47,6 @@ func (p *pacer) reserve(now time.Time) time.Duration {
 	return time.Duration(-p.tokens / p.rate * float64(time.Second))
 }
 
-// unreserve gives back a token a call reserved but will not use.
 func (p *pacer) unreserve() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -74,8 +62,6 @@ func (p *pacer) refill(now time.Time) {
 	p.last = now
 }
 
-// throttled records an answer that asked the client to slow down, and
-// reports the new rate when it cut it.
 func (p *pacer) throttled(now time.Time) (float64, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -96,9 +82,7 @@ func (p *pacer) throttled(now time.Time) (float64, bool) {
 	return p.rate, true
 }
 
-// succeeded records an answer that did not throttle: the rate grows back
-// along the CUBIC curve, and the limit ends once it is far above any rate
-// the server refused.
+// succeeded grows the rate back along the CUBIC curve, ending the limit far above the refused rate.
 func (p *pacer) succeeded(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -118,15 +102,13 @@ func (p *pacer) setRate(r float64) {
 	p.tokens = min(p.tokens, max(p.rate, 1))
 }
 
-// limit reports the current rate, and whether the limit is on.
 func (p *pacer) limit() (float64, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.rate, p.enabled
 }
 
-// sendRate counts the calls sent in the last second, in ten slots of
-// 100 ms.
+// sendRate counts the calls sent in the last second, in ten slots of 100 ms.
 type sendRate struct {
 	slot  [10]int64 // which 100 ms period each count is for
 	count [10]int

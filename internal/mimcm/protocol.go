@@ -12,47 +12,27 @@ import (
 	"golang.org/x/net/http2"
 )
 
-// HTTP/2 where the server takes it, HTTP/1.1 where it refuses it.
-//
-// Over https the client offers HTTP/2, which carries all the calls of a
-// provider process on one connection. IIS refuses HTTP/2 for every request
-// it would authenticate with NTLM or Negotiate (and for client certificates
-// it asks for after the TLS handshake): it resets the request's stream with
-// the error HTTP_1_1_REQUIRED, RFC 9113 section 7, and the client is to
-// make the request again over HTTP/1.1. Browsers and curl do; net/http does
-// not, so http1Fallback does.
+// IIS refuses HTTP/2 for every request it would authenticate with NTLM or Negotiate (and client
+// certificates asked for after the handshake): it resets the stream with HTTP_1_1_REQUIRED (RFC
+// 9113, section 7) for the client to retry over HTTP/1.1, as browsers and curl do but net/http not.
 
-// http2ReadIdleTimeout is how long an HTTP/2 connection may stay silent
-// before the client pings it, so that a connection a firewall dropped
-// fails fast instead of holding every call until its timeout.
+// http2ReadIdleTimeout pings a silent HTTP/2 connection, so that one a firewall dropped fails fast.
 const http2ReadIdleTimeout = 30 * time.Second
 
-// http1Fallback sends requests over h2, a transport that speaks HTTP/2 to
-// servers that offer it, until a host refuses HTTP/2 with
-// HTTP_1_1_REQUIRED. From then on, starting with the refused request, it
-// sends that host's requests over http1, a clone of h2 that speaks only
-// HTTP/1.1.
-//
-// The first call to an https host goes alone: until its TLS handshake has
-// said whether the host speaks HTTP/2, net/http dials a connection for
-// every call waiting, and all but one of them are closed again once they
-// turn out to be HTTP/2. Waiting for the first answer costs one round trip
-// per provider process, and saves Terraform's parallel calls up to
-// max_concurrent_requests - 1 connections, TLS handshakes and (when IIS
-// refuses HTTP/2) refusals.
+// http1Fallback sends a host's requests over HTTP/1.1 once it refused HTTP/2. The first call to an
+// https host goes alone: until a TLS handshake says whether the host speaks HTTP/2, net/http dials
+// a connection for every waiting call and then closes all but one.
 type http1Fallback struct {
 	h2, http1 *http.Transport
 	logger    Logger
 	hosts     sync.Map // host → *hostProtocol
 }
 
-// hostProtocol is what a host's answers have shown of its protocols.
 type hostProtocol struct {
 	answered chan struct{} // closed when the first call to the host has its answer
 	http1    atomic.Bool   // the host refused HTTP/2
 }
 
-// newHTTP1Fallback enables HTTP/2 on t and builds the fallback around it.
 func newHTTP1Fallback(t *http.Transport, logger Logger) (*http1Fallback, error) {
 	// Before any Clone: cloning enables net/http's own HTTP/2 on t, and
 	// x/net's can then no longer be, the one whose errors can be told apart.
@@ -94,8 +74,7 @@ func (t *http1Fallback) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !refused {
 		return resp, err
 	}
-	// The server refused the stream before it took the request, so
-	// sending it again cannot repeat a change.
+	// The stream was refused before the server took the request: sending it again repeats nothing.
 	retry, rerr := rewound(req)
 	if rerr != nil {
 		return nil, err
@@ -103,8 +82,6 @@ func (t *http1Fallback) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.http1.RoundTrip(retry)
 }
 
-// http11Required reports whether err is a server's refusal of HTTP/2: a
-// stream reset, or a connection closed, with HTTP_1_1_REQUIRED.
 func http11Required(err error) bool {
 	var streamErr http2.StreamError
 	if errors.As(err, &streamErr) {
@@ -114,8 +91,6 @@ func http11Required(err error) bool {
 	return errors.As(err, &goAway) && goAway.ErrCode == http2.ErrCodeHTTP11Required
 }
 
-// http1Only is a clone of t that speaks HTTP/1.1 even to a server that
-// offers HTTP/2.
 func http1Only(t *http.Transport) *http.Transport {
 	c := t.Clone()
 	c.ForceAttemptHTTP2 = false
@@ -130,6 +105,4 @@ func http1Only(t *http.Transport) *http.Transport {
 	return c
 }
 
-// http1Lanes hands connection-bound authenticators (NTLM) HTTP/1.1 lanes
-// made like the fallback's own HTTP/1.1 transport.
 func (t *http1Fallback) http1Lanes() *lanes { return newLanes(t.http1) }

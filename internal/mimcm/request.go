@@ -5,11 +5,9 @@ import (
 	"strings"
 )
 
-// Request is a MIM CM request (Microsoft.Clm.Shared.Requests.Request) in the
-// form the REST API serialises it: PascalCase JSON. Decoding normalises the
-// API's quirks — GUIDs lower-cased, the all-zero GUID and DateTime.MinValue
-// as "no value", trailing NULs stripped from the security descriptor — and
-// encoding writes them back the way the server does.
+// Request is a MIM CM request (Microsoft.Clm.Shared.Requests.Request) as the REST API writes it.
+// Decoding lower-cases GUIDs, reads the all-zero GUID and DateTime.MinValue as "no value" and
+// strips the security descriptor's trailing NULs; encoding writes them back as the server does.
 type Request struct {
 	Uuid                     GUID                 `json:"Uuid"`
 	RequestType              int                  `json:"RequestType"`
@@ -34,15 +32,13 @@ type Request struct {
 	IsDataCollectionComplete bool                 `json:"IsDataCollectionComplete"`
 }
 
-// DataCollectionItem is one item of a request's data collection. Value is
-// nil when the server sent null.
+// DataCollectionItem is one item of a request's data collection; Value is nil for null.
 type DataCollectionItem struct {
 	Name  string  `json:"Name"`
 	Value *string `json:"Value"`
 }
 
-// UnmarshalJSON decodes a Request and strips the NUL padding the server
-// leaves at the end of the security descriptor.
+// UnmarshalJSON decodes a Request and strips the NUL padding of its security descriptor.
 func (r *Request) UnmarshalJSON(b []byte) error {
 	type plain Request
 	var p plain
@@ -54,22 +50,16 @@ func (r *Request) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// wireRequest is a Request as the decoder fills it, without UnmarshalJSON.
-// A type with its own UnmarshalJSON makes encoding/json scan its bytes
-// twice more (once to find where the value ends, once more to validate it
-// again), which dominates decoding a list of 10,000 requests; the client
-// decodes answers into wireRequest and normalises them with request.
+// wireRequest is a Request without UnmarshalJSON, for which encoding/json would scan each
+// request's bytes twice more; request normalises it as UnmarshalJSON does.
 type wireRequest Request
 
-// request normalises a decoded answer as Request.UnmarshalJSON does.
 func (w *wireRequest) request() Request {
 	r := Request(*w)
 	r.SecurityDescriptor = strings.TrimRight(r.SecurityDescriptor, "\x00")
 	return r
 }
 
-// decodeRequest decodes one request object, as Request.UnmarshalJSON does:
-// through fastDecodeRequest when the answer is in the server's own form.
 func decodeRequest(b []byte) (Request, error) {
 	if r, ok := fastDecodeRequest(b); ok {
 		return r, nil
@@ -81,8 +71,6 @@ func decodeRequest(b []byte) (Request, error) {
 	return w.request(), nil
 }
 
-// decodeRequests decodes a JSON array of requests, or null (a nil slice):
-// through fastDecodeRequests when the answer is in the server's own form.
 func decodeRequests(b []byte) ([]Request, error) {
 	if list, ok := fastDecodeRequests(b); ok {
 		return list, nil

@@ -9,31 +9,20 @@ import (
 	"unicode/utf8"
 )
 
-// This file decodes requests in the exact form the server writes them,
-// several times faster than encoding/json: mimcm_requests over 10,000
-// requests must decode within 100 ms. It is a fast path only. Whatever it
-// does not recognise as that form — a key in another letter case or one it
-// does not know, a key given twice, a number with a fraction, a surrogate
-// escape, invalid UTF-8, any syntax error — makes it give up, and the
-// caller decodes the same bytes with encoding/json, which then also gives
-// the error. When it succeeds, the result is exactly what encoding/json
-// gives (FuzzDecodeRequests_matchesUnmarshalJSON holds it to that).
+// A fast path for requests in the exact form the server writes them. On anything else (a key
+// unknown, repeated or in another case, a fraction, a surrogate escape, invalid UTF-8, a syntax
+// error) it gives up and the caller uses encoding/json, whose results it otherwise equals (fuzzed).
 
-// requestScanner reads JSON from b, from position i.
 type requestScanner struct {
 	b   []byte
 	i   int
 	buf []byte // scratch space for strings with escapes
-	// guids holds the GUIDs read so far but the requests' own, which repeat
-	// from request to request (users, profile templates): each is
-	// allocated once per answer.
+	// guids interns the GUIDs that repeat from request to request (users, profile templates).
 	guids map[string]GUID
 }
 
-// maxInternedGUIDs bounds guids.
 const maxInternedGUIDs = 1024
 
-// fastDecodeRequests decodes a JSON array of request objects, or null.
 func fastDecodeRequests(b []byte) ([]Request, bool) {
 	s := &requestScanner{b: b}
 	s.skipSpace()
@@ -43,8 +32,7 @@ func fastDecodeRequests(b []byte) ([]Request, bool) {
 	if !s.consume('[') {
 		return nil, false
 	}
-	// A request takes about 1.5 kB on the wire: size the list once for
-	// answers like the server's.
+	// Sized once for requests of about 1.5 kB, as the server writes them.
 	list := make([]Request, 0, len(b)/1536+1)
 	s.skipSpace()
 	if s.consume(']') {
@@ -67,7 +55,6 @@ func fastDecodeRequests(b []byte) ([]Request, bool) {
 	}
 }
 
-// fastDecodeRequest decodes one request object, or null.
 func fastDecodeRequest(b []byte) (Request, bool) {
 	s := &requestScanner{b: b}
 	var r Request
@@ -78,8 +65,7 @@ func fastDecodeRequest(b []byte) (Request, bool) {
 	return r, s.atEnd()
 }
 
-// requestField names a field of Request by its JSON key; the bit marks it
-// seen, so that a key given twice is noticed.
+// requestField is a field's bit, so that a key given twice is noticed.
 type requestField uint32
 
 const (
@@ -118,8 +104,6 @@ var requestFields = map[string]requestField{
 	"IsEnrollmentAgent": fieldIsEnrollmentAgent, "IsDataCollectionComplete": fieldIsDataCollectionComplete,
 }
 
-// request decodes one request object into r, normalised as
-// Request.UnmarshalJSON leaves it.
 func (s *requestScanner) request(r *Request) bool {
 	if !s.consume('{') {
 		return false
@@ -159,8 +143,7 @@ func (s *requestScanner) request(r *Request) bool {
 	}
 }
 
-// requestValue decodes the value of one field. null leaves the field at
-// its zero value, which is what encoding/json leaves in a new Request.
+// requestValue decodes one field's value; null leaves the zero value, as encoding/json does.
 func (s *requestScanner) requestValue(r *Request, field requestField) bool {
 	if s.literal("null") {
 		return true
@@ -215,7 +198,6 @@ func (s *requestScanner) requestValue(r *Request, field requestField) bool {
 	return false
 }
 
-// dataCollection decodes an array of {"Name": ..., "Value": ...} objects.
 func (s *requestScanner) dataCollection(items *[]DataCollectionItem) bool {
 	if !s.consume('[') {
 		return false
@@ -292,9 +274,7 @@ func (s *requestScanner) dataCollectionItem(item *DataCollectionItem) bool {
 	}
 }
 
-// guid decodes a GUID string as GUID.UnmarshalJSON does. A GUID that may
-// repeat (intern) is looked up among those already read before a string is
-// allocated for it.
+// guid decodes a GUID string as GUID.UnmarshalJSON does, interning those that may repeat.
 func (s *requestScanner) guid(g *GUID, intern bool) bool {
 	start := s.i
 	if raw, ok := s.plainString(); ok {
@@ -329,8 +309,7 @@ func (s *requestScanner) guid(g *GUID, intern bool) bool {
 	return true
 }
 
-// timestamp decodes a time string as Timestamp.UnmarshalJSON does; a time
-// it refuses is left to encoding/json, for its error.
+// timestamp decodes a time as Timestamp.UnmarshalJSON does, leaving one it refuses to encoding/json.
 func (s *requestScanner) timestamp(ts *Timestamp) bool {
 	var text string
 	if !s.str(&text) {
@@ -348,8 +327,7 @@ func (s *requestScanner) timestamp(ts *Timestamp) bool {
 	return true
 }
 
-// integer decodes a JSON integer that fits an int; a fraction or an
-// exponent, which encoding/json refuses for an int, ends the fast path.
+// integer decodes a JSON integer that fits an int; encoding/json refuses a fraction or exponent.
 func (s *requestScanner) integer(n *int) bool {
 	start := s.i
 	if s.i < len(s.b) && s.b[s.i] == '-' {
@@ -385,8 +363,7 @@ func (s *requestScanner) boolean(v *bool) bool {
 	return true
 }
 
-// plainKey reads an object key made of printable ASCII without escapes:
-// every key the fast path knows.
+// plainKey reads a key of printable ASCII without escapes, as every key the fast path knows is.
 func (s *requestScanner) plainKey() ([]byte, bool) {
 	if !s.consume('"') {
 		return nil, false
@@ -405,9 +382,6 @@ func (s *requestScanner) plainKey() ([]byte, bool) {
 	return nil, false
 }
 
-// plainString reads a JSON string of printable ASCII without escapes and
-// returns its text, which is also its value; false, with the position
-// somewhere inside it, for any other string.
 func (s *requestScanner) plainString() ([]byte, bool) {
 	if !s.consume('"') {
 		return nil, false
@@ -427,9 +401,7 @@ func (s *requestScanner) plainString() ([]byte, bool) {
 	return raw, true
 }
 
-// str decodes a JSON string into v, escapes included, the way
-// encoding/json does; it gives up on a surrogate escape and on invalid
-// UTF-8, which encoding/json replaces with U+FFFD.
+// str decodes a string as encoding/json does, but gives up on surrogate escapes and invalid UTF-8.
 func (s *requestScanner) str(v *string) bool {
 	if !s.consume('"') {
 		return false
@@ -453,8 +425,6 @@ func (s *requestScanner) str(v *string) bool {
 	return true
 }
 
-// escapedString finishes a string that holds escapes, from its start; the
-// scanner is at its first backslash.
 func (s *requestScanner) escapedString(v *string, start int) bool {
 	out := append(s.buf[:0], s.b[start:s.i]...)
 	if control, _ := scanText(out); control {
@@ -463,7 +433,6 @@ func (s *requestScanner) escapedString(v *string, start int) bool {
 	for s.i < len(s.b) {
 		c := s.b[s.i]
 		if c != '\\' {
-			// Copy the run up to the next quote or backslash at once.
 			run := s.b[s.i:]
 			if n := bytes.IndexAny(run, `"\\`); n >= 0 {
 				run = run[:n]
@@ -515,7 +484,6 @@ func (s *requestScanner) escapedString(v *string, start int) bool {
 	return false
 }
 
-// hex4 reads the four hexadecimal digits of a \u escape at position at.
 func (s *requestScanner) hex4(at int) (rune, bool) {
 	if at+4 > len(s.b) {
 		return 0, false
@@ -538,10 +506,8 @@ func (s *requestScanner) hex4(at int) (rune, bool) {
 	return r, true
 }
 
-// scanText reports whether b holds a byte below 0x20, which a JSON string
-// cannot hold raw, and whether it holds one of 0x80 or above (UTF-8 to
-// check). It tests eight bytes at a time: the security descriptors it
-// mostly reads are hundreds of bytes long.
+// scanText reports whether b holds a byte below 0x20, which a JSON string cannot hold raw, and
+// one of 0x80 or above (UTF-8 to check), eight bytes at a time for the long security descriptors.
 func scanText(b []byte) (control, high bool) {
 	const ones, highBits = 0x0101010101010101, 0x8080808080808080
 	i := 0
@@ -575,7 +541,6 @@ func (s *requestScanner) skipSpace() {
 	}
 }
 
-// consume takes c if it comes next.
 func (s *requestScanner) consume(c byte) bool {
 	if s.i < len(s.b) && s.b[s.i] == c {
 		s.i++
@@ -599,7 +564,6 @@ func (s *requestScanner) literal(word string) bool {
 
 func isLiteralByte(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || isDigit(c) }
 
-// atEnd reports whether only white space is left.
 func (s *requestScanner) atEnd() bool {
 	s.skipSpace()
 	return s.i == len(s.b)

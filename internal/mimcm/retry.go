@@ -15,57 +15,34 @@ import (
 	"time"
 )
 
-// DefaultRetryWindow is how long one call may take, retries and waits
-// included, unless the operation's deadline comes first.
+// DefaultRetryWindow bounds one call with its retries and waits, unless the operation's deadline is nearer.
 const DefaultRetryWindow = 2 * time.Minute
 
-// One call, one loop: call sends an API call, reads its answer and decides
-// after each attempt whether to send it again, with everything it knows of
-// the call in its own variables. The policy:
-//
-//   - Every call ends by its deadline: its retry window (RetryWindow from
-//     its start) or the operation's deadline, whichever comes first. A wait
-//     — Retry-After, backoff or the rate limit — that would end beyond it
-//     is not waited out: the call fails at once with the last answer.
-//   - The server refusing a call before acting on it (429, 503), or a
-//     gateway failing it (502, 504), is retried for as long as the window
-//     lasts: a throttling storm is outlasted rather than counted.
-//   - A failure that may not pass (no answer, a cut-off answer) is retried
-//     up to MaxRetries times; a 500 once; MaxRetries = 0 retries nothing.
-//   - A write whose outcome is unknown (a 5xx other than 429/503, or its
-//     answer lost) is never sent again blind: settle reads the request
-//     first, and the write is sent again only when the read shows the
-//     request still needs it.
-//   - Throttled answers slow the whole client (pacer), not only the call.
+// The retry policy of call: a call ends by its retry window or the operation's deadline, failing
+// at once rather than start a wait that would end beyond it. 429, 502, 503 and 504 are retried
+// within the window, so that a throttling storm is outlasted rather than counted; no answer or a
+// cut one is retried MaxRetries times, a 500 once. A write of unknown outcome is never resent
+// blind: settle reads the request first.
 
-// apiCall is one call of the API.
 type apiCall struct {
 	method string
 	path   string // under the base path
 	query  url.Values
 	body   []byte
 	id     GUID
-	// settle, for a write, reads the request after an attempt whose
-	// outcome is unknown, and says whether the write is done or still
-	// needed.
+	// settle, for a write, reads the request after an attempt of unknown outcome.
 	settle func(ctx context.Context) (*Request, settlement)
 }
 
-// settlement is what a read after a write of unknown outcome showed.
 type settlement int
 
 const (
-	// settleFailed: the read failed, or shows that the write can never
-	// succeed; the write's own failure is reported.
-	settleFailed settlement = iota
-	// settleDone: the request already is as the write wanted.
-	settleDone
-	// settleResend: the request still needs the write.
-	settleResend
+	settleFailed settlement = iota // the read failed or shows the write can never succeed
+	settleDone                     // the request already is as the write wanted
+	settleResend                   // the request still needs the write
 )
 
-// result is a completed HTTP exchange: a 2xx answer, read in full, or the
-// request as a settling read found it after a write whose answer was lost.
+// result is a 2xx answer read in full, or the request as a settling read found it.
 type result struct {
 	method, path string
 	id           GUID
@@ -77,7 +54,6 @@ type result struct {
 	release      func() // call once the body is no longer needed
 }
 
-// exchange is what one attempt got.
 type exchange struct {
 	status int // 0 when no answer came
 	header http.Header
@@ -87,7 +63,6 @@ type exchange struct {
 	err    error // no answer, or its body could not be read
 }
 
-// failure is how an attempt failed, for the retry policy.
 type failure int
 
 const (
@@ -103,8 +78,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 	deadline := start.Add(c.cfg.RetryWindow)
 	callCtx, cancel := context.WithDeadline(ctx, deadline)
 	if d, ok := ctx.Deadline(); ok && !d.After(deadline) {
-		// The operation ends first: a timer of the call's own for the same
-		// moment could fire before the operation's and blame the window.
+		// A timer of the call's own for the same moment could fire first and blame the window.
 		cancel()
 		deadline = d
 		callCtx, cancel = context.WithCancel(ctx)
@@ -117,8 +91,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 		maybeApplied                     bool // an attempt of this write may have been applied
 		last                             exchange
 	)
-	// stop ends the call with the last attempt's failure; note says why
-	// the retries stopped early, when they did.
+	// note says why the retries stopped early, when they did.
 	stop := func(note string) (*result, error) {
 		e := c.failure(ctx, callCtx, ac, res, last, attempts)
 		e.RetryStop = note
@@ -195,13 +168,10 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 	}
 }
 
-// timeNote says what bounds a call's time.
 func (c *Client) timeNote() string {
 	return fmt.Sprintf("each call has %s, its retries included, or less when the operation's timeout is nearer", c.cfg.RetryWindow)
 }
 
-// attempt sends the call once and reads its answer: in full for a 2xx
-// answer, up to maxErrorBodyBytes for any other.
 func (c *Client) attempt(ctx context.Context, ac apiCall, n int) exchange {
 	target := c.baseURL + ac.path
 	if len(ac.query) > 0 {
@@ -240,8 +210,7 @@ func (c *Client) attempt(ctx context.Context, ac apiCall, n int) exchange {
 	return x
 }
 
-// classify says how an attempt failed, and whether a write may have been
-// applied by it. A 2xx answer is failFinal with nothing unknown.
+// classify says how an attempt failed, and whether a write may have been applied by it.
 func classify(method string, x exchange) (how failure, unknown bool) {
 	write := method != http.MethodGet
 	switch {
@@ -266,11 +235,8 @@ func classify(method string, x exchange) (how failure, unknown bool) {
 	return failFinal, false
 }
 
-// retryableError reports whether an attempt that got no answer is worth
-// another: an authenticator that could not authenticate (a Kerberos login
-// refused, where retrying can lock the account), a certificate the client
-// does not trust, a request for another origin, or a request net/http
-// refuses to send fail the same way every time.
+// retryableError reports whether an attempt that got no answer is worth another: retrying a refused
+// login can lock the account, and an untrusted certificate or another origin fail every time.
 func retryableError(err error) bool {
 	var (
 		unknownCA   x509.UnknownAuthorityError
@@ -290,14 +256,12 @@ func retryableError(err error) bool {
 		!strings.Contains(msg, "certificate is not trusted")
 }
 
-// nothingSent reports whether an attempt failed before any of the request
-// could reach the server: the connection could not even be made.
+// nothingSent reports whether the connection could not even be made, so no byte reached the server.
 func nothingSent(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// paced tells the client-wide rate limit how the server answered.
 func (c *Client) paced(ctx context.Context, x exchange) {
 	now := c.clock.Now()
 	switch {
@@ -313,7 +277,6 @@ func (c *Client) paced(ctx context.Context, x exchange) {
 	}
 }
 
-// failure builds the *APIError for a call whose last attempt got x.
 func (c *Client) failure(opCtx, callCtx context.Context, ac apiCall, res *result, x exchange, attempts int) *APIError {
 	res.attempts, res.status, res.header = attempts, x.status, x.header
 	switch {
@@ -338,7 +301,6 @@ func (c *Client) failure(opCtx, callCtx context.Context, ac apiCall, res *result
 	return e
 }
 
-// redirectCause explains a redirect the client did not follow.
 func (c *Client) redirectCause(method string, x exchange) error {
 	loc := x.header.Get("Location")
 	if loc == "" {
@@ -359,8 +321,7 @@ func (c *Client) redirectCause(method string, x exchange) error {
 	return fmt.Errorf("the server redirected the call to %s after %d redirects already; the client follows at most %d", shown, maxRedirects, maxRedirects)
 }
 
-// transportCause names a deadline or cancellation plainly: the
-// operation's, or the call's own retry window's.
+// transportCause says whose deadline or cancellation ended the call: the operation's or the window's.
 func transportCause(opCtx, callCtx context.Context, window time.Duration, err error) error {
 	switch {
 	case errors.Is(opCtx.Err(), context.DeadlineExceeded):
@@ -373,8 +334,7 @@ func transportCause(opCtx, callCtx context.Context, window time.Duration, err er
 	return err
 }
 
-// clock is the time the retry loop and the rate limit go by; tests replace
-// it to run a retry window of minutes in no time.
+// clock is what the retry loop and the pacer go by, so that tests run in no time.
 type clock interface {
 	Now() time.Time
 	Sleep(ctx context.Context, d time.Duration) error

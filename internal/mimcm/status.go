@@ -5,11 +5,8 @@ import (
 	"strings"
 )
 
-// Status is the numeric status of a MIM CM request as the API reports it.
-//
-// The REST reference pages name the statuses but give no numbers; the numbers
-// come from the CM SQL API's status table. Numbers outside the table are kept
-// as they are and never cause an error.
+// Status is the numeric status of a MIM CM request. The REST reference gives no numbers; they
+// come from the CM SQL API's status table. Numbers outside it are kept and are never an error.
 type Status int
 
 // The statuses in the CM status table.
@@ -29,8 +26,7 @@ type statusInfo struct {
 	terminal bool
 }
 
-// statusTable is the one status table of the project: the client, the
-// provider and the mock all read it.
+// statusTable is the project's one status table, read by the client, the provider and the mock.
 var statusTable = map[Status]statusInfo{
 	StatusNone:      {"None", false},
 	StatusApproved:  {"Approved", false},
@@ -50,8 +46,7 @@ func Statuses() []Status {
 	}
 }
 
-// StatusNames returns the names of every status of the table, in the order
-// of Statuses.
+// StatusNames returns the names of Statuses, in their order.
 func StatusNames() []string {
 	all := Statuses()
 	names := make([]string, len(all))
@@ -67,8 +62,7 @@ func (s Status) Known() bool {
 	return ok
 }
 
-// String returns the status name from the table, or "Unknown(N)" for a
-// number the table does not hold.
+// String returns the status's name, or "Unknown(N)" for a number the table does not hold.
 func (s Status) String() string {
 	if info, ok := statusTable[s]; ok {
 		return info.name
@@ -76,22 +70,19 @@ func (s Status) String() string {
 	return fmt.Sprintf("Unknown(%d)", int(s))
 }
 
-// IsTerminal reports whether a request in this status can never change
-// status again. Unknown numbers are not terminal: the provider would rather
-// let the server refuse a transition than refuse one itself on a guess.
+// IsTerminal reports whether a request in this status can never change again. Unknown numbers
+// are not: better the server refuses a transition than the provider on a guess.
 func (s Status) IsTerminal() bool {
 	return statusTable[s].terminal
 }
 
-// Satisfies reports whether a request observed in this status has reached
-// the desired status.
+// Satisfies reports whether a request in this status has reached d.
 func (s Status) Satisfies(d DesiredStatus) bool {
 	target, ok := desiredTable[d]
 	return ok && s == target
 }
 
-// ParseStatusName returns the status with the given name, compared
-// case-insensitively.
+// ParseStatusName returns the status with the given name, in any case.
 func ParseStatusName(name string) (Status, bool) {
 	for s, info := range statusTable {
 		if strings.EqualFold(info.name, name) {
@@ -101,8 +92,7 @@ func ParseStatusName(name string) (Status, bool) {
 	return 0, false
 }
 
-// DesiredStatus is a status a client can ask the server to move a request
-// to with PUT /requests/{id}.
+// DesiredStatus is a status a PUT /requests/{id} can ask for.
 type DesiredStatus string
 
 // The statuses the API accepts in a PUT body.
@@ -112,9 +102,7 @@ const (
 	DesiredAbandoned DesiredStatus = "Abandoned"
 )
 
-// desiredTable maps each desired status to the one observed status that
-// satisfies it. There is no "Abandoned" status on the server: abandoning a
-// request leaves it Failed.
+// desiredTable maps each desired status to its status; abandoning a request leaves it Failed.
 var desiredTable = map[DesiredStatus]Status{
 	DesiredCompleted: StatusCompleted,
 	DesiredCanceled:  StatusCanceled,
@@ -136,8 +124,7 @@ func DesiredStatusNames() []string {
 	return names
 }
 
-// ParseDesiredStatus returns the desired status with the given name,
-// compared case-insensitively.
+// ParseDesiredStatus returns the desired status with the given name, in any case.
 func ParseDesiredStatus(name string) (DesiredStatus, bool) {
 	for _, d := range DesiredStatuses() {
 		if strings.EqualFold(string(d), name) {
@@ -152,8 +139,7 @@ func (d DesiredStatus) Target() Status {
 	return desiredTable[d]
 }
 
-// DesiredStatusFor returns the desired status that an observed status
-// satisfies, if any: Completed for 8, Canceled for 17, Abandoned for 9.
+// DesiredStatusFor returns the desired status that s satisfies, if any.
 func DesiredStatusFor(s Status) (DesiredStatus, bool) {
 	for d, target := range desiredTable {
 		if target == s {

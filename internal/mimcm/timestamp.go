@@ -7,14 +7,11 @@ import (
 	"time"
 )
 
-// DotNetMinValue is how the server writes .NET's DateTime.MinValue, its
-// "no date" for a request that has not completed.
+// DotNetMinValue is how the server writes .NET's DateTime.MinValue, its "no date".
 const DotNetMinValue = "0001-01-01T00:00:00"
 
-// hasDateTimeShape reports whether s is the date and time of an RFC 3339
-// time without the zone: `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?$`.
-// It is written out rather than a regexp because every request carries two
-// times and a list can hold 10,000 requests.
+// hasDateTimeShape reports whether s matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?$`,
+// written out rather than a regexp as it runs for every time of every request in a list.
 func hasDateTimeShape(s string) bool {
 	const shape = "0000-00-00T00:00:00" // 0 stands for a digit
 	if len(s) < len(shape) {
@@ -46,17 +43,15 @@ func hasDateTimeShape(s string) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// Timestamp is a time from the API that remembers how precisely the server
-// wrote it, so that state shows exactly what the server sent. The zero
-// Timestamp means "no value" (the server's DateTime.MinValue).
+// Timestamp is a time from the API that remembers how the server wrote it, so that state shows
+// exactly what it sent. The zero Timestamp means "no value" (DateTime.MinValue).
 type Timestamp struct {
 	t      time.Time
 	digits int  // fraction digits the server sent
 	zoned  bool // whether the server sent a zone
 }
 
-// NewTimestamp returns a Timestamp for t as the server writes new times:
-// UTC, millisecond precision, trailing zeros of the fraction dropped.
+// NewTimestamp returns t as the server writes new times: UTC, to the millisecond, no trailing zeros.
 func NewTimestamp(t time.Time) Timestamp {
 	t = t.UTC().Truncate(time.Millisecond)
 	digits := 0
@@ -70,18 +65,13 @@ func NewTimestamp(t time.Time) Timestamp {
 	return Timestamp{t: t, digits: digits, zoned: true}
 }
 
-// ParseTimestamp parses a time as the API writes it: RFC 3339 with any
-// number of fraction digits (up to nine), with or without a zone. A time
-// without a zone is taken as UTC. DateTime.MinValue and "" give the zero
-// Timestamp.
+// ParseTimestamp parses RFC 3339 with up to nine fraction digits and an optional zone (else UTC).
 func ParseTimestamp(s string) (Timestamp, error) {
 	if s == "" {
 		return Timestamp{}, nil
 	}
 	date, zone, zoned := splitZone(s)
-	// time.Parse is lenient where the server never is (one-digit hours, a
-	// comma before the fraction); such text would not render back as it
-	// was read, so only the exact RFC 3339 shape is accepted.
+	// time.Parse also takes text that would not render back as read, such as one-digit hours.
 	if !hasDateTimeShape(date) {
 		return Timestamp{}, fmt.Errorf("time %q is not an RFC 3339 date and time such as 2015-07-07T23:36:21.93Z", s)
 	}
@@ -111,8 +101,6 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	return Timestamp{t: t, digits: digits, zoned: zoned}, nil
 }
 
-// splitZone splits "2015-07-07T23:36:21.93Z" into the date-time and its zone
-// ("Z", "+02:00"), reporting whether a zone was present.
 func splitZone(s string) (string, string, bool) {
 	if strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") {
 		return s[:len(s)-1], "Z", true
@@ -132,9 +120,7 @@ func (ts Timestamp) IsZero() bool { return ts.t.IsZero() }
 // Time returns the instant, or the zero time when there is no value.
 func (ts Timestamp) Time() time.Time { return ts.t }
 
-// String renders the time in RFC 3339 with exactly as many fraction digits
-// as the server sent, in the server's zone (UTC when it sent none). It
-// returns "" when there is no value.
+// String renders the time in RFC 3339 with the server's fraction digits and zone (UTC if none).
 func (ts Timestamp) String() string {
 	if ts.IsZero() {
 		return ""
@@ -149,8 +135,7 @@ func (ts Timestamp) layout(withZone bool) string {
 	return formatLayouts[ts.digits]
 }
 
-// The layouts for 0 to 9 fraction digits, built once rather than for every
-// time decoded or shown.
+// The layouts for 0 to 9 fraction digits, built once rather than for every time.
 var parseLayouts, formatLayouts, zonedFormatLayouts = func() (parse, format, zoned [10]string) {
 	for digits := range 10 {
 		parse[digits], format[digits] = "2006-01-02T15:04:05", "2006-01-02T15:04:05"
@@ -163,8 +148,7 @@ var parseLayouts, formatLayouts, zonedFormatLayouts = func() (parse, format, zon
 	return parse, format, zoned
 }()
 
-// UnmarshalJSON decodes a time in any of the forms ParseTimestamp accepts;
-// null decodes to "no value".
+// UnmarshalJSON decodes a time as ParseTimestamp does; null decodes to "no value".
 func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*ts = Timestamp{}
@@ -188,9 +172,7 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the time as the server does: "no value" as
-// DateTime.MinValue without a zone, other times with the precision and zone
-// they were read with.
+// MarshalJSON writes the time as the server does, "no value" as DateTime.MinValue without a zone.
 func (ts Timestamp) MarshalJSON() ([]byte, error) {
 	if ts.IsZero() {
 		return json.Marshal(DotNetMinValue)

@@ -16,23 +16,16 @@ import (
 	"github.com/hashicorp/go-cleanhttp"
 )
 
-// Defaults of the retry and polling waits.
 const (
 	defaultRetryWaitMin = 1 * time.Second
 	defaultRetryWaitMax = 30 * time.Second
-	// maxRetryAfter caps how long a Retry-After header may make the client
-	// wait when the operation has no deadline of its own.
+	// maxRetryAfter caps the wait a Retry-After asks for when the operation has no deadline.
 	maxRetryAfter = 5 * time.Minute
-	// defaultIdleConnsPerHost keeps a connection for each of Terraform's
-	// ten parallel operations, with room to spare.
+	// defaultIdleConnsPerHost keeps a connection for each of Terraform's ten parallel operations.
 	defaultIdleConnsPerHost = 16
 )
 
-// newHTTPClient builds the transport: a pooled, keep-alive transport with
-// the proxy from the environment and the configured TLS settings, HTTP/2
-// where the server takes it (protocol.go), wrapped by the authenticator,
-// with a cookie jar for the session cookies some IIS authentication setups
-// hand out.
+// newHTTPClient builds the transport; the jar keeps the session cookies of some IIS setups.
 func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 	tlsConfig, err := newTLSConfig(cfg)
 	if err != nil {
@@ -40,10 +33,7 @@ func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 	}
 	transport := cleanhttp.DefaultPooledTransport() // Proxy: http.ProxyFromEnvironment
 	transport.TLSClientConfig = tlsConfig
-	// A call let through by the concurrency limit while every connection is
-	// busy waits for one rather than dialling another, which the call
-	// finishing as it dials would make needless: at most
-	// MaxConcurrentRequests connections, however many calls arrive at once.
+	// A call waits for a busy connection rather than dial one that a freed connection makes needless.
 	transport.MaxConnsPerHost = cfg.MaxConcurrentRequests
 	transport.MaxIdleConnsPerHost = cfg.MaxIdleConnsPerHost
 	transport.MaxIdleConns = 4 * cfg.MaxIdleConnsPerHost
@@ -64,11 +54,9 @@ func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 		Transport: originGuard{origin: origin, next: newLimitTransport(cfg.MaxConcurrentRequests, cfg.Auth.Wrap(base))},
 		Jar:       jar,
 		Timeout:   cfg.RequestTimeout,
-		// Redirects are followed only by GETs, only within the configured
-		// origin: credentials are added below the client, in the
-		// transport, where net/http's own stripping of Authorization on a
-		// redirect to another host never sees them; custom headers it does
-		// not strip at all; and net/http turns a redirected PUT into a GET.
+		// Only GETs follow redirects, only within the origin: net/http's stripping of Authorization
+		// never sees the credentials the transport adds, nor strips custom headers, and it turns a
+		// redirected PUT into a GET.
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if via[0].Method != http.MethodGet || len(via) > maxRedirects || !sameOrigin(req.URL, origin) {
 				return http.ErrUseLastResponse
@@ -81,7 +69,6 @@ func newHTTPClient(cfg Config, logger Logger) (*http.Client, error) {
 // maxRedirects bounds the redirects a GET follows within the origin.
 const maxRedirects = 5
 
-// sameOrigin reports whether u has origin's scheme, host and port.
 func sameOrigin(u, origin *url.URL) bool {
 	return strings.EqualFold(u.Scheme, origin.Scheme) && strings.EqualFold(u.Hostname(), origin.Hostname()) &&
 		portOf(u) == portOf(origin)
@@ -97,13 +84,10 @@ func portOf(u *url.URL) string {
 	return "80"
 }
 
-// errOtherOrigin: a request for another origin than the configured host.
 var errOtherOrigin = errors.New("refused to send a request to another origin than the configured host")
 
-// originGuard refuses every request for another origin than the
-// configured host before any authenticator sees it: whatever follows a
-// redirect or builds a URL, no credential — Basic, bearer, NTLM,
-// Negotiate, custom headers — and no request at all goes anywhere else.
+// originGuard refuses every request for another origin before any authenticator sees it, so that
+// no credential, and no request at all, goes anywhere but the configured host.
 type originGuard struct {
 	origin *url.URL
 	next   http.RoundTripper
@@ -119,8 +103,7 @@ func (g originGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	return g.next.RoundTrip(req)
 }
 
-// describeURL shows a URL without userinfo, query or fragment, which may
-// carry secrets, and cut to a readable length.
+// describeURL shows a URL without userinfo, query or fragment, which may carry secrets.
 func describeURL(u *url.URL) string {
 	shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
 	s := shown.String()
@@ -130,8 +113,6 @@ func describeURL(u *url.URL) string {
 	return clean(s, 200)
 }
 
-// newTLSConfig trusts the system's CAs plus CACertPEM, and presents the
-// client certificate when one is configured.
 func newTLSConfig(cfg Config) (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // opt-in, warned about by the provider
 	switch {
@@ -159,9 +140,7 @@ func newTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-// backoff waits as the server asks with Retry-After, otherwise
-// exponentially from min to max with jitter, so that parallel calls that
-// failed together do not come back together.
+// backoff waits as Retry-After asks, else with jitter, so that calls that failed together spread out.
 func backoff(minWait, maxWait time.Duration, attempt int, header http.Header, now time.Time) time.Duration {
 	if wait, ok := parseRetryAfter(header.Get("Retry-After"), now); ok {
 		return wait
@@ -169,8 +148,7 @@ func backoff(minWait, maxWait time.Duration, attempt int, header http.Header, no
 	return jittered(minWait, maxWait, attempt)
 }
 
-// jittered returns a wait between half and all of min·2^attempt, capped at
-// max.
+// jittered returns a wait between half and all of min·2^attempt, capped at max.
 func jittered(minWait, maxWait time.Duration, attempt int) time.Duration {
 	wait := maxWait
 	if attempt < 30 {
@@ -185,9 +163,7 @@ func jittered(minWait, maxWait time.Duration, attempt int) time.Duration {
 	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
-// parseRetryAfter parses a Retry-After value relative to now: whole
-// seconds, or an HTTP date (a date in the past means "now"). Waits are
-// capped at maxRetryAfter.
+// parseRetryAfter parses whole seconds or an HTTP date (a past one means now), capped at maxRetryAfter.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -207,9 +183,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return min(wait, maxRetryAfter), true
 }
 
-// limitTransport lets at most cap(slots) requests be in flight at once. A
-// request holds its slot from sending until its answer's body is closed;
-// waiting for a slot ends with the request's context.
+// limitTransport lets cap(slots) requests be in flight, each until its answer's body is closed.
 type limitTransport struct {
 	slots chan struct{}
 	next  http.RoundTripper

@@ -153,9 +153,14 @@ func (p chaosPlan) compare(m *testMock, ids []string, instances map[string]map[s
 // status and state equal to the mock; chaos then stops, and the harness's
 // plans after the apply must be empty.
 //
-// The provider's retries back off from 1s to 30s; at a 30% fault rate the
-// unluckiest of some 700 calls meets five or six faults in a row, and the
-// apply waits for it: expect 40 to 90 seconds.
+// The provider retries 429, 502, 503 and 504 for as long as each call's
+// two-minute retry window lasts, and resets and cut answers max_retries
+// (here 20) times, waiting out Retry-After or backing off from 1s to 30s;
+// at a 30% fault rate the unluckiest of some 700 calls meets five or six
+// faults in a row. The busy answers also slow all of the provider's calls
+// (its adaptive limit), and a steady 30% of them holds the pace near its
+// floor of one call a second: the apply takes some six minutes, against
+// under one with the limit switched off.
 func TestAccChaos_200Resources(t *testing.T) {
 	t.Parallel()
 	const n = 210
@@ -227,6 +232,228 @@ func TestAccChaos_200Resources(t *testing.T) {
 		t.Errorf("%d of the %d single 500s never struck: %+v", len(left), fiveHundreds, left)
 	}
 	t.Logf("%d API calls in all: %v", len(m.Calls()), m.Counts())
+}
+
+// TestAccChaos_storm plans and applies 150 resources, with the provider's
+// default retry settings, through throttling storms: for 10 seconds from
+// its first call, 8 calls in a row — whichever arrive, retries included —
+// are answered 429, 502, 503 or 504 with Retry-After: 1, then 12 pass, so
+// that 40% of the calls in the storm fail and the calls retrying together
+// meet the next burst together. One storm falls on the plan, another on
+// the apply, which must succeed and leave every request in its desired
+// status and state equal to the mock, with exactly one PUT that succeeded
+// per request and none after it. A third falls on the refresh of the next
+// plan, which must be empty.
+//
+// Every call takes 20 to 60 ms, as a real server's do, so that the calls
+// Terraform sends together are under way together when the first answer
+// comes back: a throttled answer that came back before the others left
+// would cut the provider's pace to one call a second, and the storm would
+// meet a dozen calls instead of a hundred.
+//
+// The provider's adaptive limit spreads a storm's faults over its calls:
+// each meets only a few of them in a row, but some wait five seconds
+// and more for an answer, which a provider that gave up on a busy server
+// within seconds would not survive. Expect about a minute.
+func TestAccChaos_storm(t *testing.T) {
+	t.Parallel()
+	const n = 150
+	m := newTestMock(t, mockapi.Options{})
+	p := newChaosPlan(m, n)
+	chaos := mockapi.Chaos{
+		RetryAfter: []string{"1"},
+		LatencyMin: 20 * time.Millisecond,
+		LatencyMax: 60 * time.Millisecond,
+		Storm: mockapi.Storm{
+			Duration: 10 * time.Second,
+			Burst:    8,
+			Calm:     12,
+			Statuses: []int{429, 502, 503, 504},
+		},
+	}
+	// A storm's calls are those from its start to the next storm's.
+	type storm struct {
+		name   string
+		from   int // its first call in the call log
+		counts mockapi.ChaosCounts
+	}
+	var storms []storm
+	arm := func(name string) error {
+		if k := len(storms); k > 0 {
+			storms[k-1].counts = m.ChaosCounts()
+		}
+		storms = append(storms, storm{name: name, from: len(m.Calls())})
+		return m.SetChaos(chaos)
+	}
+	if err := arm("the plan"); err != nil {
+		t.Fatal(err)
+	}
+	// No max_retries, no request_timeout: the defaults must survive.
+	config := p.config(m, "")
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(p.address(0), plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(p.address(n-1), plancheck.ResourceActionCreate),
+						beforeApply(func() error {
+							t.Logf("the plan of %d resources took %s", n, time.Since(start).Round(100*time.Millisecond))
+							start = time.Now()
+							return arm("the apply")
+						}),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					p.checkConverged(m, p.ids),
+					func(*terraform.State) error {
+						t.Logf("the apply of %d resources took %s", n, time.Since(start).Round(100*time.Millisecond))
+						return nil
+					},
+				),
+			},
+			{
+				PreConfig: func() {
+					if err := arm("the refresh"); err != nil {
+						t.Fatal(err)
+					}
+					start = time.Now()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					p.checkConverged(m, p.ids),
+					func(*terraform.State) error {
+						t.Logf("the refresh and plan of %d resources took %s", n, time.Since(start).Round(100*time.Millisecond))
+						for _, c := range m.Calls()[storms[len(storms)-1].from:] {
+							if c.Method == "PUT" {
+								return fmt.Errorf("the refresh sent PUT %s (answered %d): an empty plan changes nothing", c.RequestID, c.Status)
+							}
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+	storms[len(storms)-1].counts = m.ChaosCounts()
+	calls := m.Calls()
+	for k, s := range storms {
+		to := len(calls)
+		if k+1 < len(storms) {
+			to = storms[k+1].from
+		}
+		t.Logf("during %s: %s", s.name, s.counts)
+		// 40% by design; fewer means the storm missed. Three bursts at
+		// least, so that the calls a burst failed meet the next one.
+		if c := s.counts; c.StormFaults < 3*chaos.Storm.Burst || float64(c.StormFaults) < 0.30*float64(c.StormCalls) {
+			t.Errorf("the storm during %s failed %d of %d calls: want 30%% or more, and %d or more", s.name, c.StormFaults, c.StormCalls, 3*chaos.Storm.Burst)
+		}
+		// A provider that gave up on a busy server within a few seconds
+		// would have failed this call.
+		held, faults, what := longestHold(calls[s.from:to])
+		t.Logf("during %s, %s was held %s by %d faults", s.name, what, held.Round(10*time.Millisecond), faults)
+		if held < 3*time.Second {
+			t.Errorf("the storm during %s held no call for 3s or more (at most %s, %s): it would not fail a provider that gives up within seconds", s.name, held.Round(10*time.Millisecond), what)
+		}
+	}
+	// The apply's storm must fail PUTs with 502 or 504, whose outcome the
+	// provider cannot know, for the check of the PUTs to mean something.
+	var unknown int
+	for _, c := range calls[storms[1].from:storms[2].from] {
+		if c.Method == "PUT" && c.Chaos != "" && (c.Status == 502 || c.Status == 504) {
+			unknown++
+		}
+	}
+	if unknown == 0 {
+		t.Errorf("the storm during the apply failed no PUT with 502 or 504")
+	}
+	if err := p.checkPUTs(calls); err != nil {
+		t.Error(err)
+	}
+	t.Logf("%d API calls in all, %d PUTs answered 502 or 504 by the storm: %v", len(calls), unknown, m.Counts())
+}
+
+// beforeApply is a plan check that only runs its function: the harness's
+// one hook between a step's plan and its apply.
+type beforeApply func() error
+
+func (f beforeApply) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
+// longestHold finds the call that chaos held up longest: from the first of
+// a run of failed calls of one method on one request to the next call of
+// that method on it that succeeded — the attempts of one call, since a
+// resource sends its next GET or PUT only once the last one succeeded. It
+// returns how long, how many faults the call met, and which call it was.
+func longestHold(calls []mockapi.Call) (held time.Duration, faults int, what string) {
+	type key struct {
+		method string
+		id     mimcm.GUID
+	}
+	type run struct {
+		start  time.Time
+		faults int
+	}
+	runs := map[key]run{}
+	what = "none"
+	for _, c := range calls {
+		k := key{c.Method, c.RequestID}
+		r, inRun := runs[k]
+		if c.Chaos != "" {
+			if !inRun {
+				r.start = c.Time
+			}
+			r.faults++
+			runs[k] = r
+			continue
+		}
+		if inRun {
+			delete(runs, k)
+			if d := c.Time.Sub(r.start); d > held {
+				held, faults, what = d, r.faults, c.Method+" "+string(c.RequestID)
+			}
+		}
+	}
+	return held, faults, what
+}
+
+// checkPUTs checks the call log of a run that drove each request of p to
+// its status: each got exactly one PUT that succeeded, and none after it —
+// a PUT after it would be sent to a request already in its final status.
+func (p chaosPlan) checkPUTs(calls []mockapi.Call) error {
+	succeeded := map[mimcm.GUID]int{} // the index of the request's successful PUT
+	var problems []string
+	for i, c := range calls {
+		if c.Method != "PUT" {
+			continue
+		}
+		if at, ok := succeeded[c.RequestID]; ok {
+			problems = append(problems, fmt.Sprintf("call %d: PUT %s (answered %d) after its PUT of call %d had succeeded", i, c.RequestID, c.Status, at))
+			continue
+		}
+		if c.Status >= 200 && c.Status < 300 {
+			succeeded[c.RequestID] = i
+		}
+	}
+	for _, id := range p.ids {
+		if _, ok := succeeded[mimcm.GUID(id)]; !ok {
+			problems = append(problems, fmt.Sprintf("request %s never got a PUT that succeeded", id))
+		}
+	}
+	if len(problems) > 20 {
+		problems = append(problems[:20], fmt.Sprintf("... and %d more", len(problems)-20))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("needless or missing PUTs:\n%s", strings.Join(problems, "\n"))
+	}
+	return nil
 }
 
 // TestAccChaos_partialFailure applies 50 resources of which 10 are refused

@@ -516,16 +516,21 @@ func readRequests(ctx context.Context, client *mimcm.Client, ids []mimcm.GUID, h
 			}
 			lists[i] = list
 		})
-		for _, list := range lists {
+		// A list holds every request the server has in its status, often
+		// many more than the map: the wanted ones are copied out, so that
+		// the lists are garbage before the state is built.
+		for l, list := range lists {
 			for i := range list {
 				id, err := mimcm.ParseGUID(string(list[i].Uuid))
 				if err != nil || !wanted[id] {
 					continue
 				}
 				if _, done := out[id]; !done {
-					out[id] = readResult{request: &list[i]}
+					req := list[i]
+					out[id] = readResult{request: &req}
 				}
 			}
+			lists[l] = nil
 		}
 	}
 	var rest []mimcm.GUID

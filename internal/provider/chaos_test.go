@@ -120,7 +120,7 @@ func (p chaosPlan) compare(m *testMock, ids []string, instances map[string]map[s
 		if !got.Status.Satisfies(p.desired[id]) {
 			problems = append(problems, fmt.Sprintf("%s: the mock holds %s, want %s", addr, got.Status, p.desired[id]))
 		}
-		mock, _ := newRequestAttributesModel(&got)
+		mock := newRequestAttributesModel(&got)
 		for attr, wantValue := range map[string]string{
 			"status_code":     fmt.Sprint(mock.StatusCode.ValueInt64()),
 			"observed_status": mock.ObservedStatus.ValueString(),

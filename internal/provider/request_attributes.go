@@ -209,7 +209,7 @@ func dataSourceRequestAttributes() map[string]dschema.Attribute {
 // newRequestAttributesModel converts a request read from the API into
 // Terraform values. It is the only place that does, with
 // newRequestDetailsModel for the data sources' own attributes.
-func newRequestAttributesModel(r *mimcm.Request) (RequestAttributesModel, diag.Diagnostics) { //nolint:unparam // its callers append them like every other conversion's
+func newRequestAttributesModel(r *mimcm.Request) RequestAttributesModel {
 	return RequestAttributesModel{
 		StatusCode:               types.Int64Value(int64(r.Status)),
 		ObservedStatus:           types.StringValue(r.Status.String()),
@@ -230,7 +230,7 @@ func newRequestAttributesModel(r *mimcm.Request) (RequestAttributesModel, diag.D
 		IsSmartcard:              types.BoolValue(r.IsSmartcard),
 		IsEnrollmentAgent:        types.BoolValue(r.IsEnrollmentAgent),
 		IsDataCollectionComplete: types.BoolValue(r.IsDataCollectionComplete),
-	}, nil
+	}
 }
 
 // newRequestDetailsModel converts the attributes only the data sources

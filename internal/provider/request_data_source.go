@@ -93,14 +93,13 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 
 // newRequestDataSourceModel converts a request for the data sources.
 func newRequestDataSourceModel(r *mimcm.Request) (RequestDataSourceModel, diag.Diagnostics) {
-	attrs, diags := newRequestAttributesModel(r)
-	details, d := newRequestDetailsModel(r)
+	details, diags := newRequestDetailsModel(r)
 	return RequestDataSourceModel{
 		ID:                     types.StringValue(r.Uuid.String()),
 		Status:                 types.StringValue(r.Status.String()),
-		RequestAttributesModel: attrs,
+		RequestAttributesModel: newRequestAttributesModel(r),
 		RequestDetailsModel:    details,
-	}, append(diags, d...)
+	}, diags
 }
 
 func requestStatusNameAttribute() schema.StringAttribute {

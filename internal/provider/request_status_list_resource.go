@@ -166,7 +166,7 @@ func listResult(ctx context.Context, req list.ListRequest, got *mimcm.Request, d
 	}
 	model.RequestID = types.StringValue(got.Uuid.String())
 	model.Status = types.StringValue(generatedStatus(got.Status, desired))
-	diags.Append(model.fill(got)...)
+	model.fill(got)
 	raw, d := rawValueOf(ctx, req.ResourceSchema, &model)
 	diags.Append(d...)
 	if !diags.HasError() {

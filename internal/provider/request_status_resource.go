@@ -190,7 +190,7 @@ func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadReque
 	default:
 		state.Status = types.StringValue(got.Status.String())
 	}
-	resp.Diagnostics.Append(state.fill(got)...)
+	state.fill(got)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 }
@@ -341,8 +341,7 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 			return
 		}
 		r.data.reads.put(id, got)
-		read, diags := newRequestAttributesModel(got)
-		resp.Diagnostics.Append(diags...)
+		read := newRequestAttributesModel(got)
 		if got.Status.Satisfies(desired) {
 			// Adopted as it is: a final status never changes again.
 			plan.RequestAttributesModel = read
@@ -381,7 +380,7 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(plan.fill(result)...)
+	plan.fill(result)
 	return diags
 }
 
@@ -415,11 +414,9 @@ func (m *RequestStatusResourceModel) planStatus(desired mimcm.DesiredStatus) {
 }
 
 // fill stores the attributes read from the server.
-func (m *RequestStatusResourceModel) fill(got *mimcm.Request) diag.Diagnostics {
-	read, diags := newRequestAttributesModel(got)
+func (m *RequestStatusResourceModel) fill(got *mimcm.Request) {
 	m.ID = types.StringValue(got.Uuid.String())
-	m.RequestAttributesModel = read
-	return diags
+	m.RequestAttributesModel = newRequestAttributesModel(got)
 }
 
 // importedStatusName names an observed status as a configuration would: the

@@ -692,13 +692,12 @@ func refreshedValue(value string, s mimcm.Status) string {
 // entryValue is a request's object of statuses, converted with the one
 // conversion of requests into Terraform values.
 func entryValue(r *mimcm.Request) (types.Object, diag.Diagnostics) {
-	attrs, diags := newRequestAttributesModel(r)
-	obj, d := objectValueOf(entryType, requestStatusEntryModel{
+	attrs := newRequestAttributesModel(r)
+	return objectValueOf(entryType, requestStatusEntryModel{
 		StatusCode:     attrs.StatusCode,
 		ObservedStatus: attrs.ObservedStatus,
 		Completed:      attrs.Completed,
 	})
-	return obj, append(diags, d...)
 }
 
 // plannedEntry is the object a successful apply reads back for desired.

@@ -118,7 +118,7 @@ func NewClient(cfg Config) (*Client, error) {
 		baseURL: host + basePath,
 		http:    hc,
 		logger:  logger,
-		pace:    &pacer{},
+		pace:    newPacer(cfg.MaxConcurrentRequests),
 		answers: newAnswerReader(),
 		clock:   realClock{},
 	}, nil

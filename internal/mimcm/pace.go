@@ -20,7 +20,17 @@ type pacer struct {
 	maxRate  float64
 	cutAt    time.Time
 	recovery float64 // seconds
+	// floor is the least rate, above paceMinRate: with the client's calls in flight at its floor
+	// together, each still gets a turn every few seconds and is not starved out of its retry window.
+	floor float64
 }
+
+// newPacer returns the pacer of a client with up to inFlight calls in flight.
+func newPacer(inFlight int) *pacer {
+	return &pacer{floor: max(float64(inFlight)/4, paceMinRate)}
+}
+
+func (p *pacer) minRate() float64 { return max(p.floor, paceMinRate) }
 
 const (
 	paceBeta  = 0.7 // share of the sending rate kept by a cut
@@ -68,7 +78,7 @@ func (p *pacer) throttled(now time.Time) (float64, bool) {
 	if p.enabled && now.Sub(p.cutAt) < paceCutEvery {
 		return p.rate, false
 	}
-	measured := max(p.sent.perSecond(now), paceMinRate)
+	measured := max(p.sent.perSecond(now), p.minRate())
 	base := measured
 	if p.enabled {
 		p.refill(now)
@@ -98,7 +108,7 @@ func (p *pacer) succeeded(now time.Time) {
 }
 
 func (p *pacer) setRate(r float64) {
-	p.rate = max(r, paceMinRate)
+	p.rate = max(r, p.minRate())
 	p.tokens = min(p.tokens, max(p.rate, 1))
 }
 

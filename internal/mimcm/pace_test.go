@@ -67,6 +67,25 @@ func TestPacer_floor(t *testing.T) {
 	}
 }
 
+// TestPacer_floorGrowsWithCallsInFlight checks that a client with more
+// calls in flight keeps a higher floor, so that each of them still gets a
+// turn every few seconds however long the server throttles.
+func TestPacer_floorGrowsWithCallsInFlight(t *testing.T) {
+	for _, tc := range []struct {
+		inFlight int
+		want     float64
+	}{{1, paceMinRate}, {4, paceMinRate}, {8, 2}, {64, 16}} {
+		p := newPacer(tc.inFlight)
+		now := time.Now()
+		for i := range 20 {
+			p.throttled(now.Add(time.Duration(i) * 2 * time.Second))
+		}
+		if rate, _ := p.limit(); rate != tc.want {
+			t.Errorf("%d calls in flight: rate after twenty throttles = %.2f, want the floor %.2f", tc.inFlight, rate, tc.want)
+		}
+	}
+}
+
 // TestClient_throttleSlowsEveryCall checks that a throttled answer to one
 // call slows the calls after it, which were never refused: the limit is
 // the client's, not the call's.

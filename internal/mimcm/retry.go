@@ -125,7 +125,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 		}
 		last.free() // the bytes stay valid: free gives back the large-answer slot
 		if callCtx.Err() != nil {
-			return stop("")
+			return stop(c.outOfTime(ctx, callCtx))
 		}
 		if ac.settle != nil && (unknown || maybeApplied) {
 			maybeApplied = true
@@ -135,7 +135,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 				res.settled, res.attempts = got, attempts
 				return res, nil
 			case settleFailed:
-				return stop("")
+				return stop(c.outOfTime(ctx, callCtx))
 			}
 		}
 		switch {
@@ -166,6 +166,15 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 			return stop("")
 		}
 	}
+}
+
+// outOfTime says that the call's own time ran out, when it did and the operation's has not: the
+// last answer alone would not say why retrying stopped.
+func (c *Client) outOfTime(opCtx, callCtx context.Context) string {
+	if opCtx.Err() != nil || !errors.Is(callCtx.Err(), context.DeadlineExceeded) {
+		return ""
+	}
+	return "this call's time ran out (" + c.timeNote() + ")"
 }
 
 func (c *Client) timeNote() string {

@@ -159,8 +159,9 @@ func (p chaosPlan) compare(m *testMock, ids []string, instances map[string]map[s
 // at a 30% fault rate the unluckiest of some 700 calls meets five or six
 // faults in a row. The busy answers also slow all of the provider's calls
 // (its adaptive limit), and a steady 30% of them holds the pace near its
-// floor of one call a second: the apply takes some six minutes, against
-// under one with the limit switched off.
+// floor, two calls a second: the apply takes minutes, against under one
+// with the limit switched off. With a floor of one call a second, the
+// slowest calls ran out of their retry window now and then.
 func TestAccChaos_200Resources(t *testing.T) {
 	t.Parallel()
 	const n = 210
@@ -248,7 +249,7 @@ func TestAccChaos_200Resources(t *testing.T) {
 // Every call takes 20 to 60 ms, as a real server's do, so that the calls
 // Terraform sends together are under way together when the first answer
 // comes back: a throttled answer that came back before the others left
-// would cut the provider's pace to one call a second, and the storm would
+// would cut the provider's pace to its floor at once, and the storm would
 // meet a dozen calls instead of a hundred.
 //
 // The provider's adaptive limit spreads a storm's faults over its calls:

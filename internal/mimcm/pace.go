@@ -27,7 +27,7 @@ type pacer struct {
 
 // newPacer returns the pacer of a client with up to inFlight calls in flight.
 func newPacer(inFlight int) *pacer {
-	return &pacer{floor: max(float64(inFlight)/4, paceMinRate)}
+	return &pacer{floor: float64(inFlight) / 4}
 }
 
 func (p *pacer) minRate() float64 { return max(p.floor, paceMinRate) }

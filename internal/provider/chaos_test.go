@@ -136,13 +136,7 @@ func (p chaosPlan) compare(m *testMock, ids []string, instances map[string]map[s
 		problems = append(problems, fmt.Sprintf("state holds %d instances, want %d", len(instances), len(ids)))
 	}
 	sort.Strings(problems)
-	if len(problems) > 20 {
-		problems = append(problems[:20], fmt.Sprintf("... and %d more", len(problems)-20))
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("state and mock disagree:\n%s", strings.Join(problems, "\n"))
-	}
-	return nil
+	return problemsError("state and mock disagree", problems)
 }
 
 // TestAccChaos_200Resources applies 210 resources at Terraform's default
@@ -448,13 +442,19 @@ func (p chaosPlan) checkPUTs(calls []mockapi.Call) error {
 			problems = append(problems, fmt.Sprintf("request %s never got a PUT that succeeded", id))
 		}
 	}
+	return problemsError("needless or missing PUTs", problems)
+}
+
+// problemsError reports the first 20 of problems under title, and how many
+// more there are; nil when there are none.
+func problemsError(title string, problems []string) error {
+	if len(problems) == 0 {
+		return nil
+	}
 	if len(problems) > 20 {
 		problems = append(problems[:20], fmt.Sprintf("... and %d more", len(problems)-20))
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("needless or missing PUTs:\n%s", strings.Join(problems, "\n"))
-	}
-	return nil
+	return fmt.Errorf("%s:\n%s", title, strings.Join(problems, "\n"))
 }
 
 // TestAccChaos_partialFailure applies 50 resources of which 10 are refused

@@ -79,7 +79,7 @@ func BenchmarkDecodeRequests10000(b *testing.B) {
 	b.ReportAllocs()
 	start := benchcpu.Start(b)
 	for b.Loop() {
-		list, err := decodeRequests(body)
+		list, err := decodeRequests(body, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -76,6 +76,10 @@ type ListFilter struct {
 	Status string
 	// TargetUser is sent as ?targetuser=; the API supports only "current".
 	TargetUser string
+	// Keep, when set, is not sent: it sees each listed request as it is decoded, may trim it, and
+	// keeps only those it returns true for, so that a caller who needs a few of a long list never
+	// holds all of it. It may be called twice for one request.
+	Keep func(*Request) bool
 }
 
 // Client calls the MIM CM requests API. It is safe for concurrent use.
@@ -193,7 +197,7 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 {
 		return []Request{}, nil
 	}
-	list, err := decodeRequests(res.body)
+	list, err := decodeRequests(res.body, f.Keep)
 	if err != nil {
 		return nil, res.fail(ErrUndecodable, fmt.Errorf("want a JSON array of requests%s: %w", res.contentTypeNote(), err))
 	}

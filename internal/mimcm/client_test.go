@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -714,6 +715,39 @@ func TestListRequests_answers(t *testing.T) {
 				if list[i].Uuid != id {
 					t.Errorf("list[%d].Uuid = %q, want %q", i, list[i].Uuid, id)
 				}
+			}
+		})
+	}
+}
+
+// Keep sees every listed request, in the server's order and on either decoding path, and what it
+// keeps is returned as it left it.
+func TestListRequests_keep(t *testing.T) {
+	other := GUID("0b6a0f0e-5b7e-4a4e-9f5e-0c8f1d2e3a4b")
+	lists := map[string]string{
+		"fast path":     "[" + requestJSON(other, StatusCompleted) + "," + requestJSON(exampleID, StatusCompleted) + "]",
+		"encoding/json": "[" + strings.ToUpper(requestJSON(other, StatusCompleted)) + "," + requestJSON(exampleID, StatusCompleted) + "]",
+	}
+	for name, body := range lists {
+		t.Run(name, func(t *testing.T) {
+			srv, calls := scriptedServer(t, jsonReply(200, body))
+			var seen []GUID
+			list, err := newTestClient(t, srv.URL).ListRequests(context.Background(), ListFilter{Status: "Completed", Keep: func(r *Request) bool {
+				seen = append(seen, r.Uuid)
+				r.Comment = "trimmed"
+				return r.Uuid == exampleID
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 || list[0].Uuid != exampleID || list[0].Comment != "trimmed" || list[0].Status != StatusCompleted {
+				t.Errorf("got %+v, want only %s, as Keep left it", list, exampleID)
+			}
+			if !slices.Contains(seen, other) || seen[len(seen)-1] != exampleID {
+				t.Errorf("Keep saw %v, want %s and then %s", seen, other, exampleID)
+			}
+			if values := parseQuery(t, calls.all()[0].RawQuery); len(values) != 1 {
+				t.Errorf("query %q, want only status", calls.all()[0].RawQuery)
 			}
 		})
 	}

@@ -128,7 +128,7 @@ func checkDecodeMatches(t *testing.T, data []byte) {
 
 	var wantList []Request
 	wantErr = json.Unmarshal(data, &wantList)
-	gotList, gotErr := decodeRequests(data)
+	gotList, gotErr := decodeRequests(data, nil)
 	if (gotErr == nil) != (wantErr == nil) {
 		t.Fatalf("decodeRequests(%q) error %v; json.Unmarshal error %v", data, gotErr, wantErr)
 	}
@@ -152,7 +152,7 @@ func TestFastDecode_takesTheServersForm(t *testing.T) {
 	if one.Uuid != exampleID || one.SecurityDescriptor != referenceSDDL {
 		t.Errorf("fastDecodeRequest(reference) = %+v", one)
 	}
-	list, ok := fastDecodeRequests([]byte("[" + string(ref) + "," + string(ref) + "]"))
+	list, ok := fastDecodeRequests([]byte("["+string(ref)+","+string(ref)+"]"), nil)
 	if !ok || len(list) != 2 {
 		t.Fatalf("fastDecodeRequests gave up on a list of the reference answer (ok %v, %d requests)", ok, len(list))
 	}

@@ -51,7 +51,7 @@ func FuzzRequestDecode(f *testing.F) {
 				checkDecodedRequest(t, r)
 			}
 		}
-		if got, clientErr := decodeRequests(data); (clientErr == nil) != (err == nil) {
+		if got, clientErr := decodeRequests(data, nil); (clientErr == nil) != (err == nil) {
 			t.Errorf("decodeRequests error %v, json.Unmarshal error %v", clientErr, err)
 		} else if err == nil && !bytes.Equal(mustMarshal(t, got), mustMarshal(t, list)) {
 			t.Errorf("decodeRequests and json.Unmarshal disagree:\n%s\n%s", mustMarshal(t, got), mustMarshal(t, list))

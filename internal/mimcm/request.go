@@ -71,17 +71,21 @@ func decodeRequest(b []byte) (Request, error) {
 	return w.request(), nil
 }
 
-func decodeRequests(b []byte) ([]Request, error) {
-	if list, ok := fastDecodeRequests(b); ok {
+// decodeRequests decodes a list of requests, keeping those keep returns true for (all when keep is
+// nil) as each is decoded. keep may change the request it is given, and may be called twice for one.
+func decodeRequests(b []byte, keep func(*Request) bool) ([]Request, error) {
+	if list, ok := fastDecodeRequests(b, keep); ok {
 		return list, nil
 	}
 	var wire []wireRequest
 	if err := json.Unmarshal(b, &wire); err != nil || wire == nil {
 		return nil, err
 	}
-	list := make([]Request, len(wire))
+	list := make([]Request, 0, len(wire))
 	for i := range wire {
-		list[i] = wire[i].request()
+		if r := wire[i].request(); keep == nil || keep(&r) {
+			list = append(list, r)
+		}
 	}
 	return list, nil
 }

@@ -23,7 +23,7 @@ type requestScanner struct {
 
 const maxInternedGUIDs = 1024
 
-func fastDecodeRequests(b []byte) ([]Request, bool) {
+func fastDecodeRequests(b []byte, keep func(*Request) bool) ([]Request, bool) {
 	s := &requestScanner{b: b}
 	s.skipSpace()
 	if s.literal("null") {
@@ -32,11 +32,14 @@ func fastDecodeRequests(b []byte) ([]Request, bool) {
 	if !s.consume('[') {
 		return nil, false
 	}
-	// Sized once for requests of about 1.5 kB, as the server writes them.
-	list := make([]Request, 0, len(b)/1536+1)
+	var list []Request
+	if keep == nil {
+		// Sized once for requests of about 1.5 kB, as the server writes them.
+		list = make([]Request, 0, len(b)/1536+1)
+	}
 	s.skipSpace()
 	if s.consume(']') {
-		return list, s.atEnd()
+		return []Request{}, s.atEnd()
 	}
 	for {
 		var r Request
@@ -44,7 +47,9 @@ func fastDecodeRequests(b []byte) ([]Request, bool) {
 		if !s.literal("null") && !s.request(&r) {
 			return nil, false
 		}
-		list = append(list, r)
+		if keep == nil || keep(&r) {
+			list = append(list, r)
+		}
 		s.skipSpace()
 		if s.consume(']') {
 			return list, s.atEnd()

@@ -33,7 +33,7 @@ import (
 // answers go through Terraform and an in-process mock.
 
 // protoServer returns a fresh protocol server of the provider.
-func protoServer(t *testing.T) tfprotov6.ProviderServer {
+func protoServer(t testing.TB) tfprotov6.ProviderServer {
 	t.Helper()
 	s, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
@@ -56,7 +56,7 @@ func protoServerWithSchemas(t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.
 
 // dynamicValue encodes an object of the schema's type, with the given
 // attributes set and every other one null.
-func dynamicValue(t *testing.T, schema *tfprotov6.Schema, set map[string]any) *tfprotov6.DynamicValue {
+func dynamicValue(t testing.TB, schema *tfprotov6.Schema, set map[string]any) *tfprotov6.DynamicValue {
 	t.Helper()
 	typ, ok := schema.ValueType().(tftypes.Object)
 	if !ok {
@@ -80,7 +80,7 @@ func dynamicValue(t *testing.T, schema *tfprotov6.Schema, set map[string]any) *t
 	return &dv
 }
 
-func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
+func tfValue(t testing.TB, typ tftypes.Type, v any) tftypes.Value {
 	t.Helper()
 	switch v := v.(type) {
 	case string:

@@ -26,7 +26,7 @@ type protocolServer struct {
 
 // newProtocolServer starts a provider server; when m is not nil, the
 // provider is configured for it, with short waits.
-func newProtocolServer(t *testing.T, m *testMock) *protocolServer {
+func newProtocolServer(t testing.TB, m *testMock) *protocolServer {
 	t.Helper()
 	server := protoServer(t)
 	schemas, err := server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
@@ -137,14 +137,14 @@ func describeDiagnostics(diags []*tfprotov6.Diagnostic) string {
 	return strings.Join(lines, "\n")
 }
 
-func expectNoDiagnostics(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
+func expectNoDiagnostics(t testing.TB, call string, diags []*tfprotov6.Diagnostic) {
 	t.Helper()
 	if len(diags) > 0 {
 		t.Fatalf("%s: want no diagnostics, got:\n%s", call, describeDiagnostics(diags))
 	}
 }
 
-func expectNoErrors(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
+func expectNoErrors(t testing.TB, call string, diags []*tfprotov6.Diagnostic) {
 	t.Helper()
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {

@@ -74,7 +74,7 @@ type testMock struct {
 	URL string
 }
 
-func newTestMock(t *testing.T, opts mockapi.Options, seed ...mimcm.Request) *testMock {
+func newTestMock(t testing.TB, opts mockapi.Options, seed ...mimcm.Request) *testMock {
 	t.Helper()
 	m := mockapi.New(opts)
 	m.Seed(seed...)

@@ -492,7 +492,8 @@ type readResult struct {
 	err     error
 }
 
-// readRequests reads every request of ids once. With useList, each status
+// readRequests reads every request of ids once, and keeps of each only what
+// a resource's state may hold (leanRequest). With useList, each status
 // that listReadMin or more of the requests are expected in is read with one
 // list call: hints holds the status a request was last seen in, and a
 // request with no hint is looked for in the lists of the statuses a request
@@ -506,31 +507,34 @@ func readRequests(ctx context.Context, client *mimcm.Client, ids []mimcm.GUID, h
 		for _, id := range ids {
 			wanted[id] = true
 		}
+		// A list holds every request the server has in its status, often
+		// many more than the map: only the wanted ones are kept, lean, as
+		// the list is decoded.
+		keep := func(r *mimcm.Request) bool {
+			id, err := mimcm.ParseGUID(string(r.Uuid))
+			if err != nil || !wanted[id] {
+				return false
+			}
+			*r = leanRequest(*r)
+			return true
+		}
 		statuses := listStatuses(ids, hints)
 		lists := make([][]mimcm.Request, len(statuses))
 		forEachConcurrently(len(statuses), client.MaxConcurrentRequests(), func(i int) {
-			list, err := client.ListRequests(ctx, mimcm.ListFilter{Status: statuses[i].String()})
+			list, err := client.ListRequests(ctx, mimcm.ListFilter{Status: statuses[i].String(), Keep: keep})
 			if err != nil {
 				tflog.Debug(ctx, "Listing requests failed; reading them one by one", map[string]any{"status": statuses[i].String(), "error": err.Error()})
 				return
 			}
 			lists[i] = list
 		})
-		// A list holds every request the server has in its status, often
-		// many more than the map: the wanted ones are copied out, so that
-		// the lists are garbage before the state is built.
-		for l, list := range lists {
+		for _, list := range lists {
 			for i := range list {
-				id, err := mimcm.ParseGUID(string(list[i].Uuid))
-				if err != nil || !wanted[id] {
-					continue
-				}
+				id, _ := mimcm.ParseGUID(string(list[i].Uuid))
 				if _, done := out[id]; !done {
-					req := list[i]
-					out[id] = readResult{request: &req}
+					out[id] = readResult{request: &list[i]}
 				}
 			}
-			lists[l] = nil
 		}
 	}
 	var rest []mimcm.GUID
@@ -542,12 +546,25 @@ func readRequests(ctx context.Context, client *mimcm.Client, ids []mimcm.GUID, h
 	results := make([]readResult, len(rest))
 	forEachConcurrently(len(rest), client.MaxConcurrentRequests(), func(i int) {
 		got, err := client.GetRequest(ctx, rest[i])
+		if got != nil {
+			lean := leanRequest(*got)
+			got = &lean
+		}
 		results[i] = readResult{request: got, err: err}
 	})
 	for i, id := range rest {
 		out[id] = results[i]
 	}
 	return out
+}
+
+// leanRequest is r without what no resource keeps in state and the bulk
+// resource's reads need not hold for thousands of requests: the security
+// descriptor and the data collection.
+func leanRequest(r mimcm.Request) mimcm.Request {
+	r.SecurityDescriptor = ""
+	r.DataCollection = nil
+	return r
 }
 
 // unsettledStatuses are the statuses a request read for the first time is

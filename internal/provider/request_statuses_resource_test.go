@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -685,7 +686,9 @@ func TestRequestStatusesResource_applyKeepsPartialState(t *testing.T) {
 
 // readRequests reads through the list route what the lists return, and the
 // rest one by one: a request another status's list holds, and every
-// request when the list call fails.
+// request when the list call fails. It keeps only the requests asked for,
+// lean: a list's other requests, and every request's security descriptor
+// and data collection, are dropped as they are read.
 func TestReadRequests_listThenFallBack(t *testing.T) {
 	t.Parallel()
 	ids := manyIDs(0xa2, listReadMin+2)
@@ -697,9 +700,15 @@ func TestReadRequests_listThenFallBack(t *testing.T) {
 		if i == 0 {
 			status = mimcm.StatusCanceled // expected Completed, found elsewhere
 		}
-		seed = append(seed, seedRequest(id, status))
+		r := seedRequest(id, status)
+		name := "Given name"
+		r.SecurityDescriptor, r.DataCollection = "O:BAG:BAD:(A;;FA;;;BA)", []mimcm.DataCollectionItem{{Name: name, Value: &name}}
+		seed = append(seed, r)
 		guids[i] = mimcm.GUID(id)
 		hints[guids[i]] = mimcm.StatusCompleted
+	}
+	for _, id := range manyIDs(0xa3, 5) {
+		seed = append(seed, seedRequest(id, mimcm.StatusCompleted)) // listed, not asked for
 	}
 	for name, tc := range map[string]struct {
 		fault    bool
@@ -712,6 +721,9 @@ func TestReadRequests_listThenFallBack(t *testing.T) {
 				m.AddFault(mockapi.Fault{Status: 403, Method: "GET", Count: 1})
 			}
 			got := readRequests(t.Context(), client, guids, hints, true)
+			if len(got) != len(guids) {
+				t.Errorf("want the %d requests asked for, got %d", len(guids), len(got))
+			}
 			for i, id := range guids {
 				r := got[id]
 				if r.err != nil || r.request == nil || r.request.Uuid != id {
@@ -719,6 +731,11 @@ func TestReadRequests_listThenFallBack(t *testing.T) {
 				}
 				if want := seed[i].Status; r.request.Status != want {
 					t.Errorf("%s: want %s, got %s", id, want, r.request.Status)
+				}
+				want := seed[i]
+				want.SecurityDescriptor, want.DataCollection = "", nil
+				if !reflect.DeepEqual(*r.request, want) {
+					t.Errorf("%s: want the request without its security descriptor and data collection:\n%+v\ngot:\n%+v", id, want, *r.request)
 				}
 			}
 			single := 0

@@ -1,0 +1,176 @@
+//go:build unix
+
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/benchcpu"
+	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
+	"github.com/mimcm/terraform-provider-mimcm/internal/mockapi"
+)
+
+// statusesBenchSize is the size mimcm_request_statuses' memory target is
+// stated for: a provider process peaks at 100 MiB or less at 5,000 entries.
+const statusesBenchSize = 5_000
+
+// statusesBench is a provider server configured for a mock that holds
+// statusesBenchSize Completed requests named by a mimcm_request_statuses
+// configuration, among twice as many others in that status, as in make
+// bench's mock, and the configuration and the state a refresh gives it.
+type statusesBench struct {
+	server *protocolServer
+	typ    tftypes.Type
+	config *tfprotov6.DynamicValue
+	state  *tfprotov6.DynamicValue
+	raw    []byte // state as Terraform stores it
+	// private is the private state a first plan gave, which Terraform keeps
+	// with the state and sends with every plan after.
+	private []byte
+}
+
+func newStatusesBench(b *testing.B) *statusesBench {
+	b.Helper()
+	var seed []mimcm.Request
+	requests := map[string]tftypes.Value{}
+	for i := range 3 * statusesBenchSize {
+		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
+		seed = append(seed, seedRequest(id, mimcm.StatusCompleted))
+		if i < statusesBenchSize {
+			requests[id] = tftypes.NewValue(tftypes.String, "Completed")
+		}
+	}
+	s := newProtocolServer(b, newTestMock(b, mockapi.Options{}, seed...))
+	schema := s.schemas.ResourceSchemas["mimcm_request_statuses"]
+	typ, _ := schema.ValueType().(tftypes.Object)
+	config := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		config[name] = tftypes.NewValue(at, nil)
+	}
+	config["requests"] = tftypes.NewValue(typ.AttributeTypes["requests"], requests)
+	sb := &statusesBench{server: s, typ: typ, config: mustDynamicValue(b, typ, tftypes.NewValue(typ, config))}
+
+	// The state of an import of every request, refreshed: what a refresh
+	// plan starts from.
+	imported := map[string]tftypes.Value{}
+	for id := range requests {
+		imported[id] = tftypes.NewValue(tftypes.String, importedValue)
+	}
+	config["requests"] = tftypes.NewValue(typ.AttributeTypes["requests"], imported)
+	sb.state = mustDynamicValue(b, typ, tftypes.NewValue(typ, config))
+	sb.state = sb.read(b)
+	value, err := sb.state.Unmarshal(typ)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if sb.raw, err = json.Marshal(jsonOf(value)); err != nil {
+		b.Fatal(err)
+	}
+	sb.private = sb.validateAndPlan(b, sb.state)
+	return sb
+}
+
+func mustDynamicValue(b *testing.B, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	b.Helper()
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &dv
+}
+
+// jsonOf is a value as Terraform writes it into a state file.
+func jsonOf(v tftypes.Value) any {
+	if v.IsNull() {
+		return nil
+	}
+	switch {
+	case v.Type().Is(tftypes.String):
+		var s string
+		_ = v.As(&s)
+		return s
+	case v.Type().Is(tftypes.Number):
+		var n big.Float
+		_ = v.As(&n)
+		f, _ := n.Float64()
+		return f
+	case v.Type().Is(tftypes.Bool):
+		var t bool
+		_ = v.As(&t)
+		return t
+	}
+	var m map[string]tftypes.Value
+	_ = v.As(&m)
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		out[k] = jsonOf(e)
+	}
+	return out
+}
+
+func (sb *statusesBench) read(b *testing.B) *tfprotov6.DynamicValue {
+	resp, err := sb.server.ReadResource(b.Context(), &tfprotov6.ReadResourceRequest{TypeName: "mimcm_request_statuses", CurrentState: sb.state})
+	if err != nil {
+		b.Fatal(err)
+	}
+	expectNoErrors(b, "ReadResource", resp.Diagnostics)
+	return resp.NewState
+}
+
+// validateAndPlan is what Terraform asks of the provider for a plan once
+// the state is read: the configuration's validation, then the plan, which
+// changes nothing.
+func (sb *statusesBench) validateAndPlan(b *testing.B, state *tfprotov6.DynamicValue) []byte {
+	validated, err := sb.server.ValidateResourceConfig(b.Context(), &tfprotov6.ValidateResourceConfigRequest{TypeName: "mimcm_request_statuses", Config: sb.config})
+	if err != nil {
+		b.Fatal(err)
+	}
+	expectNoErrors(b, "ValidateResourceConfig", validated.Diagnostics)
+	planned, err := sb.server.PlanResourceChange(b.Context(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "mimcm_request_statuses", Config: sb.config, PriorState: state, ProposedNewState: state, PriorPrivate: sb.private,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	expectNoDiagnostics(b, "PlanResourceChange", planned.Diagnostics)
+	return planned.PlannedPrivate
+}
+
+// BenchmarkRequestStatuses_refresh5000 is the provider's part of a refresh
+// plan of mimcm_request_statuses over 5,000 requests: the read (one list
+// call), the validation and the plan.
+func BenchmarkRequestStatuses_refresh5000(b *testing.B) {
+	sb := newStatusesBench(b)
+	b.ReportAllocs()
+	start := benchcpu.Start(b)
+	for b.Loop() {
+		sb.validateAndPlan(b, sb.read(b))
+	}
+	benchcpu.Report(b, start)
+}
+
+// BenchmarkRequestStatuses_planNoRefresh5000 is the provider's part of
+// plan -refresh=false over 5,000 requests, which calls no API: the state's
+// upgrade from its JSON, the validation and the plan.
+func BenchmarkRequestStatuses_planNoRefresh5000(b *testing.B) {
+	sb := newStatusesBench(b)
+	b.ReportAllocs()
+	start := benchcpu.Start(b)
+	for b.Loop() {
+		upgraded, err := sb.server.UpgradeResourceState(b.Context(), &tfprotov6.UpgradeResourceStateRequest{
+			TypeName: "mimcm_request_statuses", Version: 0, RawState: &tfprotov6.RawState{JSON: sb.raw},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		expectNoErrors(b, "UpgradeResourceState", upgraded.Diagnostics)
+		sb.validateAndPlan(b, upgraded.UpgradedState)
+	}
+	benchcpu.Report(b, start)
+}

@@ -125,7 +125,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 		}
 		last.free() // the bytes stay valid: free gives back the large-answer slot
 		if callCtx.Err() != nil {
-			return stop(c.outOfTime(ctx, callCtx))
+			return stop(c.outOfTime(ctx, callCtx, last))
 		}
 		if ac.settle != nil && (unknown || maybeApplied) {
 			maybeApplied = true
@@ -135,7 +135,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 				res.settled, res.attempts = got, attempts
 				return res, nil
 			case settleFailed:
-				return stop(c.outOfTime(ctx, callCtx))
+				return stop(c.outOfTime(ctx, callCtx, last))
 			}
 		}
 		switch {
@@ -168,10 +168,11 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 	}
 }
 
-// outOfTime says that the call's own time ran out, when it did and the operation's has not: the
-// last answer alone would not say why retrying stopped.
-func (c *Client) outOfTime(opCtx, callCtx context.Context) string {
-	if opCtx.Err() != nil || !errors.Is(callCtx.Err(), context.DeadlineExceeded) {
+// outOfTime says that the call's own time ran out, when it did and the operation's has not, after
+// an answer: the answer alone would not say why retrying stopped. An attempt the deadline cut off
+// already says so in its cause.
+func (c *Client) outOfTime(opCtx, callCtx context.Context, last exchange) string {
+	if last.err != nil || opCtx.Err() != nil || !errors.Is(callCtx.Err(), context.DeadlineExceeded) {
 		return ""
 	}
 	return "this call's time ran out (" + c.timeNote() + ")"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -319,6 +320,55 @@ func TestRetry_busyUntilWindowEnds(t *testing.T) {
 			containsAll(t, "error", err.Error(), "Not retried again", "left of this call's time", "1m0s")
 		})
 	}
+}
+
+// TestRetry_callTimeRunsOut checks that a call whose retry window runs out
+// says so once: in the cause, when the window cuts an attempt off, and
+// beside the last answer when it runs out after one — "HTTP 502 after 1
+// attempt" alone would not say why the provider stopped.
+func TestRetry_callTimeRunsOut(t *testing.T) {
+	hang := func(r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}
+	window := func(cfg *Config) {
+		cfg.RetryWindow = 300 * time.Millisecond
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	t.Run("during an attempt", func(t *testing.T) {
+		srv, _ := handlerServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				jsonReply(503, `{"Message":"busy"}`).write(t, w)
+				return
+			}
+			hang(r)
+		})
+		_, err := newTestClient(t, srv.URL, window).GetRequest(context.Background(), exampleID)
+		_ = asAPIError(t, err, ErrTransport)
+		containsAll(t, "error", err.Error(), "after 2 attempts", "the call's retry window of 300ms ran out")
+		if strings.Contains(err.Error(), "this call's time ran out") {
+			t.Errorf("the error says twice that the window ran out: %v", err)
+		}
+	})
+	t.Run("after an answer", func(t *testing.T) {
+		// The PUT's 502 leaves its outcome unknown; the read that would
+		// settle it hangs until the window ends.
+		srv, calls := handlerServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			if r.Method == http.MethodPut {
+				jsonReply(502, `{"Message":"bad gateway"}`).write(t, w)
+				return
+			}
+			hang(r)
+		})
+		_, err := newTestClient(t, srv.URL, window).SetStatus(context.Background(), exampleID, DesiredCompleted)
+		apiErr := asAPIError(t, err, ErrServer)
+		if apiErr.StatusCode != 502 || calls.methods() != "PUT GET" {
+			t.Errorf("error %+v after %q, want the PUT's 502, then one GET", apiErr, calls.methods())
+		}
+		containsAll(t, "error", err.Error(), "this call's time ran out", "each call has 300ms, its retries included")
+	})
 }
 
 // TestRetry_retryAfterBeyondWindow checks that with no deadline of the

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -160,11 +162,17 @@ func (t *plannedTargets) claimConfigured(requestID, status, owner, who string, a
 	return diags
 }
 
+// maxClaimReports bounds the entries of one mimcm_request_statuses whose
+// claims are reported one by one, errors and warnings each: two resources
+// that share thousands of requests would otherwise print thousands of
+// diagnostics. The rest are named in one more of each.
+const maxClaimReports = 10
+
 // claimEntries claims, for a planned mimcm_request_statuses, the request of
-// each entry of requests whose key and status are known. Each entry claims
-// as an owner of its own, so that two keys of one resource for the same
-// request are compared too; duplicate keys are also reported by ModifyPlan
-// itself, in the words of the map.
+// each entry of requests whose key and status are known, in the order of
+// the keys. Each entry claims as an owner of its own, so that two keys of
+// one resource for the same request are compared too; duplicate keys are
+// also reported by ModifyPlan itself, in the words of the map.
 func (r *RequestStatusesResource) claimEntries(ctx context.Context, raw tftypes.Value, prior, planned privateState) diag.Diagnostics {
 	if r.data == nil {
 		return nil
@@ -181,13 +189,50 @@ func (r *RequestStatusesResource) claimEntries(ctx context.Context, raw tftypes.
 	if diags.HasError() {
 		return diags
 	}
-	for key, v := range requests {
+	var reported [2]int        // by severity: errors, warnings
+	var unreported [2][]string // the keys beyond maxClaimReports
+	for _, key := range slices.Sorted(maps.Keys(requests)) {
 		var status string
-		if v.As(&status) != nil {
+		if requests[key].As(&status) != nil {
 			continue
 		}
-		diags.Append(r.data.targets.claimConfigured(key, status, owner,
-			"the entry "+mimcm.QuoteInput(key)+" of a mimcm_request_statuses", path.Root("requests").AtMapKey(key))...)
+		for _, d := range r.data.targets.claimConfigured(key, status, owner,
+			"the entry "+mimcm.QuoteInput(key)+" of a mimcm_request_statuses", path.Root("requests").AtMapKey(key)) {
+			kind := 0
+			if d.Severity() == diag.SeverityWarning {
+				kind = 1
+			}
+			if reported[kind] == maxClaimReports {
+				unreported[kind] = append(unreported[kind], key)
+				continue
+			}
+			reported[kind]++
+			diags.Append(d)
+		}
+	}
+	if keys := unreported[0]; len(keys) > 0 {
+		diags.AddAttributeError(path.Root("requests"), fmt.Sprintf("%d more requests are given two different statuses", len(keys)),
+			"Other resources in the same configuration ask for another status for the requests of these entries too: "+
+				quoteKeys(keys)+". Keep one resource for each request.")
+	}
+	if keys := unreported[1]; len(keys) > 0 {
+		diags.AddAttributeWarning(path.Root("requests"), fmt.Sprintf("%d more requests are managed twice", len(keys)),
+			"Other resources in the same configuration ask for the same status for the requests of these entries too: "+
+				quoteKeys(keys)+". Keep one resource for each request.")
 	}
 	return diags
+}
+
+// quoteKeys lists keys of requests for a message, the first hundred of
+// them.
+func quoteKeys(keys []string) string {
+	const most = 100
+	quoted := make([]string, 0, min(len(keys), most))
+	for _, k := range keys[:min(len(keys), most)] {
+		quoted = append(quoted, mimcm.QuoteInput(k))
+	}
+	if len(keys) > most {
+		return strings.Join(quoted, ", ") + fmt.Sprintf(" and %d more", len(keys)-most)
+	}
+	return strings.Join(quoted, ", ")
 }

@@ -287,3 +287,77 @@ resource "mimcm_request_status" "complete" {
 		t.Errorf("request %s is %s, want it untouched (Approved)", testID, r.Status)
 	}
 }
+
+// Two mimcm_request_statuses that share many requests are told about the
+// first maxClaimReports of them one by one, and about the rest in one more
+// diagnostic that names them: errors and warnings alike.
+func TestRequestStatuses_manyClaimsReportedOnce(t *testing.T) {
+	t.Parallel()
+	const shared = maxClaimReports + 5
+	ids := manyIDs(0xc1, shared)
+	var seed []mimcm.Request
+	for _, id := range ids {
+		seed = append(seed, seedRequest(id, mimcm.StatusApproved))
+	}
+	for _, tc := range []struct {
+		second   string
+		severity tfprotov6.DiagnosticSeverity
+		one      string
+		rest     string
+	}{
+		{"Completed", tfprotov6.DiagnosticSeverityWarning, "is managed twice", "5 more requests are managed twice"},
+		{"Canceled", tfprotov6.DiagnosticSeverityError, "is given two different statuses", "5 more requests are given two different statuses"},
+	} {
+		t.Run(tc.second, func(t *testing.T) {
+			t.Parallel()
+			s := newProtocolServer(t, newTestMock(t, mockapi.Options{}, seed...))
+			if diags := planStatuses(t, s, ids, "Completed"); len(diags) > 0 {
+				t.Fatalf("the first resource: %s", describeDiagnostics(diags))
+			}
+			diags := planStatuses(t, s, ids, tc.second)
+			var one, rest []*tfprotov6.Diagnostic
+			for _, d := range diags {
+				switch {
+				case d.Severity == tc.severity && strings.Contains(d.Summary, tc.one):
+					one = append(one, d)
+				case d.Severity == tc.severity && d.Summary == tc.rest:
+					rest = append(rest, d)
+				}
+			}
+			if len(one) != maxClaimReports || len(rest) != 1 {
+				t.Fatalf("want %d diagnostics of one request each and one for the rest, got:\n%s", maxClaimReports, describeDiagnostics(diags))
+			}
+			for _, id := range ids[maxClaimReports:] {
+				if !strings.Contains(rest[0].Detail, `"`+id+`"`) {
+					t.Errorf("the last diagnostic does not name %s:\n%s", id, rest[0].Detail)
+				}
+			}
+			if !strings.Contains(one[0].Summary, ids[0]) {
+				t.Errorf("want the entries in the order of their keys, the first about %s; got %q", ids[0], one[0].Summary)
+			}
+		})
+	}
+}
+
+// planStatuses plans the creation of a mimcm_request_statuses that sets
+// every request of ids to status, and returns the plan's diagnostics.
+func planStatuses(t *testing.T, s *protocolServer, ids []string, status string) []*tfprotov6.Diagnostic {
+	t.Helper()
+	schema := s.schemas.ResourceSchemas["mimcm_request_statuses"]
+	requests := map[string]string{}
+	for _, id := range ids {
+		requests[id] = status
+	}
+	config := dynamicValue(t, schema, map[string]any{"requests": requests})
+	prior, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := s.PlanResourceChange(t.Context(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "mimcm_request_statuses", Config: config, PriorState: &prior, ProposedNewState: config,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Diagnostics
+}

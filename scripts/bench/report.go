@@ -974,9 +974,11 @@ func splitSections(report string) []reportSection {
 }
 
 // mergeReport writes the sections of a report of a limited run (-update)
-// into an earlier report: a section of the same name is replaced, a new one
-// goes before the targets, the machine section is added as the update's
-// own, and the targets table keeps the rows this run did not check.
+// into an earlier report: the update's machine section, as its own, and
+// its sections after it, before the targets — a section of the same name
+// leaves its old place, so that every section sits under the machine that
+// measured it, and an earlier update's machine section left with none is
+// dropped. The targets table keeps the rows this run did not check.
 func mergeReport(old, update string, at time.Time, runtime time.Duration) string {
 	oldSections, newSections := splitSections(old), splitSections(update)
 	var names []string
@@ -1011,15 +1013,25 @@ func mergeReport(old, update string, at time.Time, runtime time.Duration) string
 				oldSections[i].text = mergeTargets(oldSections[i].text, s.text)
 				continue
 			}
+		case "Method", "Analysis":
+			if i := find(s.key()); i >= 0 {
+				oldSections[i] = s
+				continue
+			}
 		}
 		if i := find(s.key()); i >= 0 {
-			oldSections[i] = s
-			continue
+			oldSections = slices.Delete(oldSections, i, i+1)
 		}
 		insert(s)
 	}
+	isUpdateMachine := func(i int) bool {
+		return i < len(oldSections) && strings.HasPrefix(oldSections[i].heading, "## Machine of the update of ")
+	}
 	var b strings.Builder
-	for _, s := range oldSections {
+	for i, s := range oldSections {
+		if isUpdateMachine(i) && (i+1 == len(oldSections) || isUpdateMachine(i+1) || oldSections[i+1].key() == "Targets") {
+			continue // its sections were all measured again since
+		}
 		b.WriteString(s.text)
 	}
 	return b.String()

@@ -215,10 +215,12 @@ func TestConnectionsNote_byProcess(t *testing.T) {
 }
 
 // TestMergeReport keeps what the update did not measure and replaces what
-// it did.
+// it did, under the update's machine; an earlier update none of whose
+// sections are left goes.
 func TestMergeReport(t *testing.T) {
 	old := "# Benchmarks\n\nWritten by make bench.\n\n## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n" +
-		"## N = 2000 (1 round)\n\nold 2000\n\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n" +
+		"## N = 2000 (1 round)\n\nold 2000\n\n## Machine of the update of 2026-12-02 10:00\n\nmachine of 10:00\n\n" +
+		"## N = 5000 (1 round)\n\nold 5000\n\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n" +
 		"| a | 1 | **MISS** |\n| b | 2 | **PASS** |\n\n### Why the misses\n\n- **a** — old reason\n\n## Analysis\n\nanalysis\n"
 	update := "# Benchmarks\n\nWritten by make bench.\n\n## Machine\n\nnew machine\n\n## N = 2000 (2 rounds)\n\nnew 2000\n\n" +
 		"## N = 5000 (1 round)\n\nnew 5000\n\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n" +
@@ -226,15 +228,15 @@ func TestMergeReport(t *testing.T) {
 	got := mergeReport(old, update, time.Date(2026, 12, 2, 11, 50, 0, 0, time.UTC), time.Minute)
 	for _, want := range []string{
 		"Updated on 2026-12-02 11:50 UTC by a run of 1m0s limited to (`-update`): N = 2000; N = 5000.",
-		"## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n## N = 2000 (2 rounds)\n\nnew 2000\n\n",
-		"## Machine of the update of 2026-12-02 11:50\n\nnew machine\n\n## N = 5000 (1 round)\n\nnew 5000\n\n## Targets",
+		"## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n## Machine of the update of 2026-12-02 11:50\n\n",
+		"## Machine of the update of 2026-12-02 11:50\n\nnew machine\n\n## N = 2000 (2 rounds)\n\nnew 2000\n\n## N = 5000 (1 round)\n\nnew 5000\n\n## Targets",
 		"| a | 0.5 | **PASS** |\n| b | 2 | **PASS** |\n| c | 3 | **MISS** |\n\n### Why the misses\n\n- **c** — new reason\n\n## Analysis",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the merged report lacks %q", want)
 		}
 	}
-	for _, gone := range []string{"old 2000", "old reason"} {
+	for _, gone := range []string{"old 2000", "old 5000", "machine of 10:00", "old reason"} {
 		if strings.Contains(got, gone) {
 			t.Errorf("the merged report still holds %q", gone)
 		}

@@ -21,11 +21,14 @@ type goBenchmark struct {
 
 // goBenchmarkRuns are the Go benchmarks the report shows: the small ones
 // with go test's default time, the 10,000-request lists ten times each,
-// and the whole data source Read, which takes seconds, twice.
+// the whole data source Read, which takes seconds, twice, and the bulk
+// resource's refresh and plan of 5,000 entries through the protocol three
+// times.
 var goBenchmarkRuns = []struct{ pattern, benchtime string }{
 	{`^(BenchmarkRequest_UnmarshalJSON|BenchmarkClient_GetRequest|BenchmarkNewRequestAttributesModel|BenchmarkRequestStatusModel_getSet|BenchmarkRequestStatusModel_getSetFramework)$`, "1s"},
 	{`^(BenchmarkDecodeRequests10000|BenchmarkClient_ListRequests10000|BenchmarkRequestsDataSource_list10000)$`, "10x"},
 	{`^BenchmarkRequestsDataSource_read10000$`, "2x"},
+	{`^(BenchmarkRequestStatuses_refresh5000|BenchmarkRequestStatuses_planNoRefresh5000)$`, "3x"},
 }
 
 // runGoBenchmarks runs the Go benchmarks of the client and the provider.

@@ -377,7 +377,10 @@ func renderHTTPS(w *strings.Builder, h *httpsResult, sizes []*sizeResult) {
 func renderGoBenchmarks(w *strings.Builder, list []goBenchmark) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("## Go benchmarks\n\n`go test -run '^$' -bench ... -benchmem ./internal/mimcm ./internal/provider`; ")
-	p("the 10,000-request lists are a reference request repeated (about 1.5 kB each) served by a local `httptest` server.\n\n")
+	p("the 10,000-request lists are a reference request repeated (about 1.5 kB each) served by a local `httptest` server; ")
+	p("`BenchmarkRequestStatuses_*` call the provider's protocol server as Terraform does for one `mimcm_request_statuses` of 5,000 entries, ")
+	p("against the in-process mock holding 15,000 requests in their status (refresh: read with one list call, validate, plan; ")
+	p("`plan -refresh=false`: upgrade the state from its JSON, validate, plan).\n\n")
 	p("| Benchmark | Runs | Wall per op | CPU per op | Bytes per op | Allocations per op |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, b := range list {
 		p("| `%s` (%s) | %d | %s | %s | %s | %.0f |\n", b.name, strings.TrimPrefix(b.pkg, "github.com/mimcm/terraform-provider-mimcm/"),

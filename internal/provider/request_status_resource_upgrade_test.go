@@ -240,7 +240,7 @@ func TestRequestStatus_upgradeStateV0(t *testing.T) {
 
 // primitiveOf is a primitive tftypes value as a Go value: a string, an int or
 // a bool, nil for null.
-func primitiveOf(t *testing.T, v tftypes.Value) any {
+func primitiveOf(t testing.TB, v tftypes.Value) any {
 	t.Helper()
 	if v.IsNull() {
 		return nil

@@ -36,39 +36,25 @@ type statusesBench struct {
 func newStatusesBench(b *testing.B) *statusesBench {
 	b.Helper()
 	var seed []mimcm.Request
-	requests := map[string]tftypes.Value{}
+	requests, imported := map[string]string{}, map[string]string{}
 	for i := range 3 * statusesBenchSize {
 		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
 		seed = append(seed, seedRequest(id, mimcm.StatusCompleted))
 		if i < statusesBenchSize {
-			requests[id] = tftypes.NewValue(tftypes.String, "Completed")
+			requests[id], imported[id] = "Completed", importedValue
 		}
 	}
 	s := newProtocolServer(b, newTestMock(b, mockapi.Options{}, seed...))
 	schema := s.schemas.ResourceSchemas["mimcm_request_statuses"]
-	typ, ok := schema.ValueType().(tftypes.Object)
-	if !ok {
-		b.Fatalf("the schema's type is %s, want an object", schema.ValueType())
-	}
-	config := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		config[name] = tftypes.NewValue(at, nil)
-	}
-	config["requests"] = tftypes.NewValue(typ.AttributeTypes["requests"], requests)
-	sb := &statusesBench{server: s, config: mustDynamicValue(b, typ, tftypes.NewValue(typ, config))}
+	sb := &statusesBench{server: s, config: dynamicValue(b, schema, map[string]any{"requests": requests})}
 
 	// The state of an import of every request, refreshed: what a refresh
 	// plan starts from. (This first read has no status to look for the
 	// requests in, so it reads them one by one; the benchmarks' reads list
 	// them.)
-	imported := map[string]tftypes.Value{}
-	for id := range requests {
-		imported[id] = tftypes.NewValue(tftypes.String, importedValue)
-	}
-	config["requests"] = tftypes.NewValue(typ.AttributeTypes["requests"], imported)
-	sb.state = mustDynamicValue(b, typ, tftypes.NewValue(typ, config))
+	sb.state = dynamicValue(b, schema, map[string]any{"requests": imported})
 	sb.state = sb.read(b)
-	value, err := sb.state.Unmarshal(typ)
+	value, err := sb.state.Unmarshal(schema.ValueType())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,15 +63,6 @@ func newStatusesBench(b *testing.B) *statusesBench {
 	}
 	sb.private = sb.validateAndPlan(b, sb.state)
 	return sb
-}
-
-func mustDynamicValue(b *testing.B, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
-	b.Helper()
-	dv, err := tfprotov6.NewDynamicValue(typ, v)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return &dv
 }
 
 // jsonOf is a value of objects, maps and primitives as Terraform writes it

@@ -60,6 +60,7 @@ func TestParseFlags_chaos(t *testing.T) {
 		{[]string{"-chaos-storm", "10s"}, mockapi.Storm{Duration: 10 * time.Second, Burst: 12, Calm: 20}},
 		{[]string{"-chaos-storm", "1m", "-chaos-storm-burst", "3", "-chaos-storm-calm", "7", "-chaos-storm-statuses", "503, 429"},
 			mockapi.Storm{Duration: time.Minute, Burst: 3, Calm: 7, Statuses: []int{503, 429}}},
+		{[]string{"-chaos-storm", "1m", "-chaos-storm-calls", "60"}, mockapi.Storm{Duration: time.Minute, Burst: 12, Calm: 20, Calls: 60}},
 	} {
 		c, err := parseFlags(tt.args, &stderr, env(nil))
 		if err != nil || !reflect.DeepEqual(c.chaos.Storm, tt.want) || !c.chaos.On() {
@@ -77,6 +78,7 @@ func TestParseFlags_chaos(t *testing.T) {
 		{[]string{"-chaos-rate", "200=0.1"}, "usage"},
 		{[]string{"-chaos-storm", "10s", "-chaos-storm-burst", "0"}, "-chaos-*: storm of 10s with a burst of 0 calls: want at least 1 failed call per burst"},
 		{[]string{"-chaos-storm", "10s", "-chaos-storm-statuses", "302"}, "-chaos-*: storm status 302: want an error status from 400 to 599"},
+		{[]string{"-chaos-storm", "10s", "-chaos-storm-calls", "-1"}, "-chaos-*: storm of -1 calls: want 0 (as many as its duration lets in) or more"},
 		{[]string{"-chaos-storm-statuses", "busy"}, "usage"},
 		{[]string{"-chaos-latency", "soon"}, "usage"},
 	} {

@@ -150,6 +150,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 		"-chaos-storm-burst failed calls, whichever arrive, between -chaos-storm-calm calls let through")
 	fs.IntVar(&c.chaos.Storm.Burst, "chaos-storm-burst", 12, "calls failed in a row by each burst of -chaos-storm (`n`)")
 	fs.IntVar(&c.chaos.Storm.Calm, "chaos-storm-calm", 20, "calls let through between two bursts of -chaos-storm (`n`)")
+	fs.IntVar(&c.chaos.Storm.Calls, "chaos-storm-calls", 0, "end -chaos-storm after this many calls (`n`), if its duration has not ended it first; 0: no limit")
 	fs.Func("chaos-storm-statuses", "comma-separated HTTP `statuses` a -chaos-storm answers with, in turn (default 429,502,503,504), "+
 		"with -chaos-retry-after's values as Retry-After", func(v string) error {
 		for item := range strings.SplitSeq(v, ",") {

@@ -44,10 +44,17 @@ type Chaos struct {
 // calls in a row fail, then Calm pass, with Statuses (429, 502, 503 and 504
 // when empty) in turn. Unlike the rates' even spread, it falls on the few
 // calls that are retrying, which is what a retry policy must survive.
+//
+// Calls, when more than 0, ends the storm after that many calls if its
+// Duration has not ended it first: how many calls arrive within a duration
+// depends on the client's pace (an adaptive client slows down in a storm)
+// and on the machine, so a storm that must fail a known number of calls,
+// in a test, is bounded by calls.
 type Storm struct {
 	Duration time.Duration
 	Burst    int
 	Calm     int
+	Calls    int
 	Statuses []int
 }
 
@@ -64,6 +71,8 @@ func (st Storm) validate() error {
 		return fmt.Errorf("storm duration %s: want 0 (off) to %s", st.Duration, maxStorm)
 	case st.Burst < 0 || st.Calm < 0:
 		return fmt.Errorf("storm burst %d, calm %d: want 0 or more calls", st.Burst, st.Calm)
+	case st.Calls < 0:
+		return fmt.Errorf("storm of %d calls: want 0 (as many as its duration lets in) or more", st.Calls)
 	case st.Duration > 0 && st.Burst == 0:
 		return fmt.Errorf("storm of %s with a burst of 0 calls: want at least 1 failed call per burst", st.Duration)
 	}
@@ -366,7 +375,7 @@ func (s *Server) stormFault(st *chaosState) (int, bool) {
 	if st.stormStart.IsZero() {
 		st.stormStart = now
 	}
-	if now.Sub(st.stormStart) >= storm.Duration {
+	if now.Sub(st.stormStart) >= storm.Duration || (storm.Calls > 0 && st.stormCalls >= storm.Calls) {
 		return 0, false
 	}
 	n := st.stormCalls
@@ -533,6 +542,7 @@ type adminStorm struct {
 	DurationMS int64 `json:"duration_ms"`
 	Burst      int   `json:"burst"`
 	Calm       int   `json:"calm"`
+	Calls      int   `json:"calls,omitempty"`
 	Statuses   []int `json:"statuses,omitempty"`
 }
 
@@ -542,8 +552,8 @@ func toAdminChaos(c Chaos) adminChaosConfig {
 		LatencyMinMS: c.LatencyMin.Milliseconds(), LatencyMaxMS: c.LatencyMax.Milliseconds(),
 		ResetRate: c.ResetRate, TruncateRate: c.TruncateRate, HTMLRate: c.HTMLRate, LostPUTRate: c.LostPUTRate,
 	}
-	if st := c.Storm; st.Duration != 0 || st.Burst != 0 || st.Calm != 0 || len(st.Statuses) > 0 {
-		out.Storm = &adminStorm{DurationMS: c.Storm.Duration.Milliseconds(), Burst: c.Storm.Burst, Calm: c.Storm.Calm, Statuses: c.Storm.Statuses}
+	if st := c.Storm; st.Duration != 0 || st.Burst != 0 || st.Calm != 0 || st.Calls != 0 || len(st.Statuses) > 0 {
+		out.Storm = &adminStorm{DurationMS: st.Duration.Milliseconds(), Burst: st.Burst, Calm: st.Calm, Calls: st.Calls, Statuses: st.Statuses}
 	}
 	if len(c.Rates) > 0 {
 		out.Rates = map[string]float64{}
@@ -564,7 +574,8 @@ func (in adminChaosConfig) chaos() (Chaos, error) {
 		if ms := in.Storm.DurationMS; ms < 0 || ms > maxStorm.Milliseconds() {
 			return Chaos{}, fmt.Errorf("storm.duration_ms %d: want 0 (off) to %d", ms, maxStorm.Milliseconds())
 		}
-		c.Storm = Storm{Duration: time.Duration(in.Storm.DurationMS) * time.Millisecond, Burst: in.Storm.Burst, Calm: in.Storm.Calm, Statuses: in.Storm.Statuses}
+		c.Storm = Storm{Duration: time.Duration(in.Storm.DurationMS) * time.Millisecond, Burst: in.Storm.Burst, Calm: in.Storm.Calm,
+			Calls: in.Storm.Calls, Statuses: in.Storm.Statuses}
 	}
 	for key, r := range in.Rates {
 		code, err := strconv.Atoi(key)

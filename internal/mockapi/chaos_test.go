@@ -587,7 +587,31 @@ func TestChaos_storm(t *testing.T) {
 			t.Errorf("call %d: %d, want %d", i, r.status, want)
 		}
 	}
+
+	// A storm bounded by calls ends after them, however long it was to last.
+	r = f.do(t, http.MethodPut, "/_mock/chaos", `{"storm":{"duration_ms":60000,"burst":2,"calm":1,"calls":5}}`)
+	wantStatus(t, r, 200)
+	if c := f.ChaosConfig(); !reflect.DeepEqual(c.Storm, Storm{Duration: time.Minute, Burst: 2, Calm: 1, Calls: 5}) {
+		t.Errorf("ChaosConfig = %+v", c)
+	}
+	got = got[:0]
+	for range 8 {
+		r, err := f.chaosSend(t, http.MethodGet, base+"/requests/"+exampleID, "")
+		wantNoError(t, err)
+		got = append(got, strconv.Itoa(r.status))
+	}
+	if want := "429 502 200 503 504 200 200 200"; strings.Join(got, " ") != want {
+		t.Errorf("a storm of 5 calls answered\n got  %s\n want %s", strings.Join(got, " "), want)
+	}
+	if counts := f.ChaosCounts(); counts.StormCalls != 5 || counts.StormFaults != 4 {
+		t.Errorf("a storm of 5 calls: counts = %+v", counts)
+	}
+	if r := f.do(t, http.MethodGet, "/_mock/chaos", ""); !strings.Contains(string(r.body), `"storm":{"duration_ms":60000,"burst":2,"calm":1,"calls":5}`) {
+		t.Errorf("GET /_mock/chaos: %s lacks the storm's calls", r.body)
+	}
+
 	for body, want := range map[string]string{
+		`{"storm":{"duration_ms":1000,"burst":1,"calls":-1}}`:       "storm of -1 calls",
 		`{"storm":{"duration_ms":1000,"burst":0}}`:                  "burst of 0 calls",
 		`{"storm":{"duration_ms":-1,"burst":1}}`:                    "storm.duration_ms -1",
 		`{"storm":{"duration_ms":99999999999999,"burst":1}}`:        "storm.duration_ms 99999999999999",

@@ -10,7 +10,7 @@
 // routes under /_mock/ that the README lists. Beyond the README: POST and
 // PATCH answer with what they stored, GET /_mock/calls also counts
 // "connections" and "handshakes", and PUT /_mock/chaos takes a "storm"
-// ({"duration_ms","burst","calm","statuses"}), restarts the stream and
+// ({"duration_ms","burst","calm","calls","statuses"}), restarts the stream and
 // zeroes the counts, which DELETE /_mock/chaos keeps.
 package mockapi
 

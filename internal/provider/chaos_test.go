@@ -230,21 +230,24 @@ func TestAccChaos_200Resources(t *testing.T) {
 }
 
 // TestAccChaos_storm plans and applies 150 resources, with the provider's
-// default retry settings, through throttling storms: for 10 seconds from
-// its first call, 8 calls in a row — whichever arrive, retries included —
-// are answered 429, 502, 503 or 504 with Retry-After: 1, then 12 pass, so
-// that 40% of the calls in the storm fail and the calls retrying together
-// meet the next burst together. One storm falls on the plan, another on
-// the apply, which must succeed and leave every request in its desired
-// status and state equal to the mock, with exactly one PUT that succeeded
-// per request and none after it. A third falls on the refresh of the next
-// plan, which must be empty.
+// default retry settings, through throttling storms: for the first 80
+// calls, 8 calls in a row — whichever arrive, retries included — are
+// answered 429, 502, 503 or 504 with Retry-After: 1, then 12 pass, so that
+// 32 of them (40%) fail in four bursts and the calls retrying together
+// meet the next burst together. The storms are bounded by calls, not by
+// time: the provider slows down in a storm, as it should, and how many
+// calls it makes in ten seconds depends on the machine's load (44 during
+// one plan, short of three bursts, on a busy machine). One storm falls on
+// the plan, another on the apply, which must succeed and leave every
+// request in its desired status and state equal to the mock, with exactly
+// one PUT that succeeded per request and none after it. A third falls on
+// the refresh of the next plan, which must be empty.
 //
 // Every call takes 20 to 60 ms, as a real server's do, so that the calls
 // Terraform sends together are under way together when the first answer
 // comes back: a throttled answer that came back before the others left
 // would cut the provider's pace to its floor at once, and the storm would
-// meet a dozen calls instead of a hundred.
+// fall on a dozen calls retrying over and over instead of on many.
 //
 // The provider's adaptive limit spreads a storm's faults over its calls:
 // each meets only a few of them in a row, but some wait five seconds
@@ -260,9 +263,10 @@ func TestAccChaos_storm(t *testing.T) {
 		LatencyMin: 20 * time.Millisecond,
 		LatencyMax: 60 * time.Millisecond,
 		Storm: mockapi.Storm{
-			Duration: 10 * time.Second,
+			Duration: time.Minute, // the bound if the calls run out first
 			Burst:    8,
 			Calm:     12,
+			Calls:    80,
 			Statuses: []int{429, 502, 503, 504},
 		},
 	}
@@ -344,10 +348,10 @@ func TestAccChaos_storm(t *testing.T) {
 			to = storms[k+1].from
 		}
 		t.Logf("during %s: %s", s.name, s.counts)
-		// 40% by design; fewer means the storm missed. Three bursts at
-		// least, so that the calls a burst failed meet the next one.
-		if c := s.counts; c.StormFaults < 3*chaos.Storm.Burst || float64(c.StormFaults) < 0.30*float64(c.StormCalls) {
-			t.Errorf("the storm during %s failed %d of %d calls: want 30%% or more, and %d or more", s.name, c.StormFaults, c.StormCalls, 3*chaos.Storm.Burst)
+		// Its four bursts, all of them: fewer means the storm ended by
+		// time, before the calls it was to fail.
+		if c := s.counts; c.StormCalls != chaos.Storm.Calls || c.StormFaults != 4*chaos.Storm.Burst {
+			t.Errorf("the storm during %s failed %d of %d calls: want %d of %d", s.name, c.StormFaults, c.StormCalls, 4*chaos.Storm.Burst, chaos.Storm.Calls)
 		}
 		// A provider that gave up on a busy server within a few seconds
 		// would have failed this call.

@@ -35,12 +35,13 @@ const (
 	kindFloorNoDC   // version 0's without data_collection
 	kindFloorMin    // only the status attributes mimcm_request_statuses keeps per entry
 	kindBulkNoList  // mimcm_request_statuses with use_list_route = false: one GET per read (-kinds only)
+	kindFloorBulk   // floor_request_statuses: mimcm_request_statuses' schema, answered at the protocol level with next to no work
 	kinds           // how many kinds there are
 )
 
 var kindNames = [kinds]string{"terraform_data", "floor_item", "floor_request_status", "mimcm_request_status", "mimcm_request_statuses",
 	"floor_request_status_v0", "floor_request_status_no_sddl", "floor_request_status_no_data_collection", "floor_request_status_min",
-	"mimcm_request_statuses_no_list"}
+	"mimcm_request_statuses_no_list", "floor_request_statuses"}
 
 // callsAPI reports whether a kind's provider calls the mock.
 func (k kind) callsAPI() bool { return k == kindMimcm || k.bulk() }
@@ -290,7 +291,7 @@ func writeConfig(dir string, k kind, mockURL, caFile string, ids []mimcm.GUID) e
 	}
 	var c strings.Builder
 	switch {
-	case k == kindFloor || k.floorRequest():
+	case k == kindFloor || k.floorRequest() || k == kindFloorBulk:
 		c.WriteString(`terraform {
   required_providers {
     floor = {
@@ -352,6 +353,11 @@ provider "mimcm" {
 		c.WriteString(`resource "mimcm_request_statuses" "bench" {
   requests       = { for id in local.request_ids : id => "Completed" }
   use_list_route = false
+}
+`)
+	case kindFloorBulk:
+		c.WriteString(`resource "floor_request_statuses" "bench" {
+  requests = { for id in local.request_ids : id => "Completed" }
 }
 `)
 	case kindMimcm:

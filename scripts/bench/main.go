@@ -4,13 +4,15 @@
 //	go run ./scripts/bench -n 500 -out BENCHMARKS.md
 //
 // It builds the provider and mimcm-mock into a temporary directory, starts
-// the mock on a free loopback port and, for each size N, generates five
+// the mock on a free loopback port and, for each size N, generates six
 // configurations: N mimcm_request_status resources completing seeded
 // Approved requests, one mimcm_request_statuses completing N others, N
-// terraform_data resources, and N of each of the two resources of
+// terraform_data resources, N of each of the two resources of
 // scripts/bench/floor, a framework provider that calls nothing: floor_item,
 // the smallest plugin resource, and floor_request_status, which has
-// mimcm_request_status's schema and state. -kinds chooses others: the
+// mimcm_request_status's schema and state, and one floor_request_statuses of
+// N entries, mimcm_request_statuses' schema answered by the floor at the
+// protocol level with next to no work. -kinds chooses others: the
 // floor's variants that weigh groups of attributes, and
 // mimcm_request_statuses_no_list. It then runs apply,
 // plan (with refresh), plan -refresh=false and destroy on each, alternating
@@ -84,7 +86,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.httpsN, "https-n", 500, "resources in the https scenario, where the provider speaks HTTP/2; 0 skips it")
 	fs.BoolVar(&cfg.goBench, "go-bench", true, "run the Go benchmarks of the decoding and conversion paths")
 	kindList := fs.String("kinds", "", "configurations to measure, from "+strings.Join(kindNames[:], ", ")+
-		" (comma-separated); empty means the first five up to 1,000 resources and mimcm_request_status and mimcm_request_statuses above")
+		" (comma-separated); empty means the first five and floor_request_statuses up to 1,000 resources, and mimcm_request_status, "+
+		"mimcm_request_statuses and floor_request_statuses above")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
 	fs.BoolVar(&cfg.update, "update", false, "with -out: replace only the sections this run measured, and the rows of the targets it checked, "+
 		"keeping the rest of the file (for runs limited with -n, -kinds, -latency-n 0, -https-n 0, -go-bench=false)")
@@ -135,15 +138,16 @@ func parseFlags(args []string) (config, error) {
 // than the number of resources (it rewrites the whole state file after
 // each one), so above 1,000 resources the comparisons take hours on a
 // shared two-core machine; mimcm_request_status and mimcm_request_statuses
-// alone still give their calls, connections and memory.
+// alone still give their calls, connections and memory, and
+// floor_request_statuses, which takes seconds, the floor under the latter.
 func (cfg config) kindsFor(n int) []kind {
 	switch {
 	case cfg.kinds != nil:
 		return cfg.kinds
 	case n <= 1000:
-		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk}
+		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk, kindFloorBulk}
 	}
-	return []kind{kindMimcm, kindBulk}
+	return []kind{kindMimcm, kindBulk, kindFloorBulk}
 }
 
 // operationsFor is what a size runs. Above 1,000 resources destroy is left

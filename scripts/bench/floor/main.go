@@ -1,7 +1,9 @@
 // Command floor is the smallest useful Terraform Plugin Framework provider,
 // with resources that call nothing: floor_item keeps its input, and
 // floor_request_status has mimcm_request_status's own schema and fills it
-// with a completed request's attributes. Its variants weigh groups of
+// with a completed request's attributes. Beside the framework's resources
+// it serves floor_request_statuses (statuses.go), mimcm_request_statuses'
+// schema answered at the protocol level with next to no work. Its variants weigh groups of
 // attributes: floor_request_status_v0 has schema version 0's (also the
 // security descriptor and the data collection), _no_sddl and
 // _no_data_collection version 0's without one of the two, and _min only the
@@ -32,6 +34,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	mimcmprovider "github.com/mimcm/terraform-provider-mimcm/internal/provider"
@@ -51,9 +55,12 @@ func main() {
 			}
 		}
 	}
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} }, providerserver.ServeOpts{
-		Address:         "registry.terraform.io/bench/floor",
-		ProtocolVersion: 6,
+	err := tf6server.Serve("registry.terraform.io/bench/floor", func() tfprotov6.ProviderServer {
+		s, err := newStatusesServer(providerserver.NewProtocol6(floorProvider{})())
+		if err != nil {
+			log.Fatal(err)
+		}
+		return s
 	})
 	if err != nil {
 		log.Fatal(err)

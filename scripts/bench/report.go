@@ -983,6 +983,30 @@ func (s reportSection) key() string {
 	return k
 }
 
+// supersedes reports whether s, a section of an update, measured again
+// everything old did: old has the same name, or both are sections of one
+// size ("N = 2000: kind, kind") and s measured each of old's kinds.
+func (s reportSection) supersedes(old reportSection) bool {
+	if old.heading == "" {
+		return false
+	}
+	if s.key() == old.key() {
+		return true
+	}
+	size, kinds, ok := strings.Cut(s.key(), ": ")
+	oldSize, oldKinds, oldOK := strings.Cut(old.key(), ": ")
+	if !ok || !oldOK || size != oldSize || !strings.HasPrefix(size, "N = ") {
+		return false
+	}
+	measured := strings.Split(kinds, ", ")
+	for _, k := range strings.Split(oldKinds, ", ") {
+		if !slices.Contains(measured, k) {
+			return false
+		}
+	}
+	return true
+}
+
 func splitSections(report string) []reportSection {
 	var out []reportSection
 	cur := reportSection{}
@@ -998,7 +1022,8 @@ func splitSections(report string) []reportSection {
 
 // mergeReport writes the sections of a report of a limited run (-update)
 // into an earlier report: the update's machine section, as its own, and
-// its sections after it, before the targets — a section of the same name
+// its sections after it, before the targets — a section it supersedes
+// (of the same name, or of the same size with no kind it did not measure)
 // leaves its old place, so that every section sits under the machine that
 // measured it, and an earlier update's machine section left with none is
 // dropped. The targets table keeps the rows this run did not check.
@@ -1042,9 +1067,7 @@ func mergeReport(old, update string, at time.Time, runtime time.Duration) string
 				continue
 			}
 		}
-		if i := find(s.key()); i >= 0 {
-			oldSections = slices.Delete(oldSections, i, i+1)
-		}
+		oldSections = slices.DeleteFunc(oldSections, s.supersedes)
 		insert(s)
 	}
 	isUpdateMachine := func(i int) bool {

@@ -245,3 +245,29 @@ func TestMergeReport(t *testing.T) {
 		t.Log(got)
 	}
 }
+
+// TestMergeReport_kinds replaces a limited run's section of a size when the
+// update measured each of its kinds again, and keeps one with a kind the
+// update did not measure.
+func TestMergeReport_kinds(t *testing.T) {
+	old := "# Benchmarks\n\nWritten by make bench.\n\n## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold default 500\n\n" +
+		"## Machine of the update of 2026-12-02 10:00\n\nmachine of 10:00\n\n" +
+		"## N = 500: terraform_data, floor_request_status_min (3 rounds)\n\nold min\n\n" +
+		"## N = 2000: terraform_data, mimcm_request_status (1 round)\n\nold 2000\n\n" +
+		"## N = 5000: terraform_data, mimcm_request_statuses (1 round)\n\nold 5000\n\n## Targets\n\ntargets\n"
+	update := "# Benchmarks\n\nWritten by make bench.\n\n## Machine\n\nnew machine\n\n" +
+		"## N = 2000: terraform_data, mimcm_request_statuses (3 rounds)\n\nnew 2000\n\n" +
+		"## N = 5000: terraform_data, mimcm_request_statuses, floor_request_statuses (1 round)\n\nnew 5000\n\n## Targets\n\ntargets\n"
+	got := mergeReport(old, update, time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC), time.Minute)
+	for _, kept := range []string{"old default 500", "old min", "old 2000", "machine of 10:00", "new 2000", "new 5000"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("the merged report lacks %q", kept)
+		}
+	}
+	if strings.Contains(got, "old 5000") {
+		t.Error("the merged report still holds the N = 5000 section whose kinds the update all measured again")
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}

@@ -310,6 +310,9 @@ func ratioCell(op *opResult, k, over kind) string {
 	if math.IsNaN(r) {
 		return "—"
 	}
+	if r < 0.1 {
+		return fmt.Sprintf("%.3f×", r) // 0.004× rather than 0.00×
+	}
 	return fmt.Sprintf("%.2f×", r)
 }
 

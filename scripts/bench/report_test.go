@@ -271,3 +271,20 @@ func TestMergeReport_kinds(t *testing.T) {
 		t.Log(got)
 	}
 }
+
+// TestRatioCell gives ratios under 0.1 a third decimal: with two, the
+// floor's apply at 5,000 showed as 0.00×.
+func TestRatioCell(t *testing.T) {
+	op := &opResult{op: operations[0]}
+	op.samples[kindData] = []sample{fakeSample(365.2, 0, 0, 0, 0)}
+	op.samples[kindFloorBulk] = []sample{fakeSample(1.36, 0, 0, 0, 30)}
+	op.samples[kindBulk] = []sample{fakeSample(73.04, 0, 0, 0, 30)}
+	for _, tc := range []struct {
+		k    kind
+		want string
+	}{{kindFloorBulk, "0.004×"}, {kindBulk, "0.20×"}, {kindMimcm, "—"}} {
+		if got := ratioCell(op, tc.k, kindData); got != tc.want {
+			t.Errorf("ratioCell(%s) = %q, want %q", tc.k, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -1086,6 +1087,49 @@ func mergeReport(old, update string, at time.Time, runtime time.Duration) string
 	return b.String()
 }
 
+// mergeTargetRow is the update's row of a target, which also keeps what the
+// old row measured at sizes the update did not measure, when both rows
+// give their measurements size by size ("N=2000: …; N=5000: …"). Such a
+// row misses when the update's does, or when the old one did and some of
+// its sizes are kept.
+func mergeTargetRow(old, update string) string {
+	cells := func(line string) (target string, parts []string, result string, ok bool) {
+		fields := strings.Split(strings.Trim(line, "| "), " | ")
+		if len(fields) != 3 {
+			return "", nil, "", false
+		}
+		for _, part := range strings.Split(fields[1], "; ") {
+			size, _, found := strings.Cut(part, ": ")
+			if n, err := strconv.Atoi(strings.TrimPrefix(size, "N=")); !found || !strings.HasPrefix(size, "N=") || err != nil || n < 1 {
+				return "", nil, "", false
+			}
+			parts = append(parts, part)
+		}
+		return fields[0], parts, fields[2], true
+	}
+	target, newParts, result, ok := cells(update)
+	_, oldParts, oldResult, oldOK := cells(old)
+	if !ok || !oldOK {
+		return update
+	}
+	sizeOf := func(part string) int {
+		size, _, _ := strings.Cut(part, ": ")
+		n, _ := strconv.Atoi(strings.TrimPrefix(size, "N="))
+		return n
+	}
+	parts := slices.Clone(newParts)
+	for _, p := range oldParts {
+		if !slices.ContainsFunc(newParts, func(q string) bool { return sizeOf(q) == sizeOf(p) }) {
+			parts = append(parts, p)
+			if oldResult == "**MISS**" {
+				result = oldResult
+			}
+		}
+	}
+	slices.SortStableFunc(parts, func(a, b string) int { return sizeOf(a) - sizeOf(b) })
+	return fmt.Sprintf("| %s | %s | %s |", target, strings.Join(parts, "; "), result)
+}
+
 // mergeTargets keeps the rows and notes of the old targets section that the
 // update did not check (it shows NOT RUN for them), and takes the update's
 // for the others.
@@ -1114,7 +1158,7 @@ func mergeTargets(old, update string) string {
 		}
 		delete(oldNotes, r.target)
 		if i := slices.IndexFunc(rows, func(o row) bool { return o.target == r.target }); i >= 0 {
-			rows[i] = r
+			rows[i].line = mergeTargetRow(rows[i].line, r.line)
 		} else {
 			rows = append(rows, r)
 		}

@@ -288,3 +288,28 @@ func TestRatioCell(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeTargetRow keeps the sizes an update did not measure in a row that
+// gives its measurements size by size, and a miss among them.
+func TestMergeTargetRow(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, update, want string
+	}{
+		{"sizes kept", "| calls | N=2000: 1.00; N=5000: 1.01 | **PASS** |", "| calls | N=2000: 0.99 | **PASS** |",
+			"| calls | N=2000: 0.99; N=5000: 1.01 | **PASS** |"},
+		{"sizes in order", "| calls | N=500: 3.00 | **PASS** |", "| calls | N=5000: 3.00; N=2000: 3.00 | **PASS** |",
+			"| calls | N=500: 3.00; N=2000: 3.00; N=5000: 3.00 | **PASS** |"},
+		{"a kept miss", "| calls | N=500: 4.00; N=2000: 1.00 | **MISS** |", "| calls | N=2000: 1.00 | **PASS** |",
+			"| calls | N=500: 4.00; N=2000: 1.00 | **MISS** |"},
+		{"a miss measured again", "| calls | N=2000: 4.00 | **MISS** |", "| calls | N=2000: 1.00 | **PASS** |",
+			"| calls | N=2000: 1.00 | **PASS** |"},
+		{"not by size", "| ratio | 0.41× (2.18 s vs 5.27 s) | **MISS** |", "| ratio | 0.35× (1.55 s vs 4.47 s) | **MISS** |",
+			"| ratio | 0.35× (1.55 s vs 4.47 s) | **MISS** |"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mergeTargetRow(tc.old, tc.update); got != tc.want {
+				t.Errorf("mergeTargetRow:\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -3,7 +3,8 @@
 // floor_request_status has mimcm_request_status's own schema and fills it
 // with a completed request's attributes. Beside the framework's resources
 // it serves floor_request_statuses (statuses.go), mimcm_request_statuses'
-// schema answered at the protocol level with next to no work. Its variants weigh groups of
+// schema answered at the protocol level with next to no work. The
+// variants of floor_request_status weigh groups of
 // attributes: floor_request_status_v0 has schema version 0's (also the
 // security descriptor and the data collection), _no_sddl and
 // _no_data_collection version 0's without one of the two, and _min only the

@@ -11,8 +11,8 @@ import (
 
 // TestStatusesServer follows floor_request_statuses through what the bench
 // asks of it: a create plans statuses unknown, the apply fills them keyed
-// by lower-case GUID, the state upgrades from its JSON, and a plan of the
-// same requests keeps the state as it is.
+// by lower-case GUID, the state upgrades from its JSON, a plan of the same
+// requests keeps the state as it is, and a destroy leaves no state.
 func TestStatusesServer(t *testing.T) {
 	ctx := context.Background()
 	s, err := newStatusesServer(providerserver.NewProtocol6(floorProvider{})())
@@ -77,6 +77,21 @@ func TestStatusesServer(t *testing.T) {
 	}
 	if again.PlannedState != upgraded.UpgradedState {
 		t.Error("a plan of the same requests changed the state")
+	}
+	destroy, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: statusesType, PriorState: upgraded.UpgradedState, ProposedNewState: &null,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	destroyed, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: statusesType, PriorState: upgraded.UpgradedState, PlannedState: destroy.PlannedState,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gone, err := s.attributes(destroyed.NewState); err != nil || gone != nil {
+		t.Errorf("destroy: %v, state %v; want none", err, gone)
 	}
 	fromJSON, err := s.attributes(upgraded.UpgradedState)
 	if err != nil || !fromJSON["statuses"].Equal(state["statuses"]) {

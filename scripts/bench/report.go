@@ -1156,11 +1156,14 @@ func mergeTargets(old, update string) string {
 		if strings.HasSuffix(r.line, "| **NOT RUN** |") {
 			continue
 		}
-		delete(oldNotes, r.target)
-		if i := slices.IndexFunc(rows, func(o row) bool { return o.target == r.target }); i >= 0 {
-			rows[i].line = mergeTargetRow(rows[i].line, r.line)
-		} else {
+		i := slices.IndexFunc(rows, func(o row) bool { return o.target == r.target })
+		if i < 0 {
+			delete(oldNotes, r.target)
 			rows = append(rows, r)
+			continue
+		}
+		if rows[i].line = mergeTargetRow(rows[i].line, r.line); rows[i].line == r.line {
+			delete(oldNotes, r.target) // nothing of the old row is left, nor of its reason
 		}
 	}
 	var b strings.Builder

@@ -313,3 +313,21 @@ func TestMergeTargetRow(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeTargets_keptMissKeepsItsReason keeps the reason of a miss at a
+// size the update did not measure again.
+func TestMergeTargets_keptMissKeepsItsReason(t *testing.T) {
+	old := "## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n| calls | N=500: 4.00; N=2000: 1.00 | **MISS** |\n" +
+		"| ratio | 0.5× | **MISS** |\n\n### Why the misses\n\n- **calls** — too many at 500\n- **ratio** — old reason\n\n"
+	update := "## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n| calls | N=2000: 1.00 | **PASS** |\n" +
+		"| ratio | 0.1× | **PASS** |\n\n"
+	got := mergeTargets(old, update)
+	for _, want := range []string{"| calls | N=500: 4.00; N=2000: 1.00 | **MISS** |", "- **calls** — too many at 500", "| ratio | 0.1× | **PASS** |"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the merged targets lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "old reason") {
+		t.Errorf("the merged targets keep the reason of a miss measured again:\n%s", got)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -1093,41 +1094,41 @@ func mergeReport(old, update string, at time.Time, runtime time.Duration) string
 // row misses when the update's does, or when the old one did and some of
 // its sizes are kept.
 func mergeTargetRow(old, update string) string {
-	cells := func(line string) (target string, parts []string, result string, ok bool) {
+	// cells reads a row whose measurements are given size by size.
+	cells := func(line string) (target string, bySize map[int]string, result string, ok bool) {
 		fields := strings.Split(strings.Trim(line, "| "), " | ")
 		if len(fields) != 3 {
 			return "", nil, "", false
 		}
+		bySize = map[int]string{}
 		for _, part := range strings.Split(fields[1], "; ") {
 			size, _, found := strings.Cut(part, ": ")
-			if n, err := strconv.Atoi(strings.TrimPrefix(size, "N=")); !found || !strings.HasPrefix(size, "N=") || err != nil || n < 1 {
+			n, err := strconv.Atoi(strings.TrimPrefix(size, "N="))
+			if !found || !strings.HasPrefix(size, "N=") || err != nil || n < 1 {
 				return "", nil, "", false
 			}
-			parts = append(parts, part)
+			bySize[n] = part
 		}
-		return fields[0], parts, fields[2], true
+		return fields[0], bySize, fields[2], true
 	}
-	target, newParts, result, ok := cells(update)
+	target, parts, result, ok := cells(update)
 	_, oldParts, oldResult, oldOK := cells(old)
 	if !ok || !oldOK {
 		return update
 	}
-	sizeOf := func(part string) int {
-		size, _, _ := strings.Cut(part, ": ")
-		n, _ := strconv.Atoi(strings.TrimPrefix(size, "N="))
-		return n
-	}
-	parts := slices.Clone(newParts)
-	for _, p := range oldParts {
-		if !slices.ContainsFunc(newParts, func(q string) bool { return sizeOf(q) == sizeOf(p) }) {
-			parts = append(parts, p)
+	for n, part := range oldParts {
+		if _, measured := parts[n]; !measured {
+			parts[n] = part
 			if oldResult == "**MISS**" {
 				result = oldResult
 			}
 		}
 	}
-	slices.SortStableFunc(parts, func(a, b string) int { return sizeOf(a) - sizeOf(b) })
-	return fmt.Sprintf("| %s | %s | %s |", target, strings.Join(parts, "; "), result)
+	var shown []string
+	for _, n := range slices.Sorted(maps.Keys(parts)) {
+		shown = append(shown, parts[n])
+	}
+	return fmt.Sprintf("| %s | %s | %s |", target, strings.Join(shown, "; "), result)
 }
 
 // mergeTargets keeps the rows and notes of the old targets section that the

@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -21,8 +20,9 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	// What providerserver.Serve does for protocol 6, with the framework's
-	// server wrapped when nobody keeps the logs (serve.go says why).
+	// What providerserver.Serve does for protocol 6, with the provider's
+	// server (provider.NewProtocol6) wrapped when nobody keeps the logs
+	// (serve.go says why).
 	quiet := !debug && quietWhenTerraformDiscardsLogs()
 	if !debug {
 		go exitWhenOrphaned(os.Getppid(), orphanCheckInterval, os.Getppid, exitOrphan)
@@ -32,9 +32,9 @@ func main() {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	err := tf6server.Serve("registry.terraform.io/mimcm/mimcm", func() tfprotov6.ProviderServer {
-		server := providerserver.NewProtocol6(provider.New(version)())()
-		if full, ok := server.(frameworkServer); quiet && ok {
-			return contextDetachingServer{full}
+		server := provider.NewProtocol6(version)()
+		if quiet {
+			return contextDetachingServer{server}
 		}
 		return server
 	}, opts...)

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/mimcm/terraform-provider-mimcm/internal/provider"
 )
 
 // contextDetachingServer gives the framework's server, for the calls
@@ -33,11 +35,8 @@ type contextDetachingServer struct {
 	frameworkServer
 }
 
-// frameworkServer is what the framework's protocol 6 server implements.
-type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // the framework still serves these through the separate interfaces
-	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // the framework still serves these through the separate interfaces
-}
+// frameworkServer is what the provider's protocol 6 server implements.
+type frameworkServer = provider.ProtocolServer
 
 // detach returns a context without ctx's values that ends when ctx ends
 // and has its deadline, without holding on to ctx. release ends it, and

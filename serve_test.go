@@ -7,7 +7,6 @@ import (
 	"time"
 	"weak"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -91,7 +90,7 @@ func liveHeap() uint64 {
 // ValidateResourceConfig call of mimcm_request_status to make of it.
 func validateRequest(t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.ValidateResourceConfigRequest) {
 	t.Helper()
-	server := providerserver.NewProtocol6(provider.New("test")())()
+	server := provider.NewProtocol6("test")()
 	ctx := context.Background()
 	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -161,7 +160,7 @@ func frameworkServerOf(t *testing.T, server tfprotov6.ProviderServer) frameworkS
 // The wrapped server still serves the list resource and the action: tf6server
 // offers them only when the server it is given has their methods.
 func TestContextDetachingServer_servesListResourcesAndActions(t *testing.T) {
-	var server tfprotov6.ProviderServer = contextDetachingServer{frameworkServerOf(t, providerserver.NewProtocol6(provider.New("test")())())}
+	var server tfprotov6.ProviderServer = contextDetachingServer{frameworkServerOf(t, provider.NewProtocol6("test")())}
 	ctx := context.Background()
 	lists, ok := server.(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // the framework still serves these through the separate interfaces
 	if !ok {

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -35,11 +34,7 @@ import (
 // protoServer returns a fresh protocol server of the provider.
 func protoServer(t testing.TB) tfprotov6.ProviderServer {
 	t.Helper()
-	s, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return NewProtocol6("test")()
 }
 
 // protoServerWithSchemas returns a fresh protocol server of the provider

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -37,6 +38,9 @@ func New(version string) func() provider.Provider {
 // MimcmProvider is the mimcm provider.
 type MimcmProvider struct {
 	version string
+	// data is what Configure gave resources, for Server's own answers;
+	// nil until the provider is configured.
+	data atomic.Pointer[providerData]
 }
 
 // Metadata names the provider and carries its version.
@@ -113,6 +117,7 @@ func (p *MimcmProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ListResourceData = data
 	resp.ActionData = data
 	resp.DataSourceData = data
+	p.data.Store(data)
 }
 
 // Resources lists the provider's resources.

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -21,7 +20,7 @@ import (
 // testAccProtoV6ProviderFactories serves the provider in-process to the
 // Terraform binary the tests run.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"mimcm": providerserver.NewProtocol6WithError(New("test")()),
+	"mimcm": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test")(), nil },
 }
 
 // TestMain makes sure a Terraform binary is there before any test runs: the

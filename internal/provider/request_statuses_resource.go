@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +21,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
@@ -38,6 +42,10 @@ var (
 // refresh stays within one call per entry even when a few of the listed
 // requests are missing from the list and are read one by one.
 const listReadMin = 32
+
+// requestStatusesTypeName is the resource's type name, as Metadata gives it
+// for the provider's name.
+const requestStatusesTypeName = "mimcm_request_statuses"
 
 // NewRequestStatusesResource returns the mimcm_request_statuses resource.
 func NewRequestStatusesResource() resource.Resource {
@@ -379,6 +387,85 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
 }
 
+// planUnchanged answers a plan whose proposed state is the prior state
+// without the framework (Server says why): ModifyPlan's whole work then is
+// to claim the entries' requests, which needs only the decoded plan and the
+// private state. It returns nil for the framework to plan as usual when the
+// plan may change something, when the provider is not configured, and when
+// it cannot read the values as the framework would.
+//
+// Terraform encodes both states from one schema with sorted keys, so equal
+// values come as equal bytes; values that are equal but encoded otherwise
+// only take the framework's way.
+func (r *RequestStatusesResource) planUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+	if r.data == nil || req.PriorState == nil || req.ProposedNewState == nil || len(req.PriorState.MsgPack) == 0 ||
+		!bytes.Equal(req.PriorState.MsgPack, req.ProposedNewState.MsgPack) {
+		return nil
+	}
+	_, typ := requestStatusesSchema()
+	planned, err := req.ProposedNewState.Unmarshal(typ)
+	if err != nil || planned.IsNull() {
+		return nil
+	}
+	private, err := decodePrivate(req.PriorPrivate)
+	if err != nil {
+		return nil
+	}
+	diags := r.claimEntries(ctx, planned, private, private)
+	plannedPrivate, err := private.encode(req.PriorPrivate)
+	if err != nil {
+		return nil
+	}
+	return &tfprotov6.PlanResourceChangeResponse{
+		PlannedState:   req.ProposedNewState,
+		PlannedPrivate: plannedPrivate,
+		Diagnostics:    protocolDiagnostics(diags),
+	}
+}
+
+// readDirect answers a refresh with Read itself, without the framework's
+// work around it (Server says why): the framework (v1.19) copies the state
+// four times and walks both states for semantic equality, which this
+// schema has none of. Read keeps its contract — it needs neither private
+// state nor identity, and what it returns goes back as the framework would
+// return it. It returns nil for the framework to read when the provider is
+// not configured, when the private state holds keys of the framework's own
+// (such as the one an import leaves for the read that follows it), and when
+// it cannot decode the state as the framework would.
+func (r *RequestStatusesResource) readDirect(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
+	if r.data == nil || req.CurrentState == nil {
+		return nil
+	}
+	private, err := decodePrivate(req.Private)
+	if err != nil || private.holdsFrameworkKeys() {
+		return nil
+	}
+	s, typ := requestStatusesSchema()
+	current, err := req.CurrentState.Unmarshal(typ)
+	if err != nil || current.IsNull() {
+		return nil
+	}
+	readResp := resource.ReadResponse{State: tfsdk.State{Schema: s, Raw: current}}
+	r.Read(ctx, resource.ReadRequest{State: tfsdk.State{Schema: s, Raw: current}}, &readResp)
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, Diagnostics: protocolDiagnostics(readResp.Diagnostics)}
+	if !readResp.State.Raw.Equal(current) {
+		state, err := tfprotov6.NewDynamicValue(typ, readResp.State.Raw)
+		if err != nil {
+			return nil
+		}
+		resp.NewState = &state
+	}
+	return resp
+}
+
+// requestStatusesSchema is the schema of mimcm_request_statuses and its
+// Terraform type.
+var requestStatusesSchema = sync.OnceValues(func() (schema.Schema, tftypes.Type) {
+	var resp resource.SchemaResponse
+	(&RequestStatusesResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	return resp.Schema, resp.Schema.Type().TerraformType(context.Background())
+})
+
 // apply drives the entries of plan that need it within timeout, reading
 // first those the plan did not read, and fills plan's requests and
 // statuses with the outcome of every entry: what the server reports for
@@ -473,6 +560,11 @@ func driveEntries(ctx context.Context, client *mimcm.Client, work []*entryWork, 
 		}
 		ctx := tflog.SetField(ctx, "request_id", string(w.id))
 		w.result, w.diags = statusChange{client: client, timeoutName: timeoutName, refused: w.refused}.converge(ctx, w.id, w.desired, w.current)
+		if w.result != nil {
+			// Held until every entry is done: only what state keeps.
+			lean := leanRequest(*w.result)
+			w.result = &lean
+		}
 	})
 }
 

@@ -94,6 +94,66 @@ type privateState interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
+// rawPrivate is a resource instance's private state as Terraform carries
+// it, for answers the provider gives without the framework: the
+// framework's encoding, a JSON object from each key to its JSON value (as
+// base64), which holds the framework's own keys beside the provider's.
+// Terraform keeps these bytes with the state, so the encoding cannot change
+// without breaking every state that has them.
+type rawPrivate struct {
+	keys    map[string][]byte
+	changed bool
+}
+
+// decodePrivate reads private state bytes; none is an empty private state.
+func decodePrivate(raw []byte) (*rawPrivate, error) {
+	p := &rawPrivate{keys: map[string][]byte{}}
+	if len(raw) == 0 {
+		return p, nil
+	}
+	if err := json.Unmarshal(raw, &p.keys); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// holdsFrameworkKeys reports whether the private state holds keys of the
+// framework's own, which begin with a dot.
+func (p *rawPrivate) holdsFrameworkKeys() bool {
+	for k := range p.keys {
+		if strings.HasPrefix(k, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// GetKey returns the value of a provider's key.
+func (p *rawPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p.keys[key], nil
+}
+
+// SetKey sets a provider's key to a JSON value.
+func (p *rawPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if strings.HasPrefix(key, ".") || !json.Valid(value) {
+		diags.AddError("Cannot plan", fmt.Sprintf("The private state key %q or its value is invalid. This is a bug in the provider; please report it.", key))
+		return diags
+	}
+	p.keys[key] = value
+	p.changed = true
+	return diags
+}
+
+// encode returns the private state's bytes: prior itself when nothing
+// changed.
+func (p *rawPrivate) encode(prior []byte) ([]byte, error) {
+	if !p.changed {
+		return prior, nil
+	}
+	return json.Marshal(p.keys)
+}
+
 // claimOwner returns the owner of a resource instance's claims: the one its
 // private state carries, or a new one, which it stores in the planned
 // private state. Terraform hands the private state planned first to the

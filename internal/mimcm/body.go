@@ -61,13 +61,20 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 	}()
 	for {
 		if total == len(held)*answerChunk {
-			if total >= freeAnswerBytes && !large {
+			// Half of an announced length has arrived: the rest is read in
+			// place, and the slot is taken first if it will be large.
+			inPlace := !cut && length > answerChunk && length <= int64(limit) && 2*int64(total) >= length
+			if (total >= freeAnswerBytes || inPlace && length > freeAnswerBytes) && !large {
 				select {
 				case a.large <- struct{}{}:
 					large = true
 				case <-ctx.Done():
 					return nil, release, ctx.Err()
 				}
+			}
+			if inPlace {
+				b, err = readRest(body, held, total, length, limit)
+				return b, release, err
 			}
 			c, _ := chunks.Get().(*[answerChunk]byte)
 			if c == nil {
@@ -85,7 +92,7 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 		case total > limit && cut:
 			total = limit
 		case total > limit:
-			return nil, release, fmt.Errorf("%w: the answer is larger than %d MiB; the client stopped reading it there", errAnswerTooLarge, limit>>20)
+			return nil, release, tooLarge(limit)
 		case rerr == io.EOF:
 		case rerr != nil:
 			return nil, release, rerr
@@ -99,6 +106,39 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 		copy(b[i*answerChunk:], c[:])
 	}
 	return b, release, nil
+}
+
+// tooLarge is the error of an answer longer than limit.
+func tooLarge(limit int) error {
+	return fmt.Errorf("%w: the answer is larger than %d MiB; the client stopped reading it there", errAnswerTooLarge, limit>>20)
+}
+
+// readRest reads the rest of an answer announced as length bytes, of which
+// total have arrived in held, into one buffer of that length. Half of the
+// announcement has arrived, so it is believed: the answer then takes its
+// length and the half in chunks, not twice its length as the copy of every
+// chunk at its end would. A longer answer than announced grows the buffer
+// up to limit.
+func readRest(body io.Reader, held []*[answerChunk]byte, total int, length int64, limit int) ([]byte, error) {
+	b := make([]byte, total, length+1) // one byte past the announcement tells a longer answer
+	for i, c := range held {
+		copy(b[i*answerChunk:], c[:])
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := body.Read(b[len(b):min(cap(b), limit+1)])
+		b = b[:len(b)+n]
+		switch {
+		case len(b) > limit:
+			return nil, tooLarge(limit)
+		case err == io.EOF:
+			return b, nil
+		case err != nil:
+			return nil, err
+		}
+	}
 }
 
 // maxDiscardBytes is what discard reads before giving up a connection: more than any IIS 401 page.

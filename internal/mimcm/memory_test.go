@@ -154,6 +154,56 @@ func TestAnswerReader_growsWithWhatArrives(t *testing.T) {
 	}
 }
 
+// TestAnswerReader_announcedAnswerReadInPlace checks that an answer whose
+// Content-Length is believed, once half of it has arrived, is read into
+// one buffer of that length: it allocates its length and that half, not
+// twice its length. Answers that end early or run long read as they
+// arrive.
+func TestAnswerReader_announcedAnswerReadInPlace(t *testing.T) {
+	a := newAnswerReader()
+	const size = 8 << 20
+	body := strings.Repeat("a", size)
+	runtime.GC()
+	runtime.GC() // twice: pooled chunks of earlier reads go on the second
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b, release, err := a.read(context.Background(), strings.NewReader(body), size, maxBodyBytes, false)
+	runtime.ReadMemStats(&after)
+	release()
+	if err != nil || string(b) != body {
+		t.Fatalf("read %d of %d bytes: %v", len(b), size, err)
+	}
+	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(size+size/2+2*answerChunk+4096); got > limit {
+		t.Errorf("reading %d bytes announced allocated %d bytes, want at most %d", size, got, limit)
+	}
+	for _, tc := range []struct {
+		name     string
+		arrives  int
+		announce int64
+		limit    int
+		err      string
+	}{
+		{"ends early", 3 << 20, 4 << 20, maxBodyBytes, ""},
+		{"runs long", 5 << 20, 4 << 20, maxBodyBytes, ""},
+		{"runs past the limit", 5 << 20, 4 << 20, 4<<20 + 10, "larger than 4 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := strings.Repeat("b", tc.arrives)
+			b, release, err := a.read(context.Background(), strings.NewReader(body), tc.announce, tc.limit, false)
+			release()
+			switch {
+			case tc.err == "" && (err != nil || string(b) != body):
+				t.Errorf("read %d of %d bytes: %v", len(b), tc.arrives, err)
+			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+				t.Errorf("want an error saying %q, got %v", tc.err, err)
+			}
+		})
+	}
+	if len(a.large) != 0 {
+		t.Errorf("the large-answer slot is still held")
+	}
+}
+
 func TestAnswerReader_limits(t *testing.T) {
 	a := newAnswerReader()
 	ctx := context.Background()

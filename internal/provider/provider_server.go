@@ -50,7 +50,9 @@ func NewProtocol6(version string) func() ProtocolServer {
 // schema has no default, no write-only attribute, no plan modifier and no
 // semantic equality, so all of that changes nothing, and for one resource
 // of 5,000 entries it was about 80 MB of garbage per plan and the
-// provider's peak memory (BENCHMARKS.md).
+// provider's peak memory (BENCHMARKS.md). Upstream, these walks are
+// hashicorp/terraform-plugin-framework#775: once the framework skips them
+// for schemas that need none, Server can go.
 type Server struct {
 	ProtocolServer
 	provider *MimcmProvider

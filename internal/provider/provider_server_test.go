@@ -82,10 +82,7 @@ func (u *unchangedStatuses) answered(t *testing.T) *tfprotov6.PlanResourceChange
 func TestRequestStatusesResource_planUnchangedAsTheFramework(t *testing.T) {
 	t.Parallel()
 	ids := manyIDs(0xd1, maxClaimReports+2)
-	var seed []mimcm.Request
-	for _, id := range ids {
-		seed = append(seed, seedRequest(id, mimcm.StatusCompleted))
-	}
+	seed := seedRequests(ids, mimcm.StatusCompleted)
 	// The private state an earlier run's plan gave, as Terraform keeps it.
 	earlier := newProtocolServer(t, newTestMock(t, mockapi.Options{}, seed...))
 	schema := earlier.schemas.ResourceSchemas[requestStatusesTypeName]
@@ -174,10 +171,7 @@ func privateKeys(t *testing.T, raw []byte) map[string]string {
 func TestRequestStatusesResource_planUnchangedLeavesTheRest(t *testing.T) {
 	t.Parallel()
 	ids := manyIDs(0xd2, 3)
-	var seed []mimcm.Request
-	for _, id := range ids {
-		seed = append(seed, seedRequest(id, mimcm.StatusCompleted))
-	}
+	seed := seedRequests(ids, mimcm.StatusCompleted)
 	u := newUnchangedStatuses(t, newTestMock(t, mockapi.Options{}, seed...), ids, "", nil)
 	u.answered(t)
 	schema := u.server.schemas.ResourceSchemas[requestStatusesTypeName]
@@ -294,10 +288,7 @@ func TestRequestStatusesResource_readDirectAsTheFramework(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			var seed []mimcm.Request
-			for _, id := range ids {
-				seed = append(seed, seedRequest(id, mimcm.StatusCompleted))
-			}
+			seed := seedRequests(ids, mimcm.StatusCompleted)
 			m := newTestMock(t, mockapi.Options{}, seed...)
 			u := newUnchangedStatuses(t, m, ids, "", []byte(`{"target_owner":"ImEi"}`))
 			req := &tfprotov6.ReadResourceRequest{TypeName: requestStatusesTypeName, CurrentState: u.req.PriorState, Private: u.req.PriorPrivate}
@@ -354,10 +345,7 @@ func TestRequestStatusesResource_readDirectAsTheFramework(t *testing.T) {
 func TestRequestStatusesResource_readDirectLeavesTheRest(t *testing.T) {
 	t.Parallel()
 	ids := manyIDs(0xd5, 2)
-	var seed []mimcm.Request
-	for _, id := range ids {
-		seed = append(seed, seedRequest(id, mimcm.StatusCompleted))
-	}
+	seed := seedRequests(ids, mimcm.StatusCompleted)
 	u := newUnchangedStatuses(t, newTestMock(t, mockapi.Options{}, seed...), ids, "", nil)
 	data := u.server.ProviderServer.(*Server).provider.data.Load()
 	schema := u.server.schemas.ResourceSchemas[requestStatusesTypeName]

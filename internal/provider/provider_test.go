@@ -146,6 +146,15 @@ func seedRequest(id string, status mimcm.Status) mimcm.Request {
 	return r
 }
 
+// seedRequests is a request for each of ids, all in status.
+func seedRequests(ids []string, status mimcm.Status) []mimcm.Request {
+	out := make([]mimcm.Request, len(ids))
+	for i, id := range ids {
+		out[i] = seedRequest(id, status)
+	}
+	return out
+}
+
 func TestProvider_schemaValid(t *testing.T) {
 	t.Parallel()
 	server, err := testAccProtoV6ProviderFactories["mimcm"]()

@@ -625,10 +625,7 @@ func bulkClient(t *testing.T, seed ...mimcm.Request) (*testMock, *mimcm.Client) 
 func TestRequestStatusesResource_applyKeepsPartialState(t *testing.T) {
 	t.Parallel()
 	ids := manyIDs(0xa1, 12)
-	var seed []mimcm.Request
-	for _, id := range ids {
-		seed = append(seed, seedRequest(id, mimcm.StatusApproved))
-	}
+	seed := seedRequests(ids, mimcm.StatusApproved)
 	m, client := bulkClient(t, seed...)
 	failPUT, failGET := ids[2], ids[7]
 	m.AddFault(mockapi.Fault{Status: 403, Method: "PUT", RequestID: mimcm.GUID(failPUT)})

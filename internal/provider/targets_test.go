@@ -295,10 +295,7 @@ func TestRequestStatuses_manyClaimsReportedOnce(t *testing.T) {
 	t.Parallel()
 	const shared = maxClaimReports + 5
 	ids := manyIDs(0xc1, shared)
-	var seed []mimcm.Request
-	for _, id := range ids {
-		seed = append(seed, seedRequest(id, mimcm.StatusApproved))
-	}
+	seed := seedRequests(ids, mimcm.StatusApproved)
 	for _, tc := range []struct {
 		second   string
 		severity tfprotov6.DiagnosticSeverity

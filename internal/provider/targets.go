@@ -118,15 +118,19 @@ func decodePrivate(raw []byte) (*rawPrivate, error) {
 }
 
 // holdsFrameworkKeys reports whether the private state holds keys of the
-// framework's own, which begin with a dot.
+// framework's own.
 func (p *rawPrivate) holdsFrameworkKeys() bool {
 	for k := range p.keys {
-		if strings.HasPrefix(k, ".") {
+		if frameworkKey(k) {
 			return true
 		}
 	}
 	return false
 }
+
+// frameworkKey reports whether a private state key is one the framework
+// keeps for itself: those begin with a dot.
+func frameworkKey(key string) bool { return strings.HasPrefix(key, ".") }
 
 // GetKey returns the value of a provider's key.
 func (p *rawPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
@@ -136,7 +140,7 @@ func (p *rawPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnos
 // SetKey sets a provider's key to a JSON value.
 func (p *rawPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if strings.HasPrefix(key, ".") || !json.Valid(value) {
+	if frameworkKey(key) || !json.Valid(value) {
 		diags.AddError("Cannot plan", fmt.Sprintf("The private state key %q or its value is invalid. This is a bug in the provider; please report it.", key))
 		return diags
 	}

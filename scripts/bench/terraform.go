@@ -90,7 +90,9 @@ func newTerraformRunner(binary, workDir string, overrides map[string]string) (*t
 	conf.WriteString("provider_installation {\n  dev_overrides {\n")
 	var executables []string
 	for _, source := range slices.Sorted(maps.Keys(overrides)) {
-		fmt.Fprintf(&conf, "    %q = %q\n", "registry.terraform.io/"+source, overrides[source])
+		// Without a host, so that Terraform and OpenTofu each read it as
+		// their own default registry's address.
+		fmt.Fprintf(&conf, "    %q = %q\n", source, overrides[source])
 		executables = append(executables, filepath.Join(overrides[source], "terraform-provider-"+path.Base(source)))
 	}
 	conf.WriteString("  }\n  direct {}\n}\n")

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -20,22 +19,13 @@ import (
 // listBenchSize is the list size BENCHMARKS.md states the mimcm_requests target for.
 const listBenchSize = 10_000
 
-// referenceBody reads the reference answer for a benchmark.
-func referenceBody(b *testing.B) []byte {
-	b.Helper()
-	raw, err := os.ReadFile(referenceResponsePath)
-	if err != nil {
-		b.Fatalf("reading the reference response: %v", err)
-	}
-	return raw
-}
-
 // referenceList is a JSON array of n copies of the reference answer, each
-// with its own Uuid and Submitted time, compacted as the server sends it.
-func referenceList(b *testing.B, n int) []byte {
+// with its own Uuid (listGUID) and Submitted time, compacted as the server
+// sends it.
+func referenceList(b testing.TB, n int) []byte {
 	b.Helper()
 	var one bytes.Buffer
-	if err := json.Compact(&one, referenceBody(b)); err != nil {
+	if err := json.Compact(&one, referenceResponse(b)); err != nil {
 		b.Fatalf("compacting the reference response: %v", err)
 	}
 	start := time.Date(2015, 7, 7, 23, 36, 21, 930_000_000, time.UTC)
@@ -46,7 +36,7 @@ func referenceList(b *testing.B, n int) []byte {
 		if i > 0 {
 			list.WriteByte(',')
 		}
-		item := bytes.Replace(one.Bytes(), []byte(exampleID), fmt.Appendf(nil, "a9b4b42c-cc50-4c9b-89d1-%012x", i), 1)
+		item := bytes.Replace(one.Bytes(), []byte(exampleID), []byte(listGUID(i)), 1)
 		item = bytes.Replace(item, []byte("2015-07-07T23:36:21.93Z"),
 			[]byte(start.Add(time.Duration(n-i)*time.Second).Format("2006-01-02T15:04:05.00Z07:00")), 1)
 		list.Write(item)
@@ -55,10 +45,14 @@ func referenceList(b *testing.B, n int) []byte {
 	return list.Bytes()
 }
 
+// listGUID is the Uuid of referenceList's i-th request.
+func listGUID(i int) GUID { return GUID(fmt.Sprintf("a9b4b42c-cc50-4c9b-89d1-%012x", i)) }
+
 // BenchmarkRequest_UnmarshalJSON decodes the reference answer, NUL padding
 // and all, as GetRequest and SetStatus do for every call.
+
 func BenchmarkRequest_UnmarshalJSON(b *testing.B) {
-	raw := referenceBody(b)
+	raw := referenceResponse(b)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	start := benchcpu.Start(b)
@@ -93,7 +87,7 @@ func BenchmarkDecodeRequests10000(b *testing.B) {
 // BenchmarkClient_GetRequest is one read over a keep-alive connection to a
 // local server: the client's own cost per call, retries and limits included.
 func BenchmarkClient_GetRequest(b *testing.B) {
-	raw := referenceBody(b)
+	raw := referenceResponse(b)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Write(raw)

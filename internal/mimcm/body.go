@@ -37,8 +37,7 @@ func newAnswerReader() *answerReader {
 // read reads up to limit bytes; a longer answer fails unless cut is set. Call release when done.
 func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, limit int, cut bool) (b []byte, release func(), err error) {
 	if length > int64(limit) && !cut {
-		return nil, func() {}, fmt.Errorf("%w: the server announced %d bytes (Content-Length), more than the %d MiB the client reads; none of it was read",
-			errAnswerTooLarge, length, limit>>20)
+		return nil, func() {}, announcedTooLarge(length, limit)
 	}
 	var (
 		held  []*[answerChunk]byte
@@ -106,6 +105,65 @@ func (a *answerReader) read(ctx context.Context, body io.Reader, length int64, l
 		copy(b[i*answerChunk:], c[:])
 	}
 	return b, release, nil
+}
+
+// announcedTooLarge is the error of an answer whose Content-Length is over limit.
+func announcedTooLarge(length int64, limit int) error {
+	return fmt.Errorf("%w: the server announced %d bytes (Content-Length), more than the %d MiB the client reads; none of it was read",
+		errAnswerTooLarge, length, limit>>20)
+}
+
+// stream hands an answer to decode as it arrives, instead of reading it
+// whole first, so that what decode keeps is all it takes. The limits of
+// read hold: an announced length over limit is refused unread, an answer
+// that runs past limit fails there, and one beyond freeAnswerBytes takes
+// the large-answer slot, which release gives back. decode sees the
+// errors of reading, and returns them.
+func (a *answerReader) stream(ctx context.Context, body io.Reader, length int64, limit int, decode func(io.Reader) error) (release func(), err error) {
+	if length > int64(limit) {
+		return func() {}, announcedTooLarge(length, limit)
+	}
+	r := &streamedAnswer{ctx: ctx, body: body, limit: limit, a: a}
+	release = func() {
+		if r.large {
+			<-a.large
+			r.large = false
+		}
+	}
+	if err := decode(r); err != nil {
+		release()
+		return func() {}, err
+	}
+	return release, nil
+}
+
+// streamedAnswer is an answer being streamed: see answerReader.stream.
+type streamedAnswer struct {
+	ctx   context.Context
+	body  io.Reader
+	limit int
+	a     *answerReader
+	read  int
+	large bool
+}
+
+func (r *streamedAnswer) Read(p []byte) (int, error) {
+	if r.read >= freeAnswerBytes && !r.large {
+		select {
+		case r.a.large <- struct{}{}:
+			r.large = true
+		case <-r.ctx.Done():
+			return 0, r.ctx.Err()
+		}
+	}
+	if room := r.limit + 1 - r.read; len(p) > room {
+		p = p[:room] // one byte past the limit tells a longer answer
+	}
+	n, err := r.body.Read(p)
+	if r.read += n; r.read > r.limit {
+		return n, tooLarge(r.limit)
+	}
+	return n, err
 }
 
 // tooLarge is the error of an answer longer than limit.

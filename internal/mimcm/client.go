@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -189,17 +190,20 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 	if f.TargetUser != "" {
 		query.Set("targetuser", f.TargetUser)
 	}
-	res, err := c.call(ctx, apiCall{method: http.MethodGet, path: "/requests", query: query})
+	// A list can hold every request the server has, many more than f.Keep
+	// keeps: it is decoded as it arrives, so that only the kept ones are
+	// held, never the whole answer.
+	var list []Request
+	res, err := c.call(ctx, apiCall{method: http.MethodGet, path: "/requests", query: query, decode: func(r io.Reader) (err error) {
+		list, err = streamRequests(r, f.Keep)
+		return err
+	}})
 	if err != nil {
 		return nil, err
 	}
 	defer res.release()
-	if res.status == http.StatusNoContent || len(bytes.TrimSpace(res.body)) == 0 {
-		return []Request{}, nil
-	}
-	list, err := decodeRequests(res.body, f.Keep)
-	if err != nil {
-		return nil, res.fail(ErrUndecodable, fmt.Errorf("want a JSON array of requests%s: %w", res.contentTypeNote(), err))
+	if res.undecodable != nil {
+		return nil, res.fail(ErrUndecodable, fmt.Errorf("want a JSON array of requests%s: %w", res.contentTypeNote(), res.undecodable))
 	}
 	if list == nil {
 		list = []Request{}

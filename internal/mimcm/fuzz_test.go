@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode"
 	"unicode/utf8"
 )
@@ -55,6 +56,20 @@ func FuzzRequestDecode(f *testing.F) {
 			t.Errorf("decodeRequests error %v, json.Unmarshal error %v", clientErr, err)
 		} else if err == nil && !bytes.Equal(mustMarshal(t, got), mustMarshal(t, list)) {
 			t.Errorf("decodeRequests and json.Unmarshal disagree:\n%s\n%s", mustMarshal(t, got), mustMarshal(t, list))
+		}
+
+		// The stream, a byte at a time so that every request is cut at
+		// every point, decodes what decodeRequests does; a blank answer
+		// (of JSON's whitespace) is an empty list.
+		if len(bytes.Trim(data, " \t\r\n")) == 0 {
+			err = nil
+		}
+		keepEven := func(r *Request) bool { return r.Status%2 == 0 }
+		want, _ := decodeRequests(data, keepEven)
+		if got, streamErr := streamRequests(iotest.OneByteReader(bytes.NewReader(data)), keepEven); (streamErr == nil) != (err == nil) {
+			t.Errorf("streamRequests error %v, json.Unmarshal error %v", streamErr, err)
+		} else if err == nil && !bytes.Equal(mustMarshal(t, orEmpty(got)), mustMarshal(t, orEmpty(want))) {
+			t.Errorf("streamRequests and decodeRequests disagree:\n%s\n%s", mustMarshal(t, got), mustMarshal(t, want))
 		}
 	})
 }

@@ -32,6 +32,11 @@ type apiCall struct {
 	id     GUID
 	// settle, for a write, reads the request after an attempt of unknown outcome.
 	settle func(ctx context.Context) (*Request, settlement)
+	// decode, when set, takes a 2xx answer as it arrives instead of its
+	// bytes: for lists far longer than what is kept of them. An attempt
+	// calls it afresh; an *undecodableError it returns ends the call with
+	// the answer, any other error is an error of reading the answer.
+	decode func(io.Reader) error
 }
 
 type settlement int
@@ -42,25 +47,28 @@ const (
 	settleResend                   // the request still needs the write
 )
 
-// result is a 2xx answer read in full, or the request as a settling read found it.
+// result is a 2xx answer read in full (or handed to apiCall.decode), or the request as a settling
+// read found it.
 type result struct {
 	method, path string
 	id           GUID
 	status       int
 	header       http.Header
 	body         []byte
+	undecodable  error // what apiCall.decode found wrong with the answer
 	attempts     int
 	settled      *Request
 	release      func() // call once the body is no longer needed
 }
 
 type exchange struct {
-	status int // 0 when no answer came
-	header http.Header
-	url    *url.URL // the URL that answered, after any redirects
-	body   []byte
-	free   func()
-	err    error // no answer, or its body could not be read
+	status      int // 0 when no answer came
+	header      http.Header
+	url         *url.URL // the URL that answered, after any redirects
+	body        []byte
+	undecodable error // the answer arrived whole, and apiCall.decode refused it
+	free        func()
+	err         error // no answer, or its body could not be read
 }
 
 type failure int
@@ -121,6 +129,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 		c.paced(ctx, last)
 		if how == failFinal && last.err == nil && kindOf(last.status) == nil {
 			res.status, res.header, res.body, res.attempts, res.release = last.status, last.header, last.body, attempts, last.free
+			res.undecodable = last.undecodable
 			return res, nil
 		}
 		last.free() // the bytes stay valid: free gives back the large-answer slot
@@ -215,6 +224,12 @@ func (c *Client) attempt(ctx context.Context, ac apiCall, n int) exchange {
 	limit, cut := maxBodyBytes, false
 	if kindOf(resp.StatusCode) != nil {
 		limit, cut = maxErrorBodyBytes, true
+	} else if ac.decode != nil {
+		x.free, x.err = c.answers.stream(ctx, resp.Body, resp.ContentLength, limit, ac.decode)
+		if bad := (*undecodableError)(nil); errors.As(x.err, &bad) {
+			x.undecodable, x.err = bad.err, nil
+		}
+		return x
 	}
 	x.body, x.free, x.err = c.answers.read(ctx, resp.Body, resp.ContentLength, limit, cut)
 	return x

@@ -122,8 +122,9 @@ func (r *RequestStatusesResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: fmt.Sprintf("Whether reads of many requests may go through the list route, "+
 					"`GET /requests?status=NAME`, one call for every status that %d or more of the requests are expected in, "+
 					"instead of one `GET /requests/{id}` for each. A request a list does not return is still read on its own. "+
-					"Defaults to `true`; set `false` when the server's lists are very long (the list route has no paging, "+
-					"and its answer holds every request in that status) or the provider's account may not list requests.", listReadMin),
+					"Defaults to `true`; set `false` when the server's lists are far longer than the map (the list route has no paging: "+
+					"its answer holds every request in that status, and one over the 64 MiB the provider reads of an answer, some 40,000 requests, "+
+					"fails, after which its requests are read one by one) or when the provider's account may not list requests.", listReadMin),
 			},
 		},
 		Blocks: map[string]schema.Block{

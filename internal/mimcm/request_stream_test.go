@@ -124,14 +124,26 @@ func TestListRequests_cutOffListRetried(t *testing.T) {
 }
 
 // TestListRequests_tooLong checks that a list that runs past the cap
-// fails there, at once, whatever it holds.
+// fails there, and one announced beyond it before any of it is read, at
+// once, whatever it holds.
 func TestListRequests_tooLong(t *testing.T) {
-	srv, _ := hugeAnswers(t, maxBodyBytes+1<<20, false)
-	_, err := newTestClient(t, srv.URL).ListRequests(context.Background(), ListFilter{})
-	apiErr := asAPIError(t, err, ErrUndecodable)
-	containsAll(t, "Error()", apiErr.Error(), "larger than 64 MiB", "stopped reading")
-	if apiErr.Attempts != 1 {
-		t.Errorf("Attempts = %d: an oversized answer is final", apiErr.Attempts)
+	for _, tc := range []struct {
+		name     string
+		announce bool
+		wantErr  []string
+	}{
+		{"runs past the cap", false, []string{"larger than 64 MiB", "stopped reading"}},
+		{"announced beyond the cap", true, []string{"(Content-Length)", "none of it was read"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _ := hugeAnswers(t, maxBodyBytes+1<<20, tc.announce)
+			_, err := newTestClient(t, srv.URL).ListRequests(context.Background(), ListFilter{})
+			apiErr := asAPIError(t, err, ErrUndecodable)
+			containsAll(t, "Error()", apiErr.Error(), tc.wantErr...)
+			if apiErr.Attempts != 1 {
+				t.Errorf("Attempts = %d: an oversized answer is final", apiErr.Attempts)
+			}
+		})
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 // streamChunk is what streamRequests reads at a time.
 const streamChunk = 64 << 10
 
-// undecodableError is an answer that arrived whole but is not what was
-// asked for: retrying cannot help, unlike an error of its reading.
+// undecodableError is an answer that is not what was asked for, however
+// much of it was read: retrying cannot help, unlike an error of reading it.
 type undecodableError struct{ err error }
 
 func (e *undecodableError) Error() string { return e.err.Error() }
@@ -35,7 +35,8 @@ func streamRequests(r io.Reader, keep func(*Request) bool) ([]Request, error) {
 	case !ok:
 		return []Request{}, nil
 	case c != '[':
-		// Not an array: no list to stream, and nothing long to hold.
+		// Not an array, so no list to stream: read whole, within the
+		// reader's cap, as other answers are.
 		if err := d.fillAll(); err != nil {
 			return nil, err
 		}

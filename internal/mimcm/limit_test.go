@@ -72,24 +72,25 @@ func TestClient_waitingForASlotIsInterruptible(t *testing.T) {
 // TestClient_connectionsWithinLimit checks that a client opens no more
 // connections than MaxConcurrentRequests, however many goroutines call at
 // once. The calls start together on new clients, where extra dials happen.
+// Each client has a server of its own: a connection one client dialled
+// late would otherwise be counted against the next.
 func TestClient_connectionsWithinLimit(t *testing.T) {
 	body := append(append([]byte("["), referenceResponse(t)...), ']')
-	var opened atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			opened.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-
 	const limit, callers, calls, clients = 4, 16, 20, 20
 	for i := range clients {
-		opened.Store(0)
+		var opened atomic.Int32
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(body)
+		}))
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				opened.Add(1)
+			}
+		}
+		srv.Start()
+		t.Cleanup(srv.Close)
+
 		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrentRequests = limit })
 		start := make(chan struct{})
 		var wg sync.WaitGroup

@@ -29,6 +29,8 @@ var (
 	ErrRedirected = errors.New("redirected")
 	// ErrTransition: the request is in a terminal status other than the one wanted.
 	ErrTransition = errors.New("impossible status transition")
+	// ErrAwaitingApproval: the request is not approved yet, and the status wanted needs approval.
+	ErrAwaitingApproval = errors.New("request awaits approval")
 )
 
 // APIError describes a failed call: what was called, for which request, what the server said.
@@ -152,4 +154,30 @@ func CheckTransition(id GUID, current Status, desired DesiredStatus) error {
 		return nil
 	}
 	return &TransitionError{RequestID: id, Current: current, Desired: desired}
+}
+
+// ApprovalError reports a request that cannot reach the desired status before it is approved:
+// approval happens in the CM portal, never through the REST API.
+type ApprovalError struct {
+	RequestID GUID
+	Current   Status
+	Desired   DesiredStatus
+}
+
+// Error says what the request waits for and what to do.
+func (e *ApprovalError) Error() string {
+	return fmt.Sprintf("request %s is %s (status %d) and awaits approval: MIM CM completes or abandons only an approved request, and approval happens in the CM portal, not through the API. Once an approver has approved it, run again and it becomes %s",
+		e.RequestID, e.Current, int(e.Current), e.Desired.Target())
+}
+
+// Unwrap lets errors.Is match ErrAwaitingApproval.
+func (e *ApprovalError) Unwrap() error { return ErrAwaitingApproval }
+
+// CheckApproval returns an *ApprovalError when a request in current must be approved before it
+// can reach desired. Canceling needs no approval.
+func CheckApproval(id GUID, current Status, desired DesiredStatus) error {
+	if !desired.NeedsApproval() || !current.AwaitsApproval() {
+		return nil
+	}
+	return &ApprovalError{RequestID: id, Current: current, Desired: desired}
 }

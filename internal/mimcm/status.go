@@ -76,6 +76,13 @@ func (s Status) IsTerminal() bool {
 	return statusTable[s].terminal
 }
 
+// AwaitsApproval reports whether a request in this status has not been approved yet: it is
+// Pending, or None (not processed yet). Such a request can be canceled, but not completed or
+// abandoned until an approver approves it in the CM portal.
+func (s Status) AwaitsApproval() bool {
+	return s == StatusPending || s == StatusNone
+}
+
 // Satisfies reports whether a request in this status has reached d.
 func (s Status) Satisfies(d DesiredStatus) bool {
 	target, ok := desiredTable[d]
@@ -132,6 +139,12 @@ func ParseDesiredStatus(name string) (DesiredStatus, bool) {
 		}
 	}
 	return "", false
+}
+
+// NeedsApproval reports whether only an approved request can be moved to d: completing and
+// abandoning do, canceling does not.
+func (d DesiredStatus) NeedsApproval() bool {
+	return d == DesiredCompleted || d == DesiredAbandoned
 }
 
 // Target returns the observed status that satisfies d.

@@ -244,3 +244,27 @@ func TestCheckTransition_cases(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckApproval(t *testing.T) {
+	const id GUID = "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"
+	for _, tc := range []struct {
+		current Status
+		desired DesiredStatus
+		awaits  bool
+	}{
+		{StatusPending, DesiredCompleted, true},
+		{StatusNone, DesiredAbandoned, true},
+		{StatusPending, DesiredCanceled, false},
+		{StatusApproved, DesiredCompleted, false},
+		{StatusExecuting, DesiredAbandoned, false},
+		{StatusDenied, DesiredCompleted, false},
+	} {
+		err := CheckApproval(id, tc.current, tc.desired)
+		if got := errors.Is(err, ErrAwaitingApproval); got != tc.awaits {
+			t.Errorf("CheckApproval(%s, %s) = %v; want awaiting approval %v", tc.current, tc.desired, err, tc.awaits)
+		}
+		if tc.awaits && !strings.Contains(err.Error(), "CM portal") {
+			t.Errorf("CheckApproval(%s, %s) does not say where approval happens: %v", tc.current, tc.desired, err)
+		}
+	}
+}

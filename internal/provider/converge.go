@@ -21,6 +21,10 @@ type statusChange struct {
 	// refused explains why a request in another final status can never
 	// reach the desired one, in the words of the caller's configuration.
 	refused func(mimcm.DesiredStatus, error) diag.Diagnostics
+	// awaiting says what becomes of a request that must be approved before
+	// it can reach the desired status; the request is returned unchanged
+	// and no PUT is sent. When nil, that is an error.
+	awaiting func(*mimcm.ApprovalError) diag.Diagnostics
 	// progress, when not nil, hears what the change is doing: before the
 	// PUT and at each read while the server has not finished.
 	progress func(string)
@@ -38,6 +42,18 @@ func (c statusChange) converge(ctx context.Context, id mimcm.GUID, desired mimcm
 	}
 	if err := mimcm.CheckTransition(id, current.Status, desired); err != nil {
 		return nil, c.refused(desired, err)
+	}
+	var approval *mimcm.ApprovalError
+	if errors.As(mimcm.CheckApproval(id, current.Status, desired), &approval) {
+		// The server would refuse it, most likely with a bare 500: approval
+		// happens in the CM portal, never through this API.
+		tflog.Info(ctx, "Request awaits approval; sending no status change", map[string]any{"status": current.Status.String()})
+		c.report(fmt.Sprintf("Request %s is %s and awaits approval; nothing sent", id, current.Status))
+		if c.awaiting == nil {
+			diags.AddError(fmt.Sprintf("Request %s awaits approval", id), approval.Error()+".")
+			return nil, diags
+		}
+		return current, c.awaiting(approval)
 	}
 	tflog.Info(ctx, "Setting request status", map[string]any{"from": current.Status.String(), "to": string(desired)})
 	c.report(fmt.Sprintf("Request %s is %s; asking the server to make it %s", id, current.Status, desired))

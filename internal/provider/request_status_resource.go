@@ -187,6 +187,12 @@ func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadReque
 		state.Status = types.StringValue(importedStatusName(got.Status))
 	case ok && got.Status.Satisfies(desired):
 		// Keep the configured name: Abandoned reads back as Failed.
+	case ok && mimcm.CheckApproval(id, got.Status, desired) != nil:
+		// Not drift: nothing can be done until an approver acts in the
+		// portal, so the plan stays clean and says why. The first refresh
+		// after the approval shows Approved, and the plan completes it.
+		resp.Diagnostics.Append(awaitingApprovalWarning(id, got, desired,
+			"Terraform sends nothing until then, and the plan shows no change for it. The first plan after an approver has approved it proposes to make it "+string(desired)+".")...)
 	default:
 		state.Status = types.StringValue(got.Status.String())
 	}
@@ -323,31 +329,46 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 				resp.Diagnostics.Append(transitionError(desired, err)...)
 				return
 			}
-			plan.planStatus(desired)
+			// A request last seen awaiting approval may have been approved
+			// since: the apply reads it again, so its status stays unknown.
+			if mimcm.CheckApproval(id, current, desired) == nil {
+				plan.planStatus(desired)
+			}
 		}
 		resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
 		return
 	}
 
-	plan.planStatus(desired)
-	if r.data != nil {
-		got, err := r.data.client.GetRequest(ctx, id)
-		if err != nil {
-			resp.Diagnostics.Append(readError(id, err)...)
-			return
-		}
-		if err := mimcm.CheckTransition(id, got.Status, desired); err != nil {
-			resp.Diagnostics.Append(transitionError(desired, err)...)
-			return
-		}
-		r.data.reads.put(id, got)
-		read := newRequestAttributesModel(got)
-		if got.Status.Satisfies(desired) {
-			// Adopted as it is: a final status never changes again.
-			plan.RequestAttributesModel = read
-		} else {
-			plan.RequestAttributesModel.copyImmutable(read)
-		}
+	if r.data == nil {
+		// Nothing to read with until the provider's arguments are known: the
+		// request may await approval, so its status is left to the apply.
+		resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
+		return
+	}
+	got, err := r.data.client.GetRequest(ctx, id)
+	if err != nil {
+		resp.Diagnostics.Append(readError(id, err)...)
+		return
+	}
+	if err := mimcm.CheckTransition(id, got.Status, desired); err != nil {
+		resp.Diagnostics.Append(transitionError(desired, err)...)
+		return
+	}
+	r.data.reads.put(id, got)
+	read := newRequestAttributesModel(got)
+	switch {
+	case got.Status.Satisfies(desired):
+		// Adopted as it is: a final status never changes again.
+		plan.RequestAttributesModel = read
+	case mimcm.CheckApproval(id, got.Status, desired) != nil:
+		// It may be approved before the apply reads it again: its status
+		// is known only then.
+		plan.RequestAttributesModel.copyImmutable(read)
+		resp.Diagnostics.Append(awaitingApprovalWarning(id, got, desired,
+			"The apply sends nothing for it and records it as it is; the first run after an approver has approved it makes it "+string(desired)+".")...)
+	default:
+		plan.planStatus(desired)
+		plan.RequestAttributesModel.copyImmutable(read)
 	}
 	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
 }
@@ -375,7 +396,11 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 			return readError(id, err)
 		}
 	}
-	change := statusChange{client: r.data.client, timeoutName: timeoutName, refused: transitionError}
+	change := statusChange{client: r.data.client, timeoutName: timeoutName, refused: transitionError,
+		awaiting: func(err *mimcm.ApprovalError) diag.Diagnostics {
+			return awaitingApprovalWarning(id, current, desired,
+				"Nothing was sent. State records the request as the server has it; the first plan after an approver has approved it proposes to make it "+string(desired)+".")
+		}}
 	result, diags := change.converge(ctx, id, desired, current)
 	if diags.HasError() {
 		return diags

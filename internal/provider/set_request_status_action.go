@@ -127,7 +127,15 @@ func (a *SetRequestStatusAction) invoke(ctx context.Context, id mimcm.GUID, desi
 	if err != nil {
 		return readError(id, err)
 	}
-	change := statusChange{client: a.data.client, timeoutName: "timeout", refused: actionTransitionError, progress: progress}
+	change := statusChange{client: a.data.client, timeoutName: "timeout", refused: actionTransitionError, progress: progress,
+		awaiting: func(*mimcm.ApprovalError) diag.Diagnostics {
+			// Invoked on demand, the action failing is the honest answer:
+			// it did not do what it was asked.
+			var diags diag.Diagnostics
+			diags.AddAttributeError(path.Root("request_id"), awaitingApprovalSummary(id), awaitingApprovalDetail(current, desired,
+				"The action sent nothing. Invoke it again once an approver has approved the request; canceling it needs no approval."))
+			return diags
+		}}
 	got, diags := change.converge(ctx, id, desired, current)
 	if diags.HasError() {
 		return diags

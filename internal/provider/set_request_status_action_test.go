@@ -175,6 +175,20 @@ func TestSetRequestStatusAction_invoke(t *testing.T) {
 			wantError:  "status", wantErrorText: []string{"Request " + testID + " cannot be completed", "is Denied", "sent no status change"},
 		},
 		{
+			name: "a pending request is not completed before approval", seed: mimcm.StatusPending,
+			config:     map[string]any{"request_id": testID, "status": "Completed"},
+			wantStatus: mimcm.StatusPending,
+			wantCalls:  map[string]int{"GET": 1},
+			wantError:  "request_id", wantErrorText: []string{"Request " + testID + " awaits approval", "is Pending", "CM portal", "sent nothing"},
+		},
+		{
+			name: "a request not processed yet is not abandoned", seed: mimcm.StatusNone,
+			config:     map[string]any{"request_id": testID, "status": "Abandoned"},
+			wantStatus: mimcm.StatusNone,
+			wantCalls:  map[string]int{"GET": 1},
+			wantError:  "request_id", wantErrorText: []string{"Request " + testID + " awaits approval", "is None"},
+		},
+		{
 			name: "unknown request", seed: mimcm.StatusApproved,
 			config:    map[string]any{"request_id": "0b6a0f0e-5b7e-4a4e-9f5e-0c8f1d2e3a4b", "status": "Completed"},
 			wantCalls: map[string]int{"GET": 1}, wantStatus: mimcm.StatusApproved,

@@ -54,6 +54,9 @@ type APIError struct {
 	RetryStop string
 	// Err is the underlying error, when there is one.
 	Err error
+
+	// unsettled: an attempt of this write may have been applied, and no settling read followed it.
+	unsettled bool
 }
 
 // Error renders the failure for a person: what failed, the server's words, what to do next.

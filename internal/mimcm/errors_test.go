@@ -102,6 +102,7 @@ func TestAPIError_Hint(t *testing.T) {
 		{ErrRejected, "refused"},
 		{ErrUndecodable, "base_path"},
 		{ErrTransport, "TLS"},
+		{ErrCreateOutcomeUnknown, "terraform import"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind.Error(), func(t *testing.T) {

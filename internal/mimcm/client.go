@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -92,6 +93,8 @@ type Client struct {
 	pace    *pacer
 	answers *answerReader
 	clock   clock
+	// policyRoute is the form of the workflow policy route that answered last.
+	policyRoute atomic.Int32
 }
 
 // NewClient checks cfg, fills in its defaults and returns a client for it.

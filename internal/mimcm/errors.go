@@ -36,6 +36,13 @@ var (
 	ErrCreateOutcomeUnknown = errors.New("the server may or may not have created the request")
 	// ErrAmbiguousCreate: after a POST /requests of unknown outcome, several requests match it.
 	ErrAmbiguousCreate = errors.New("which request the server created is ambiguous")
+	// ErrProfileTemplateNotFound: GET /profiletemplates/{id} answered 204, nothing readable for that GUID.
+	ErrProfileTemplateNotFound = errors.New("profile template not found")
+	// ErrPolicyNotFound: a workflow policy route answered 204, no policy readable for that template and type.
+	ErrPolicyNotFound = errors.New("workflow policy not found")
+	// ErrPolicyShape: a workflow policy's answer is JSON, but not shaped as the client expects, so
+	// what it requires is unknown.
+	ErrPolicyShape = errors.New("unexpected workflow policy shape")
 )
 
 // APIError describes a failed call: what was called, for which request, what the server said.
@@ -142,6 +149,12 @@ func (e *APIError) Hint() string {
 	case ErrCreateOutcomeUnknown:
 		return "Look for the request in the MIM CM portal: if it exists, import it with terraform import; otherwise run apply again. " +
 			"The POST was not sent again, as a second one would create a second request if the first had been created."
+	case ErrProfileTemplateNotFound:
+		return "Check the profile template GUID; the account may not be allowed to read that template."
+	case ErrPolicyNotFound:
+		return "The profile template may have no workflow policy for this request type, or the account may not be allowed to read it."
+	case ErrPolicyShape:
+		return "Without a policy it can read, the client cannot tell which data collection items the request needs: check the profile template's workflow policy in the MIM CM portal."
 	}
 	return ""
 }

@@ -103,6 +103,9 @@ func TestAPIError_Hint(t *testing.T) {
 		{ErrUndecodable, "base_path"},
 		{ErrTransport, "TLS"},
 		{ErrCreateOutcomeUnknown, "terraform import"},
+		{ErrProfileTemplateNotFound, "profile template GUID"},
+		{ErrPolicyNotFound, "no workflow policy for this request type"},
+		{ErrPolicyShape, "data collection items"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind.Error(), func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -92,6 +93,8 @@ type Client struct {
 	pace    *pacer
 	answers *answerReader
 	clock   clock
+	// policyRoute is the form of the workflow policy route that answered last.
+	policyRoute atomic.Int32
 }
 
 // NewClient checks cfg, fills in its defaults and returns a client for it.
@@ -212,7 +215,9 @@ func (c *Client) ListRequests(ctx context.Context, f ListFilter) ([]Request, err
 }
 
 // SetStatus asks the server to move a request to desired. After an attempt of unknown outcome it
-// reads the request first, and sends the PUT again only if the request still needs it.
+// reads the request first, and sends the PUT again only if the request still needs it and can take
+// it: one that awaits approval gives an *APIError of kind ErrAwaitingApproval, whose cause is the
+// *ApprovalError.
 func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) (*Request, error) {
 	body, err := json.Marshal(map[string]string{"status": string(desired)})
 	if err != nil {
@@ -220,7 +225,7 @@ func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) 
 	}
 	res, err := c.call(ctx, apiCall{
 		method: http.MethodPut, path: "/requests/" + string(id), body: body, id: id,
-		settle: func(ctx context.Context) (*Request, settlement) { return c.settle(ctx, id, desired) },
+		settle: func(ctx context.Context) settled { return c.settle(ctx, id, desired) },
 	})
 	if err != nil {
 		return nil, err
@@ -236,21 +241,26 @@ func (c *Client) SetStatus(ctx context.Context, id GUID, desired DesiredStatus) 
 }
 
 // settle reads a request after a PUT of unknown outcome: the server may have acted before failing.
-func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus) (*Request, settlement) {
+// A request that awaits approval is not sent the PUT again: the server refuses to complete or
+// abandon it until an approver approves it in the CM portal.
+func (c *Client) settle(ctx context.Context, id GUID, desired DesiredStatus) settled {
 	got, err := c.GetRequest(ctx, id)
 	switch {
 	case err != nil:
 		c.logger.Debug(ctx, "The PUT's outcome is unknown and the request could not be read", map[string]any{"request_id": string(id)})
-		return nil, settleFailed
+		return settled{how: settleFailed}
 	case got.Status.Satisfies(desired):
 		c.logger.Debug(ctx, "The PUT's answer was lost but the request has the desired status", map[string]any{
 			"request_id": string(id), "status": got.Status.String(),
 		})
-		return got, settleDone
+		return settled{how: settleDone, request: got}
 	case got.Status.IsTerminal():
-		return nil, settleFailed
+		return settled{how: settleFailed}
 	}
-	return nil, settleResend
+	if err := CheckApproval(id, got.Status, desired); err != nil {
+		return settled{how: settleFailed, kind: ErrAwaitingApproval, cause: err}
+	}
+	return settled{how: settleResend}
 }
 
 // WaitForStatus polls the request until it satisfies desired, reaches another terminal status

@@ -963,6 +963,52 @@ func TestSetStatus_settleGetFails(t *testing.T) {
 	}
 }
 
+func TestSetStatus_settleAwaitingApproval(t *testing.T) {
+	// The PUT fails with a 500 and the settling GET shows the request
+	// Pending: completing or abandoning it needs an approval that only the
+	// CM portal gives, so the PUT is not sent a second time. Canceling
+	// needs none, and is sent again.
+	tests := []struct {
+		desired     DesiredStatus
+		current     Status
+		wantMethods string
+		wantKind    error
+	}{
+		{DesiredCompleted, StatusPending, "PUT GET", ErrAwaitingApproval},
+		{DesiredAbandoned, StatusNone, "PUT GET", ErrAwaitingApproval},
+		{DesiredCanceled, StatusPending, "PUT GET PUT GET", ErrServer},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.desired)+" from "+tc.current.String(), func(t *testing.T) {
+			srv, calls := handlerServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+				if r.Method == http.MethodPut {
+					jsonReply(500, `{"Message":"An error has occurred. Correlation ID: `+exampleCorrelationID+`"}`).write(t, w)
+					return
+				}
+				jsonReply(200, requestJSON(exampleID, tc.current)).write(t, w)
+			})
+			_, err := newTestClient(t, srv.URL).SetStatus(context.Background(), exampleID, tc.desired)
+			if calls.methods() != tc.wantMethods {
+				t.Errorf("server saw %q, want %q", calls.methods(), tc.wantMethods)
+			}
+			apiErr := asAPIError(t, err, tc.wantKind)
+			if apiErr.Method != "PUT" || apiErr.StatusCode != 500 {
+				t.Errorf("error = %+v, want the PUT's 500", apiErr)
+			}
+			var approval *ApprovalError
+			if got := errors.As(err, &approval); got != (tc.wantKind == ErrAwaitingApproval) {
+				t.Fatalf("errors.As(*ApprovalError) = %v for %v", got, err)
+			}
+			if approval != nil {
+				if approval.RequestID != exampleID || approval.Current != tc.current || approval.Desired != tc.desired {
+					t.Errorf("ApprovalError = %+v", approval)
+				}
+				containsAll(t, "Error()", err.Error(), "(HTTP 500)", exampleCorrelationID, "awaits approval", "CM portal")
+			}
+		})
+	}
+}
+
 // ---- WaitForStatus ----
 
 func TestWaitForStatus_cases(t *testing.T) {

@@ -31,6 +31,18 @@ var (
 	ErrTransition = errors.New("impossible status transition")
 	// ErrAwaitingApproval: the request is not approved yet, and the status wanted needs approval.
 	ErrAwaitingApproval = errors.New("request awaits approval")
+	// ErrCreateOutcomeUnknown: a POST /requests of unknown outcome (its answer lost, or a 500, 502
+	// or 504) after which no request it may have created was found; it was not sent again.
+	ErrCreateOutcomeUnknown = errors.New("the server may or may not have created the request")
+	// ErrAmbiguousCreate: after a POST /requests of unknown outcome, several requests match it.
+	ErrAmbiguousCreate = errors.New("which request the server created is ambiguous")
+	// ErrProfileTemplateNotFound: GET /profiletemplates/{id} answered 204, nothing readable for that GUID.
+	ErrProfileTemplateNotFound = errors.New("profile template not found")
+	// ErrPolicyNotFound: a workflow policy route answered 204, no policy readable for that template and type.
+	ErrPolicyNotFound = errors.New("workflow policy not found")
+	// ErrPolicyShape: a workflow policy's answer is JSON, but not shaped as the client expects, so
+	// what it requires is unknown.
+	ErrPolicyShape = errors.New("unexpected workflow policy shape")
 )
 
 // APIError describes a failed call: what was called, for which request, what the server said.
@@ -54,6 +66,9 @@ type APIError struct {
 	RetryStop string
 	// Err is the underlying error, when there is one.
 	Err error
+
+	// unsettled: an attempt of this write may have been applied, and no settling read followed it.
+	unsettled bool
 }
 
 // Error renders the failure for a person: what failed, the server's words, what to do next.
@@ -122,12 +137,24 @@ func (e *APIError) Hint() string {
 	case ErrRejected:
 		return "The server refused the call; its message above says why."
 	case ErrUndecodable:
+		if e.Method == http.MethodPost && e.StatusCode >= 200 && e.StatusCode < 300 {
+			return "" // the server created a request: the cause says what to do about it
+		}
 		return "The answer did not look like the MIM CM API: check host and base_path, and any proxy in between."
 	case ErrRedirected:
 		return "Set host (and base_path) to where the API itself answers: a redirect usually means http where the server wants https, " +
 			"another host name than the server's, or a base_path that is not the API's."
 	case ErrTransport:
 		return "Check host, network reachability, TLS settings and request_timeout."
+	case ErrCreateOutcomeUnknown:
+		return "Look for the request in the MIM CM portal: if it exists, import it with terraform import; otherwise run apply again. " +
+			"The POST was not sent again, as a second one would create a second request if the first had been created."
+	case ErrProfileTemplateNotFound:
+		return "Check the profile template GUID; the account may not be allowed to read that template."
+	case ErrPolicyNotFound:
+		return "The profile template may have no workflow policy for this request type, or the account may not be allowed to read it."
+	case ErrPolicyShape:
+		return "Without a policy it can read, the client cannot tell which data collection items the request needs: check the profile template's workflow policy in the MIM CM portal."
 	}
 	return ""
 }
@@ -181,3 +208,38 @@ func CheckApproval(id GUID, current Status, desired DesiredStatus) error {
 	}
 	return &ApprovalError{RequestID: id, Current: current, Desired: desired}
 }
+
+// AmbiguousCreateError reports several requests that match a POST /requests of unknown outcome:
+// any of them may be the one it created, or none.
+type AmbiguousCreateError struct {
+	// Candidates are the matching requests' GUIDs, oldest first.
+	Candidates []GUID
+}
+
+// maxCandidatesShown bounds the candidates an AmbiguousCreateError names.
+const maxCandidatesShown = 5
+
+// Error names the candidates, the first few of them, and says what to do.
+func (e *AmbiguousCreateError) Error() string {
+	shown := e.Candidates[:min(len(e.Candidates), maxCandidatesShown)]
+	names := make([]string, len(shown))
+	for i, id := range shown {
+		names[i] = string(id)
+	}
+	list := strings.Join(names, ", ")
+	if more := len(e.Candidates) - len(shown); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	return fmt.Sprintf("%d requests match what was sent and may be the one the server created: %s. "+
+		"Import the right one with terraform import, and cancel the others in the MIM CM portal", len(e.Candidates), list)
+}
+
+// Unwrap lets errors.Is match ErrAmbiguousCreate.
+func (e *AmbiguousCreateError) Unwrap() error { return ErrAmbiguousCreate }
+
+// nestedError shows an error inside another's sentence: without its final period, which the
+// sentence around it adds.
+type nestedError struct{ err error }
+
+func (e nestedError) Error() string { return strings.TrimSuffix(e.err.Error(), ".") }
+func (e nestedError) Unwrap() error { return e.err }

@@ -102,6 +102,10 @@ func TestAPIError_Hint(t *testing.T) {
 		{ErrRejected, "refused"},
 		{ErrUndecodable, "base_path"},
 		{ErrTransport, "TLS"},
+		{ErrCreateOutcomeUnknown, "terraform import"},
+		{ErrProfileTemplateNotFound, "profile template GUID"},
+		{ErrPolicyNotFound, "no workflow policy for this request type"},
+		{ErrPolicyShape, "data collection items"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind.Error(), func(t *testing.T) {

@@ -31,7 +31,7 @@ type apiCall struct {
 	body   []byte
 	id     GUID
 	// settle, for a write, reads the request after an attempt of unknown outcome.
-	settle func(ctx context.Context) (*Request, settlement)
+	settle func(ctx context.Context) settled
 	// decode, when set, takes a 2xx answer as it arrives instead of its
 	// bytes: for lists far longer than what is kept of them. An attempt
 	// calls it afresh; an *undecodableError it returns ends the call with
@@ -46,6 +46,16 @@ const (
 	settleDone                     // the request already is as the write wanted
 	settleResend                   // the request still needs the write
 )
+
+// settled is what a settling read found.
+type settled struct {
+	how     settlement
+	request *Request // settleDone: the request as the write left it
+	// kind and cause, when set, are what settleFailed found: the call's
+	// error takes kind in place of the write's own, and adds cause to its.
+	kind  error
+	cause error
+}
 
 // result is a 2xx answer read in full (or handed to apiCall.decode), or the request as a settling
 // read found it.
@@ -97,14 +107,17 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 	var (
 		attempts, failures, serverErrors int
 		maybeApplied                     bool // an attempt of this write may have been applied
+		unsettled                        bool // and no settling read has followed it yet
 		last                             exchange
 	)
 	// note says why the retries stopped early, when they did.
-	stop := func(note string) (*result, error) {
+	fail := func(note string) *APIError {
 		e := c.failure(ctx, callCtx, ac, res, last, attempts)
 		e.RetryStop = note
-		return nil, e
+		e.unsettled = unsettled
+		return e
 	}
+	stop := func(note string) (*result, error) { return nil, fail(note) }
 	for {
 		if wait := c.pace.reserve(c.clock.Now()); wait > 0 {
 			if left := deadline.Sub(c.clock.Now()); wait > left {
@@ -126,6 +139,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 		attempts++
 		last = c.attempt(callCtx, ac, attempts)
 		how, unknown := classify(ac.method, last)
+		unsettled = unsettled || (unknown && ac.settle != nil)
 		c.paced(ctx, last)
 		if how == failFinal && last.err == nil && kindOf(last.status) == nil {
 			res.status, res.header, res.body, res.attempts, res.release = last.status, last.header, last.body, attempts, last.free
@@ -137,14 +151,14 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 			return stop(c.outOfTime(ctx, callCtx, last))
 		}
 		if ac.settle != nil && (unknown || maybeApplied) {
-			maybeApplied = true
-			got, s := ac.settle(callCtx)
-			switch s {
+			maybeApplied, unsettled = true, false
+			s := ac.settle(callCtx)
+			switch s.how {
 			case settleDone:
-				res.settled, res.attempts = got, attempts
+				res.settled, res.attempts = s.request, attempts
 				return res, nil
 			case settleFailed:
-				return stop(c.outOfTime(ctx, callCtx, last))
+				return nil, fail(c.outOfTime(ctx, callCtx, last)).settledBy(s)
 			}
 		}
 		switch {
@@ -175,6 +189,25 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 			return stop("")
 		}
 	}
+}
+
+// settledBy gives e what the settling read that ended the call found.
+func (e *APIError) settledBy(s settled) *APIError {
+	if s.kind != nil {
+		e.Kind = s.kind
+	}
+	if s.cause != nil {
+		e.Err = addCause(e.Err, s.cause)
+	}
+	return e
+}
+
+// addCause adds a second cause to an error's, keeping both for errors.Is and errors.As.
+func addCause(err, more error) error {
+	if err == nil {
+		return more
+	}
+	return fmt.Errorf("%w; %w", err, more)
 }
 
 // outOfTime says that the call's own time ran out, when it did and the operation's has not, after

@@ -34,6 +34,20 @@ func ParseGUID(s string) (GUID, error) {
 	return GUID(strings.ToLower(s)), nil
 }
 
+// CanonicalGUID reads a GUID as a server may write it, in ParseGUID's form or in the braces of
+// .NET's "B" format ({xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}), in any letter case, and returns
+// its lower-case form without braces; anything else gets ParseGUID's error. Arguments a user
+// writes go through ParseGUID, which refuses braces, so that a configuration spells each GUID
+// one way.
+func CanonicalGUID(s string) (GUID, error) {
+	if len(s) == 38 && s[0] == '{' && s[37] == '}' {
+		if g, err := ParseGUID(s[1:37]); err == nil {
+			return g, nil
+		}
+	}
+	return ParseGUID(s)
+}
+
 func isHex(c byte) bool {
 	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
 }

@@ -73,6 +73,49 @@ func TestParseGUID_bad(t *testing.T) {
 	}
 }
 
+func TestCanonicalGUID(t *testing.T) {
+	const want = GUID("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099")
+	for _, in := range []string{
+		"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099",
+		"A9B4B42C-CC50-4C9B-89D1-BBC0BCD5A099",
+		"{a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099}",
+		"{A9B4B42C-cc50-4C9B-89D1-BBC0BCD5A099}",
+	} {
+		if got, err := CanonicalGUID(in); err != nil || got != want {
+			t.Errorf("CanonicalGUID(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if got, err := CanonicalGUID("{" + ZeroGUID + "}"); err != nil || got != ZeroGUID {
+		t.Errorf("CanonicalGUID of the braced all-zero GUID = %q, %v; want %q, as ParseGUID gives", got, err, ZeroGUID)
+	}
+	for _, in := range []string{
+		"",
+		"{}",
+		"{a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099",
+		"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099}",
+		"{{a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099}}",
+		"{a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a09g}",
+		"(a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099)",
+		"a9b4b42ccc504c9b89d1bbc0bcd5a099",
+		" {a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099}",
+		"{" + strings.Repeat("a", 10000) + "}",
+	} {
+		got, err := CanonicalGUID(in)
+		if err == nil {
+			t.Errorf("CanonicalGUID(%q) = %q, want an error", in, got)
+			continue
+		}
+		if len(err.Error()) > 200 {
+			t.Errorf("CanonicalGUID: an error of %d bytes: long input must be cut", len(err.Error()))
+		}
+	}
+	// Only the server's GUIDs may come in braces: ParseGUID, which reads
+	// what users write, still refuses them (see TestParseGUID_bad).
+	if _, err := ParseGUID("{a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099}"); err == nil {
+		t.Error("ParseGUID accepts braces")
+	}
+}
+
 func TestGUID_UnmarshalJSON(t *testing.T) {
 	tests := []struct {
 		name, in string

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -51,7 +53,11 @@ func (l *RequestStatusListResource) ListResourceConfigSchema(_ context.Context, 
 		MarkdownDescription: "Finds MIM CM requests for `terraform query` (Terraform 1.14 and later), as `mimcm_request_status` " +
 			"instances ordered by submission time, then GUID. Each result has the request's identity and a display name " +
 			"with its GUID, observed status and target user. `terraform query -generate-config-out=FILE` writes a resource " +
-			"and an import block for each; see `desired_status` for the status they carry.",
+			"and an import block for each; see `desired_status` for the status they carry. Identities hold the lower-case GUID " +
+			"whatever letter case or braces the server wrote; an item of the server's list with no usable GUID (none, the " +
+			"all-zero one, one that is not a GUID, or a `null` item) is left out, and a request listed more than once is one " +
+			"result, from the first item that names it, before `limit` counts; one warning per query says how many items were " +
+			"left out and why.",
 		Attributes: map[string]schema.Attribute{
 			"status": schema.StringAttribute{
 				Optional:            true,
@@ -90,8 +96,10 @@ func (l *RequestStatusListResource) Configure(_ context.Context, req resource.Co
 	l.data = data
 }
 
-// List reads the requests with one GET and streams those that match, in a
-// stable order, up to the query's limit.
+// List reads the requests with one GET and streams those that match, each
+// once and under its lower-case GUID, in a stable order, up to the query's
+// limit; the items of the list that cannot be results are counted in one
+// warning, streamed first.
 func (l *RequestStatusListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg RequestStatusListModel
 	if diags := getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg); diags.HasError() {
@@ -115,6 +123,8 @@ func (l *RequestStatusListResource) List(ctx context.Context, req list.ListReque
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
+	answered := len(requests)
+	requests, skipped := importableRequests(requests)
 	requests = cfg.keep(requests)
 	sortRequests(requests)
 	if req.Limit > 0 && int64(len(requests)) > req.Limit {
@@ -123,6 +133,10 @@ func (l *RequestStatusListResource) List(ctx context.Context, req list.ListReque
 	desired, _ := mimcm.ParseDesiredStatus(cfg.DesiredStatus.ValueString())
 
 	stream.Results = func(push func(list.ListResult) bool) {
+		// First: Terraform stops reading once it has limit results.
+		if diags := skipped.warning(answered); diags.WarningsCount() > 0 && !push(list.ListResult{Diagnostics: diags}) {
+			return
+		}
 		for i := range requests {
 			result := req.NewListResult(ctx)
 			result.Diagnostics.Append(listResult(ctx, req, &requests[i], desired, &result)...)
@@ -142,11 +156,101 @@ func (cfg RequestStatusListModel) keep(requests []mimcm.Request) []mimcm.Request
 	want, _ := mimcm.ParseGUID(cfg.ProfileTemplateUUID.ValueString()) // validated
 	kept := requests[:0]
 	for _, r := range requests {
-		if r.ProfileTemplateUuid == want {
+		if got, err := mimcm.CanonicalGUID(r.ProfileTemplateUuid.String()); err == nil && got == want {
 			kept = append(kept, r)
 		}
 	}
 	return kept
+}
+
+// listSkips counts the items of the server's list that are not results,
+// by reason.
+type listSkips struct {
+	empty      int    // null, or an object with nothing set
+	noUUID     int    // no Uuid, an empty one, or the all-zero GUID
+	malformed  int    // a Uuid that is not a GUID
+	example    string // the first such Uuid, as decoded
+	duplicates int    // a request that an earlier item named
+}
+
+// importableRequests keeps of the server's list the items a result can be
+// made of, each under the lower-case GUID that its identity and generated
+// request_id must hold to validate (read by CanonicalGUID, so upper case
+// and braces are fine), and of the items that name one request the first.
+// The others are counted in listSkips and never become results, so that a
+// query's limit counts distinct requests and generated configuration
+// imports each request once.
+func importableRequests(all []mimcm.Request) ([]mimcm.Request, listSkips) {
+	var skips listSkips
+	seen := make(map[mimcm.GUID]bool, len(all))
+	kept := all[:0]
+	for _, r := range all {
+		id, err := mimcm.CanonicalGUID(r.Uuid.String())
+		switch {
+		case r.Uuid.IsZero() && reflect.ValueOf(r).IsZero():
+			skips.empty++ // what null decodes to
+		case r.Uuid.IsZero() || id == mimcm.ZeroGUID:
+			skips.noUUID++
+		case err != nil:
+			if skips.malformed == 0 {
+				skips.example = r.Uuid.String()
+			}
+			skips.malformed++
+		case seen[id]:
+			skips.duplicates++
+		default:
+			seen[id] = true
+			r.Uuid = id
+			kept = append(kept, r)
+		}
+	}
+	return kept, skips
+}
+
+// warning is the one warning of a list call whose answer of answered
+// items held items that are not results, grouped by reason and without
+// repeating more than a short prefix of what the server sent; none when
+// every item is a result.
+func (s listSkips) warning(answered int) diag.Diagnostics {
+	var diags diag.Diagnostics
+	unusable := s.empty + s.noUUID + s.malformed
+	if unusable+s.duplicates == 0 {
+		return diags
+	}
+	var reasons []string
+	if s.noUUID > 0 {
+		reasons = append(reasons, fmt.Sprintf("%d had no Uuid (none, an empty one or the all-zero GUID)", s.noUUID))
+	}
+	if s.malformed > 0 {
+		such := ""
+		if s.malformed > 1 {
+			such = "such as "
+		}
+		reasons = append(reasons, fmt.Sprintf("%d had a Uuid that is not a GUID (%s%s)", s.malformed, such, mimcm.QuoteInput(s.example)))
+	}
+	if s.empty > 0 {
+		reasons = append(reasons, fmt.Sprintf("%d %s null or an empty object", s.empty, itThey(s.empty, "was", "were")))
+	}
+	detail := fmt.Sprintf("The server answered the list of requests with %d item%s.", answered, plural(answered))
+	if unusable > 0 {
+		detail += fmt.Sprintf(" %d of them name no request that could be imported, so they are not results: %s.", unusable, joinReasons(reasons))
+	}
+	if s.duplicates > 0 {
+		detail += fmt.Sprintf(" %d named a request that an earlier item had named (the same GUID, in any letter case or in braces): "+
+			"each request is one result, built from the first item that names it.", s.duplicates)
+	}
+	detail += " The other requests are listed, and configuration generated from them imports them, as usual. If the server " +
+		"should not send such items, report them to its administrator."
+	diags.AddWarning(fmt.Sprintf("%d item%s of the server's list left out", unusable+s.duplicates, plural(unusable+s.duplicates)), detail)
+	return diags
+}
+
+// joinReasons joins reasons as a sentence does: "a", "a and b", "a, b and c".
+func joinReasons(reasons []string) string {
+	if len(reasons) < 2 {
+		return strings.Join(reasons, "")
+	}
+	return strings.Join(reasons[:len(reasons)-1], ", ") + " and " + reasons[len(reasons)-1]
 }
 
 // listResult fills one result: identity, display name and, when Terraform

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -477,5 +479,247 @@ list "mimcm_request_status" "approved" {
 	tf.mustRun(0, "plan", "-detailed-exitcode", "-input=false", "-no-color")
 	if out := tf.mustRun(0, "state", "list"); !strings.Contains(out, "mimcm_request_status.completed_0") || !strings.Contains(out, "mimcm_request_status.approved_0") {
 		t.Errorf("state list: want the generated resources:\n%s", out)
+	}
+}
+
+// hostileListItems is a list of requests as a confused server, or a proxy in
+// front of it, might send it: the requests of queryListSeed (but those
+// drop leaves out) under GUIDs in braces and in upper case, each of some
+// named twice, the later item with another status, and items that name no
+// request. It holds 11 items that are not results: 4 without a usable
+// Uuid, 2 with one that is not a GUID, 3 that are null or empty, and 2 that
+// repeat a request.
+func hostileListItems(t *testing.T, drop ...string) string {
+	t.Helper()
+	seed := map[string]mimcm.Request{}
+	for _, r := range queryListSeed() {
+		seed[string(r.Uuid)] = r
+	}
+	// item is the seed request id under the Uuid uuid (none when nil), with
+	// status when it is not negative.
+	item := func(id string, uuid any, status mimcm.Status) string {
+		r := seed[id]
+		if status >= 0 {
+			r.Status = status
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(b, &fields); err != nil {
+			t.Fatal(err)
+		}
+		if uuid == nil {
+			delete(fields, "Uuid")
+		} else {
+			fields["Uuid"] = uuid
+		}
+		if id == listID3 {
+			fields["ProfileTemplateUuid"] = "{" + strings.ToUpper(listTemplateA) + "}"
+		}
+		if b, err = json.Marshal(fields); err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	items := []string{
+		item(listID4, "{"+strings.ToUpper(listID4)+"}", -1),
+		"null",
+		item(listID2, listID2, -1),
+		item(listID5, "", -1),
+		item(listID5, nil, -1),
+		item(listID5, mimcm.ZeroGUID, -1),
+		item(listID5, "{"+mimcm.ZeroGUID+"}", -1),
+		item(listID2, strings.ToUpper(listID2), mimcm.StatusCompleted), // the first item of listID2 wins
+		item(listID5, "not-a-guid", -1),
+		item(listID5, strings.Repeat("0123456789", 1000), -1),
+		item(listID5, listID5, -1),
+		item(listID1, "{"+listID1+"}", -1),
+		"{}",
+		item(listID3, listID3, -1),
+		item(listID1, listID1, mimcm.StatusApproved),
+		"null",
+	}
+	kept := items[:0]
+	for _, it := range items {
+		if !slices.ContainsFunc(drop, func(id string) bool { return strings.Contains(strings.ToLower(it), id) }) {
+			kept = append(kept, it)
+		}
+	}
+	return "[" + strings.Join(kept, ",\n") + "]"
+}
+
+// newHostileListMock is a mock whose list route answers body; every other
+// call reaches the mock, which holds queryListSeed.
+func newHostileListMock(t *testing.T, body string) *testMock {
+	t.Helper()
+	m := newTestMock(t, mockapi.Options{}, queryListSeed()...)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/requests") {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			fmt.Fprint(w, body)
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return &testMock{Server: m.Server, URL: front.URL}
+}
+
+// A list that names requests in braces and upper case, twice, or not at
+// all gives one result per request, under its lower-case GUID, and one
+// warning that counts the rest by reason; limit counts distinct requests.
+func TestRequestStatusList_hostileList(t *testing.T) {
+	t.Parallel()
+	all := []listed{
+		{identity: listID1, requestID: listID1, observed: "Completed"},
+		{identity: listID2, requestID: listID2, observed: "Approved"},
+		{identity: listID3, requestID: listID3, observed: "Failed"},
+		{identity: listID4, requestID: listID4, observed: "Denied"},
+		{identity: listID5, requestID: listID5, observed: "Pending"},
+	}
+	tests := []struct {
+		name   string
+		config map[string]any
+		limit  int64
+		want   []listed
+	}{
+		{name: "all", want: all},
+		{name: "limit counts distinct requests", limit: 3, want: all[:3]},
+		{name: "profile template in braces on the server", config: map[string]any{"profile_template_uuid": listTemplateA},
+			want: []listed{all[0], all[2], all[3], all[4]}},
+	}
+	m := newHostileListMock(t, hostileListItems(t))
+	s := newProtocolServer(t, m)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, diags := s.list(t, tc.config, true, tc.limit)
+			cut := mimcm.QuoteInput // a malformed Uuid is 10 KB
+			for i := range got {
+				got[i] = listed{identity: cut(got[i].identity), requestID: cut(got[i].requestID), observed: got[i].observed}
+			}
+			want := slices.Clone(tc.want)
+			for i := range want {
+				want[i].identity, want[i].requestID = cut(want[i].identity), cut(want[i].requestID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("results:\n got  %v\n want %v", got, want)
+			}
+			if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+				t.Fatalf("want one warning, got:\n%s", describeDiagnostics(diags))
+			}
+			d := diags[0]
+			for _, want := range []string{
+				"11 items of the server's list left out",
+				"16 items", "4 had no Uuid", `2 had a Uuid that is not a GUID (such as "not-a-guid")`,
+				"3 were null or an empty object", "2 named a request that an earlier item had named", "first item",
+			} {
+				if !strings.Contains(d.Summary+"\n"+d.Detail, want) {
+					t.Errorf("the warning does not say %q:\n%s", want, describeDiagnostics(diags))
+				}
+			}
+			if n := len(d.Summary + d.Detail); n > 1000 {
+				t.Errorf("a warning of %d bytes repeats the server's text whole", n)
+			}
+		})
+	}
+
+	// The warning comes first: Terraform stops reading once it has limit
+	// results.
+	stream, err := s.ListResource(t.Context(), &tfprotov6.ListResourceRequest{
+		TypeName: "mimcm_request_status",
+		Config:   dynamicValue(t, s.schemas.ListResourceSchemas["mimcm_request_status"], nil),
+		Limit:    1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range stream.Results {
+		if len(r.Diagnostics) != 1 || r.Identity != nil {
+			t.Errorf("the first result: want the warning alone, got identity %v and:\n%s", r.Identity, describeDiagnostics(r.Diagnostics))
+		}
+		break
+	}
+}
+
+// The warning names each reason once, in the singular where one item has
+// it, and there is none when every item is a result.
+func TestListSkips_warning(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		skips    listSkips
+		answered int
+		want     string
+	}{
+		{listSkips{}, 3, ""},
+		{listSkips{empty: 1}, 1,
+			"1 item of the server's list left out: The server answered the list of requests with 1 item. 1 of them name no request " +
+				"that could be imported, so they are not results: 1 was null or an empty object."},
+		{listSkips{malformed: 1, example: "abc"}, 2,
+			`1 of them name no request that could be imported, so they are not results: 1 had a Uuid that is not a GUID ("abc").`},
+		{listSkips{noUUID: 2, malformed: 1, example: "abc", empty: 1}, 9,
+			`4 of them name no request that could be imported, so they are not results: 2 had no Uuid (none, an empty one or the ` +
+				`all-zero GUID), 1 had a Uuid that is not a GUID ("abc") and 1 was null or an empty object.`},
+		{listSkips{duplicates: 1}, 2,
+			"1 item of the server's list left out: The server answered the list of requests with 2 items. 1 named a request that an " +
+				"earlier item had named (the same GUID, in any letter case or in braces): each request is one result, built from the " +
+				"first item that names it."},
+		{listSkips{malformed: 3, example: strings.Repeat("x", 10000)}, 3, `such as "` + strings.Repeat("x", 64) + `"… (10000 bytes))`},
+	}
+	for _, tc := range tests {
+		diags := tc.skips.warning(tc.answered)
+		if tc.want == "" {
+			if len(diags) != 0 {
+				t.Errorf("%+v: want no warning, got %v", tc.skips, diags)
+			}
+			continue
+		}
+		if len(diags) != 1 || diags.WarningsCount() != 1 {
+			t.Fatalf("%+v: want one warning, got %v", tc.skips, diags)
+		}
+		if got := diags[0].Summary() + ": " + diags[0].Detail(); !strings.Contains(got, tc.want) {
+			t.Errorf("%+v: the warning does not say\n %s\ngot\n %s", tc.skips, tc.want, got)
+		}
+	}
+}
+
+// Configuration generated from a list of GUIDs in braces, upper case, twice
+// or not at all validates, and imports each request once.
+func TestAccRequestStatusList_generateConfigHostileList(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	t.Parallel()
+	skipBelow(t, version1_14)
+	// Without the Denied request, whose generated block is meant to fail
+	// validation.
+	m := newHostileListMock(t, hostileListItems(t, listID4))
+	tf := newTerraformCLI(t, buildProvider(t))
+	tf.writeConfig(m.providerBlock())
+	tf.writeFile("hostile.tfquery.hcl", `
+list "mimcm_request_status" "hostile" {
+  provider = mimcm
+  config {
+    desired_status = "Canceled"
+  }
+}
+`)
+	out := tf.mustRun(0, "query", "-generate-config-out=generated.tf", "-no-color")
+	if !strings.Contains(out, "11 items of the server's list left out") {
+		t.Errorf("terraform query does not warn of the items left out:\n%s", out)
+	}
+	generated := tf.readFile("generated.tf")
+	if n := strings.Count(generated, "import {"); n != 4 {
+		t.Errorf("generated.tf: want 4 import blocks, one per request, got %d:\n%s", n, generated)
+	}
+	for _, id := range []string{listID1, listID2, listID3, listID5} {
+		if n := strings.Count(generated, `"`+id+`"`); n != 2 {
+			t.Errorf("generated.tf: want %s twice (request_id and identity), got %d times:\n%s", id, n, generated)
+		}
+	}
+	tf.mustRun(0, "validate", "-no-color")
+	if out := tf.mustRun(0, "plan", "-input=false", "-no-color"); !strings.Contains(out, "Plan: 4 to import, 0 to add, 2 to change, 0 to destroy.") {
+		t.Errorf("plan: want 4 imports and 2 changes (Approved and Pending, to Canceled):\n%s", out)
 	}
 }

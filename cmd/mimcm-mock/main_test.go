@@ -194,7 +194,7 @@ func TestRun_optionsAndSecrets(t *testing.T) {
 		t.Fatalf("the example is not seeded too: %d", status)
 	}
 	status, body := get(t, s.url+"/_mock/settings")
-	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":3,"pending_on_create":true}`; status != 200 || string(body) != want {
+	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":3,"pending_on_create":true,"policy_routes":"policies"}`; status != 200 || string(body) != want {
 		t.Fatalf("settings: %d %s", status, body)
 	}
 	if err := s.stop(); err != nil {

@@ -332,16 +332,16 @@ func TestAdmin_settings(t *testing.T) {
 	f := newFixture(t, Options{PendingOnCreate: true}, ExampleRequest())
 	r := f.do(t, http.MethodGet, "/_mock/settings", "")
 	wantStatus(t, r, 200)
-	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true}`; string(r.body) != want {
+	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("initial:\n want %s\n got  %s", want, r.body)
 	}
 	r = f.do(t, http.MethodPut, "/_mock/settings", `{"latency_ms":50,"put_no_content":true}`)
 	wantStatus(t, r, 200)
-	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":0,"pending_on_create":true}`; string(r.body) != want {
+	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":0,"pending_on_create":true,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("after PUT:\n want %s\n got  %s", want, r.body)
 	}
 	r = f.do(t, http.MethodPut, "/_mock/settings", `{"executing_polls":2,"pending_on_create":false}`)
-	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":2,"pending_on_create":false}`; string(r.body) != want {
+	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":2,"pending_on_create":false,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("after second PUT:\n want %s\n got  %s", want, r.body)
 	}
 	// The settings act on the API.
@@ -358,7 +358,7 @@ func TestAdmin_settings(t *testing.T) {
 	f.AddFault(Fault{Status: 500})
 	wantNoContent(t, f.do(t, http.MethodPost, "/_mock/reset", ""))
 	r = f.do(t, http.MethodGet, "/_mock/settings", "")
-	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true}`; string(r.body) != want {
+	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("after reset:\n want %s\n got  %s", want, r.body)
 	}
 	if n := len(f.Requests()); n != 0 {

@@ -64,7 +64,8 @@ func (s *Server) record(c Call) {
 
 // Fault makes the mock answer API calls with an error, as a failing proxy does.
 type Fault struct {
-	// Status is the HTTP status to answer (200-599); 500 when zero.
+	// Status is the HTTP status to answer (200-599); 500 when zero, except
+	// with DropAnswer, which answers nothing.
 	Status int
 	// Count is how many calls the fault answers; 0 means until ClearFaults.
 	Count int
@@ -97,7 +98,7 @@ type activeFault struct {
 
 // AddFault adds a fault; the first added that matches a call answers it.
 func (s *Server) AddFault(f Fault) {
-	if f.Status == 0 {
+	if f.Status == 0 && !f.DropAnswer {
 		f.Status = http.StatusInternalServerError
 	}
 	f.Method = strings.ToUpper(f.Method)

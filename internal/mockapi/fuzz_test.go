@@ -400,6 +400,7 @@ func FuzzAdminFaultBody(f *testing.F) {
 		`{"status":429,"retry_after":"Wed, 21 Oct 2015 07:28:00 GMT","request_id":"` + strings.ToUpper(exampleID) + `"}`,
 		`{"status":99}`, `{"status":500,"count":-1}`, `{"status":500,"retry_after":"soon"}`, `{"status":500,"method":"G T"}`,
 		`{"status":500,"request_id":"x"}`, `{"status":500,"colour":"red"}`, `{"status":500}{}`, `null`, ``,
+		`{"status":502,"after_apply":true}`, `{"drop_answer":true,"method":"GET"}`, `{"drop_answer":true,"message":"x"}`, `{"after_apply":true}`,
 	} {
 		f.Add([]byte(b))
 	}
@@ -430,12 +431,28 @@ func FuzzAdminFaultBody(f *testing.F) {
 		if method == "" {
 			method = http.MethodGet
 		}
+		if fault.DropAnswer {
+			checkDropped(t, fault, func() { fuzzCall(s, method, base+"/requests/"+string(id), nil) })
+			return
+		}
 		got := fuzzCall(s, method, base+"/requests/"+string(id), nil)
 		checkAnswer(t, "the faulted call", got)
 		if got.Code != fault.Status {
 			t.Fatalf("fault %+v: the API answered %d", fault, got.Code)
 		}
 	})
+}
+
+// checkDropped checks that call loses its answer: through a recorder, which
+// cannot be hijacked, the mock aborts the handler as it does an HTTP/2 stream.
+func checkDropped(t *testing.T, fault Fault, call func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != http.ErrAbortHandler {
+			t.Fatalf("fault %+v: want the answer dropped (http.ErrAbortHandler), recovered %v", fault, r)
+		}
+	}()
+	call()
 }
 
 // faultsSnapshot returns the active faults.

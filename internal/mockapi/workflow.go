@@ -148,11 +148,11 @@ func (s *Server) SetProfileTemplates(templates ...ProfileTemplate) error {
 func (s *Server) seedTemplates(templates []ProfileTemplate, replace bool) ([]ProfileTemplate, error) {
 	stored := make([]ProfileTemplate, 0, len(templates))
 	for i, t := range templates {
-		t, err := normaliseTemplate(t)
+		n, err := normaliseTemplate(t)
 		if err != nil {
 			return nil, fmt.Errorf("profile template %d of %d (%s): %w", i+1, len(templates), templateLabel(t), err)
 		}
-		stored = append(stored, t)
+		stored = append(stored, n)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,18 +228,23 @@ func normaliseGUID(g mimcm.GUID) (mimcm.GUID, error) {
 	return parsed, nil
 }
 
+// cloneTemplate deep-copies t, keeping nil maps nil.
 func cloneTemplate(t ProfileTemplate) ProfileTemplate {
-	policies := make(map[mimcm.RequestType]WorkflowPolicy, len(t.Policies))
-	for rt, p := range t.Policies {
-		p.DataCollection = slices.Clone(p.DataCollection)
-		policies[rt] = p
+	if t.Policies != nil {
+		policies := make(map[mimcm.RequestType]WorkflowPolicy, len(t.Policies))
+		for rt, p := range t.Policies {
+			p.DataCollection = slices.Clone(p.DataCollection)
+			policies[rt] = p
+		}
+		t.Policies = policies
 	}
-	t.Policies = policies
-	bodies := make(map[mimcm.RequestType]json.RawMessage, len(t.PolicyBodies))
-	for rt, b := range t.PolicyBodies {
-		bodies[rt] = slices.Clone(b)
+	if t.PolicyBodies != nil {
+		bodies := make(map[mimcm.RequestType]json.RawMessage, len(t.PolicyBodies))
+		for rt, b := range t.PolicyBodies {
+			bodies[rt] = slices.Clone(b)
+		}
+		t.PolicyBodies = bodies
 	}
-	t.PolicyBodies = bodies
 	return t
 }
 
@@ -256,7 +261,8 @@ func templateLabel(t ProfileTemplate) string {
 	return "without a name or Uuid"
 }
 
-// ProfileTemplates returns copies of every profile template, by Name and then Uuid.
+// ProfileTemplates returns copies of every profile template, by Name in any
+// case (as SQL Server's default collation sorts) and then Uuid.
 func (s *Server) ProfileTemplates() []ProfileTemplate {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -269,7 +275,7 @@ func (s *Server) sortedTemplatesLocked() []ProfileTemplate {
 		out = append(out, cloneTemplate(t))
 	}
 	slices.SortFunc(out, func(a, b ProfileTemplate) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Uuid, b.Uuid))
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Uuid, b.Uuid))
 	})
 	return out
 }

@@ -249,6 +249,22 @@ func TestRun_seedFileAndPolicyRoutes(t *testing.T) {
 	}
 }
 
+// TestGuideSeedFile loads the seed file the testing guide shows, so that
+// the guide never shows one mimcm-mock refuses.
+func TestGuideSeedFile(t *testing.T) {
+	seeds, err := mockapi.LoadSeedFile("../../examples/guides/testing-with-mimcm-mock/mock-seed-workflow.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mockapi.New(mockapi.Options{})
+	if err := m.SeedAll(seeds); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := m.Approve("66666666-6666-4666-8666-666666666666"); err != nil || got.Status != mimcm.StatusApproved {
+		t.Fatalf("the guide's Pending request after one approval: %+v, %v", got, err)
+	}
+}
+
 func TestRun_version(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), []string{"-version"}, &stdout, &stderr, env(nil)); err != nil {

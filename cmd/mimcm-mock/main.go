@@ -2,6 +2,7 @@
 // over HTTP, for trying the provider by hand and for scripts:
 //
 //	mimcm-mock -listen 127.0.0.1:0 -seed-example -url-file /tmp/mock.url
+//	mimcm-mock -seed requests-and-templates.json -policy-routes workflow
 //	MIMCM_MOCK_NTLM_PASSWORD=... mimcm-mock -auth ntlm -ntlm-user svc-terraform -ntlm-domain CONTOSO
 //	mimcm-mock -auth negotiate -keytab http.keytab -spn HTTP/127.0.0.1
 //	mimcm-mock -chaos-seed 7 -chaos-rate 429=0.05,503=0.05,500=0.02,reset=0.03,truncate=0.02,html=0.03 \

@@ -303,18 +303,27 @@ func (s *Server) DeleteProfileTemplate(id mimcm.GUID) bool {
 	return true
 }
 
-// policyForLocked finds the template and workflow policy a stored request was created under.
-func (s *Server) policyForLocked(req mimcm.Request) (ProfileTemplate, WorkflowPolicy, bool) {
+// policyForLocked finds the workflow policy a stored request was created under.
+func (s *Server) policyForLocked(req mimcm.Request) (WorkflowPolicy, bool) {
 	t, ok := s.templates[requestKey(req.ProfileTemplateUuid)]
 	if !ok || req.ProfileTemplateUuid == "" {
-		return ProfileTemplate{}, WorkflowPolicy{}, false
+		return WorkflowPolicy{}, false
 	}
 	rt, ok := RequestTypeForNumber(req.RequestType)
 	if !ok {
-		return t, WorkflowPolicy{}, false
+		return WorkflowPolicy{}, false
 	}
 	p, ok := t.Policies[rt]
-	return t, p, ok
+	return p, ok
+}
+
+// approvalsNeededLocked is how many approvals a Pending request needs: its
+// policy's ApprovalsNeeded, and at least one.
+func (s *Server) approvalsNeededLocked(req mimcm.Request) int {
+	if p, ok := s.policyForLocked(req); ok {
+		return max(p.ApprovalsNeeded, 1)
+	}
+	return 1
 }
 
 // Approve gives a Pending request one approval, as an approver in the CM portal would (the REST
@@ -328,12 +337,8 @@ func (s *Server) Approve(id mimcm.GUID) (mimcm.Request, error) {
 	if err != nil {
 		return mimcm.Request{}, err
 	}
-	needed := 1
-	if _, p, ok := s.policyForLocked(req); ok {
-		needed = max(p.ApprovalsNeeded, 1)
-	}
 	s.approvals[key]++
-	if s.approvals[key] >= needed {
+	if s.approvals[key] >= s.approvalsNeededLocked(req) {
 		delete(s.approvals, key)
 		req.Status = mimcm.StatusApproved
 		s.requests[key] = req
@@ -366,11 +371,7 @@ func (s *Server) Approvals(id mimcm.GUID) (given, needed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	needed = 1
-	if _, p, ok := s.policyForLocked(req); ok {
-		needed = max(p.ApprovalsNeeded, 1)
-	}
-	return s.approvals[key], needed, nil
+	return s.approvals[key], s.approvalsNeededLocked(req), nil
 }
 
 func (s *Server) pendingLocked(id mimcm.GUID) (string, mimcm.Request, error) {

@@ -2,6 +2,7 @@
 // over HTTP, for trying the provider by hand and for scripts:
 //
 //	mimcm-mock -listen 127.0.0.1:0 -seed-example -url-file /tmp/mock.url
+//	mimcm-mock -seed requests-and-templates.json -policy-routes workflow
 //	MIMCM_MOCK_NTLM_PASSWORD=... mimcm-mock -auth ntlm -ntlm-user svc-terraform -ntlm-domain CONTOSO
 //	mimcm-mock -auth negotiate -keytab http.keytab -spn HTTP/127.0.0.1
 //	mimcm-mock -chaos-seed 7 -chaos-rate 429=0.05,503=0.05,500=0.02,reset=0.03,truncate=0.02,html=0.03 \
@@ -94,6 +95,7 @@ type config struct {
 	tlsKey          string // ...and key
 	clientCA        string // -auth mtls
 	pendingOnCreate bool
+	policyRoutes    string
 	executingPolls  int
 	chaos           mockapi.Chaos
 	urlFile         string
@@ -111,8 +113,10 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free port")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a -listen address that is not loopback (the mock has no real security)")
 	fs.StringVar(&c.basePath, "base-path", mimcm.DefaultBasePath, "`path` the API is served under")
-	fs.BoolVar(&c.seedExample, "seed-example", false, "seed the reference request "+string(mockapi.ExampleRequestID)+" (Approved)")
-	fs.Var(&c.seedFiles, "seed", "seed requests from a JSON `file` (an array of wire-form requests, or one); repeatable")
+	fs.BoolVar(&c.seedExample, "seed-example", false, "seed the reference request "+string(mockapi.ExampleRequestID)+
+		" (Approved) and the example profile templates VPN User, Smart Card Logon and Virtual Smart Card")
+	fs.Var(&c.seedFiles, "seed", "seed requests and profile templates from a JSON `file`: an array of wire-form requests, one, "+
+		`or {"requests":[...],"profile_templates":[...]}; repeatable`)
 	fs.StringVar(&c.basicUser, "basic-user", "", "demand HTTP Basic authentication with this `user`")
 	fs.StringVar(&c.basicPassword, "basic-password", "", "the Basic password (default from "+envBasicPassword+")")
 	fs.StringVar(&c.bearerToken, "bearer-token", "", "demand this bearer `token` (default from "+envBearerToken+")")
@@ -126,7 +130,10 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve https with the PEM certificate in `file` (with -tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key `file` of -tls-cert")
 	fs.StringVar(&c.clientCA, "client-ca", "", "with -auth mtls: the PEM `file` of the CA that signs client certificates")
-	fs.BoolVar(&c.pendingOnCreate, "pending-on-create", false, "created requests start Pending instead of Approved")
+	fs.BoolVar(&c.pendingOnCreate, "pending-on-create", false, "created requests start Pending instead of Approved where no workflow policy decides")
+	fs.StringVar(&c.policyRoutes, "policy-routes", string(mockapi.PolicyRoutesPolicies), "the workflow policy routes served (`forms`): "+
+		"policies (profiletemplates/{id}/policies/{type} and /policies/{policyId}), workflow (profiletemplates/{id}/policy/workflow/{type} "+
+		"and /policies/{policyId}) or all")
 	fs.IntVar(&c.executingPolls, "executing-polls", 0, "a completed request stays Executing for `n` GETs")
 	fs.Uint64Var(&c.chaos.Seed, "chaos-seed", 0, "`seed` of -chaos-rate's random stream: the same seed fails the same calls")
 	fs.Func("chaos-rate", "fail API calls at random: comma-separated `KIND=P`, KIND an HTTP status (429, 500, 502, 503, 504 ...) "+
@@ -190,6 +197,9 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 		return c, fmt.Errorf("-basic-user needs a password: set %s or pass -basic-password", envBasicPassword)
 	case c.executingPolls < 0 || c.executingPolls > mockapi.MaxExecutingPolls:
 		return c, fmt.Errorf("-executing-polls %d: want 0 to %d", c.executingPolls, mockapi.MaxExecutingPolls)
+	}
+	if _, err := mockapi.ParsePolicyRoutes(c.policyRoutes); err != nil || c.policyRoutes == "" {
+		return c, fmt.Errorf("-policy-routes %q: want %s", c.policyRoutes, strings.Join(mockapi.PolicyRouteNames(), ", "))
 	}
 	if c.chaos.Storm.Duration == 0 && len(c.chaos.Storm.Statuses) == 0 {
 		c.chaos.Storm = mockapi.Storm{} // the burst and calm defaults mean nothing without a storm
@@ -353,20 +363,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		Auth:              auths,
 		RequireClientCert: c.auth == authMTLS,
 		PendingOnCreate:   c.pendingOnCreate,
+		PolicyRoutes:      mockapi.PolicyRoutes(strings.ToLower(c.policyRoutes)),
 	})
 	m.SetExecutingPolls(c.executingPolls)
 	if err := m.SetChaos(c.chaos); err != nil {
 		return err
 	}
 	if c.seedExample {
-		m.Seed(mockapi.ExampleRequest())
+		seeds := mockapi.Seeds{Requests: []mimcm.Request{mockapi.ExampleRequest()}, ProfileTemplates: mockapi.ExampleProfileTemplates()}
+		if err := m.SeedAll(seeds); err != nil {
+			return fmt.Errorf("-seed-example: %w", err)
+		}
 	}
 	for _, path := range c.seedFiles {
-		reqs, err := mockapi.LoadSeedFile(path)
+		seeds, err := mockapi.LoadSeedFile(path)
 		if err != nil {
 			return err
 		}
-		m.Seed(reqs...)
+		if err := m.SeedAll(seeds); err != nil {
+			return fmt.Errorf("seed file %s: %w", path, err)
+		}
 	}
 
 	ln, err := net.Listen("tcp", c.listen)

@@ -146,6 +146,17 @@ func TestRun_servesSeededExample(t *testing.T) {
 	if want := mockapi.ExampleRequest(); r.Uuid != want.Uuid || r.Status != mimcm.StatusApproved || r.SecurityDescriptor != want.SecurityDescriptor {
 		t.Fatalf("served %+v", r)
 	}
+	status, body = get(t, url+"/CertificateManagement/api/v1.0/profiletemplates?targetuser=current")
+	var templates []struct{ Name, Uuid string }
+	if err := json.Unmarshal(body, &templates); status != http.StatusOK || err != nil || len(templates) != 3 ||
+		templates[0].Uuid != string(mockapi.ExampleSmartCardLogonTemplateID) || templates[1].Uuid != string(mockapi.ExampleVirtualSmartCardTemplateID) ||
+		templates[2].Uuid != string(mockapi.ExampleVPNUserTemplateID) {
+		t.Fatalf("GET the example templates: %d %s", status, body)
+	}
+	status, body = get(t, url+"/CertificateManagement/api/v1.0/profiletemplates/"+string(mockapi.ExampleVPNUserTemplateID)+"/policies/Enroll")
+	if status != http.StatusOK || !strings.Contains(string(body), `"ApprovalsNeeded":1`) {
+		t.Fatalf("GET VPN User's Enroll policy: %d %s", status, body)
+	}
 
 	cancel()
 	select {
@@ -194,7 +205,7 @@ func TestRun_optionsAndSecrets(t *testing.T) {
 		t.Fatalf("the example is not seeded too: %d", status)
 	}
 	status, body := get(t, s.url+"/_mock/settings")
-	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":3,"pending_on_create":true}`; status != 200 || string(body) != want {
+	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":3,"pending_on_create":true,"policy_routes":"policies"}`; status != 200 || string(body) != want {
 		t.Fatalf("settings: %d %s", status, body)
 	}
 	if err := s.stop(); err != nil {
@@ -207,6 +218,50 @@ func TestRun_optionsAndSecrets(t *testing.T) {
 		if strings.Contains(out, password) || strings.Contains(out, token) {
 			t.Fatalf("a secret was printed: %q", out)
 		}
+	}
+}
+
+// TestRun_seedFileAndPolicyRoutes seeds from a file in the object form,
+// serves the older walkthrough's policy route, and approves a request
+// through the admin route.
+func TestRun_seedFileAndPolicyRoutes(t *testing.T) {
+	s := start(t, env(nil), "-seed", "testdata/seed.json", "-policy-routes", "workflow")
+	api := s.url + mimcm.DefaultBasePath
+	const template, pendingID = "6d1e0f3a-1b2c-4d5e-8f90-a1b2c3d4e5f6", "6d1e0f3a-1b2c-4d5e-8f90-a1b2c3d4e501"
+	if status, body := get(t, api+"/profiletemplates/"+template+"/policy/workflow/Enroll"); status != http.StatusOK || !strings.Contains(string(body), `"ApprovalsNeeded":1`) {
+		t.Fatalf("policy/workflow/Enroll: %d %s", status, body)
+	}
+	if status, _ := get(t, api+"/profiletemplates/"+template+"/policies/Enroll"); status != http.StatusNotFound {
+		t.Fatalf("policies/Enroll with -policy-routes workflow: %d, want 404", status)
+	}
+	if status, body := get(t, s.url+"/_mock/settings"); !strings.Contains(string(body), `"policy_routes":"workflow"`) {
+		t.Fatalf("settings: %d %s", status, body)
+	}
+	resp, err := http.Post(s.url+"/_mock/requests/"+pendingID+"/approve", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var r mimcm.Request
+	if err := json.Unmarshal(body, &r); resp.StatusCode != http.StatusOK || err != nil || r.Status != mimcm.StatusApproved {
+		t.Fatalf("approve: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestGuideSeedFile loads the seed file the testing guide shows, so that
+// the guide never shows one mimcm-mock refuses.
+func TestGuideSeedFile(t *testing.T) {
+	seeds, err := mockapi.LoadSeedFile("../../examples/guides/testing-with-mimcm-mock/mock-seed-workflow.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mockapi.New(mockapi.Options{})
+	if err := m.SeedAll(seeds); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := m.Approve("66666666-6666-4666-8666-666666666666"); err != nil || got.Status != mimcm.StatusApproved {
+		t.Fatalf("the guide's Pending request after one approval: %+v, %v", got, err)
 	}
 }
 
@@ -255,6 +310,10 @@ func TestRun_refused(t *testing.T) {
 		{"auth ntlm without a user", []string{"-auth", "ntlm"}, map[string]string{envNTLMPassword: "pw"}, "-auth ntlm needs -ntlm-user"},
 		{"auth ntlm without a password", []string{"-auth", "ntlm", "-ntlm-user", "svc"}, nil, "-auth ntlm needs a password: set MIMCM_MOCK_NTLM_PASSWORD or pass -ntlm-password"},
 		{"ntlm user without auth ntlm", []string{"-ntlm-user", "svc"}, map[string]string{envNTLMPassword: "pw"}, "-ntlm-user, -ntlm-domain and -ntlm-password need -auth ntlm"},
+		{"unknown policy routes", []string{"-policy-routes", "newest"}, nil, `-policy-routes "newest": want policies, workflow, all`},
+		{"no policy routes", []string{"-policy-routes", ""}, nil, `-policy-routes "": want policies, workflow, all`},
+		{"seed file with a bad template", []string{"-seed", "testdata/bad_template_seed.json"}, nil,
+			"seed file testdata/bad_template_seed.json: profile_templates: profile template 1 of 1: Enroll policy: ApprovalsNeeded -1: want 0 (auto-approved) or more"},
 		{"ntlm domain with auth basic", []string{"-auth", "basic", "-basic-user", "svc", "-ntlm-domain", "CONTOSO"}, map[string]string{envBasicPassword: "pw"},
 			"-ntlm-user, -ntlm-domain and -ntlm-password need -auth ntlm"},
 	}
@@ -284,7 +343,7 @@ func TestRun_refused(t *testing.T) {
 		if !errors.Is(err, flag.ErrHelp) {
 			t.Fatalf("want flag.ErrHelp, got %v", err)
 		}
-		for _, f := range []string{"-listen", "-allow-remote", "-base-path", "-seed-example", "-seed", "-basic-user", "-basic-password", "-bearer-token", "-auth", "-ntlm-user", "-ntlm-domain", "-ntlm-password", "-keytab", "-spn", "-pending-on-create", "-executing-polls", "-url-file", "-version"} {
+		for _, f := range []string{"-listen", "-allow-remote", "-base-path", "-seed-example", "-seed", "-basic-user", "-basic-password", "-bearer-token", "-auth", "-ntlm-user", "-ntlm-domain", "-ntlm-password", "-keytab", "-spn", "-pending-on-create", "-policy-routes", "-executing-polls", "-url-file", "-version"} {
 			if !strings.Contains(stderr.String(), "  "+f) {
 				t.Errorf("help lacks %s", f)
 			}

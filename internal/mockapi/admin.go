@@ -3,6 +3,7 @@ package mockapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -42,13 +43,16 @@ type adminFault struct {
 	Method     string `json:"method,omitempty"`
 	RequestID  string `json:"request_id,omitempty"`
 	Message    string `json:"message,omitempty"`
+	AfterApply bool   `json:"after_apply,omitempty"`
+	DropAnswer bool   `json:"drop_answer,omitempty"`
 }
 
 type adminSettings struct {
-	LatencyMS       int64 `json:"latency_ms"`
-	PutNoContent    bool  `json:"put_no_content"`
-	ExecutingPolls  int   `json:"executing_polls"`
-	PendingOnCreate bool  `json:"pending_on_create"`
+	LatencyMS       int64  `json:"latency_ms"`
+	PutNoContent    bool   `json:"put_no_content"`
+	ExecutingPolls  int    `json:"executing_polls"`
+	PendingOnCreate bool   `json:"pending_on_create"`
+	PolicyRoutes    string `json:"policy_routes"`
 }
 
 func badRequest(format string, args ...any) answer {
@@ -82,6 +86,12 @@ func (s *Server) answerAdmin(r *http.Request, rest string) answer {
 		return s.adminRequests(r)
 	case name == "requests" && len(segs) == 2:
 		return s.adminRequest(r, segs[1])
+	case name == "requests" && len(segs) == 3 && (strings.EqualFold(segs[2], "approve") || strings.EqualFold(segs[2], "deny")):
+		return s.adminDecide(r, segs[1], strings.ToLower(segs[2]))
+	case name == "profiletemplates" && len(segs) == 1:
+		return s.adminTemplates(r)
+	case name == "profiletemplates" && len(segs) == 2:
+		return s.adminTemplate(r, segs[1])
 	case name == "calls" && len(segs) == 1:
 		return s.adminCalls(r)
 	case name == "faults" && len(segs) == 1:
@@ -178,7 +188,87 @@ func (s *Server) patchRequest(id mimcm.GUID, body []byte) answer {
 	next := storedForm(mimcm.Request(patched))
 	next.Uuid = current.Uuid
 	s.requests[key] = next
+	s.forgetApprovalsLocked(key, next)
 	return jsonAnswer(http.StatusOK, wireForm(next))
+}
+
+// adminDecide approves or denies a Pending request, as an approver in the CM
+// portal would, and answers with the request as it now is.
+func (s *Server) adminDecide(r *http.Request, idText, decision string) answer {
+	if r.Method != http.MethodPost {
+		return adminMethodNotAllowed(r.Method, "POST")
+	}
+	id, err := parseRouteGUID(idText)
+	if err != nil {
+		return badRequest("%v", err)
+	}
+	decide := s.Approve
+	if decision == "deny" {
+		decide = s.Deny
+	}
+	req, err := decide(id)
+	switch {
+	case errors.Is(err, ErrUnknownRequest):
+		return adminNotFound("The mock holds no request %s", id)
+	case err != nil:
+		return messageAnswer(http.StatusConflict, fmt.Sprintf("Cannot %s: %v", decision, err))
+	}
+	return jsonAnswer(http.StatusOK, wireForm(req))
+}
+
+func (s *Server) adminTemplates(r *http.Request) answer {
+	switch r.Method {
+	case http.MethodGet:
+		return jsonAnswer(http.StatusOK, templateWiresOf(s.ProfileTemplates()))
+	case http.MethodPost, http.MethodPut:
+		body, err := readBodyUpTo(r, MaxSeedBytes)
+		if err != nil {
+			return badRequest("Cannot seed profile templates: %v", err)
+		}
+		templates, isArray, err := decodeTemplates(body)
+		if err == nil && r.Method == http.MethodPut && !isArray {
+			err = errors.New("PUT replaces every profile template: want a JSON array of them ([] for none)")
+		}
+		if err != nil {
+			return badRequest("Cannot seed profile templates: %v", err)
+		}
+		stored, err := s.seedTemplates(templates, r.Method == http.MethodPut)
+		if err != nil {
+			return badRequest("Cannot seed profile templates: %v", err)
+		}
+		switch {
+		case r.Method == http.MethodPut:
+			return jsonAnswer(http.StatusOK, templateWiresOf(s.ProfileTemplates()))
+		case !isArray:
+			return jsonAnswer(http.StatusCreated, templateWireOf(stored[0]))
+		}
+		return jsonAnswer(http.StatusCreated, templateWiresOf(stored))
+	case http.MethodDelete:
+		_ = s.SetProfileTemplates() // none: never invalid
+		return noContent()
+	}
+	return adminMethodNotAllowed(r.Method, "GET, POST, PUT, DELETE")
+}
+
+func (s *Server) adminTemplate(r *http.Request, idText string) answer {
+	id, err := parseRouteGUID(idText)
+	if err != nil {
+		return badRequest("%v", err)
+	}
+	switch r.Method {
+	case http.MethodGet:
+		t, ok := s.ProfileTemplate(id)
+		if !ok {
+			return adminNotFound("The mock holds no profile template %s", id)
+		}
+		return jsonAnswer(http.StatusOK, templateWireOf(t))
+	case http.MethodDelete:
+		if !s.DeleteProfileTemplate(id) {
+			return adminNotFound("The mock holds no profile template %s", id)
+		}
+		return noContent()
+	}
+	return adminMethodNotAllowed(r.Method, "GET, DELETE")
 }
 
 func (s *Server) adminCalls(r *http.Request) answer {
@@ -246,6 +336,8 @@ func toAdminFault(f Fault) adminFault {
 		Method:     f.Method,
 		RequestID:  string(f.RequestID),
 		Message:    f.Message,
+		AfterApply: f.AfterApply,
+		DropAnswer: f.DropAnswer,
 	}
 }
 
@@ -255,6 +347,11 @@ func decodeStrict(r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeStrictBytes(body, v)
+}
+
+// decodeStrictBytes decodes one JSON object into v, refusing unknown keys.
+func decodeStrictBytes(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -277,8 +374,16 @@ func decodeFault(r *http.Request) (Fault, error) {
 		RetryAfter: in.RetryAfter,
 		Method:     strings.ToUpper(in.Method),
 		Message:    in.Message,
+		AfterApply: in.AfterApply,
+		DropAnswer: in.DropAnswer,
 	}
 	switch {
+	case in.DropAnswer && in.Message != "":
+		return Fault{}, fmt.Errorf("message: a dropped answer (drop_answer) carries no message; drop one of them")
+	case in.DropAnswer && in.RetryAfter != "":
+		return Fault{}, fmt.Errorf("retry_after: a dropped answer (drop_answer) carries no header; drop one of them")
+	case in.DropAnswer && in.Status == 0:
+		// no answer, so no status to check
 	case in.Status < 200 || in.Status > 599:
 		return Fault{}, fmt.Errorf("status %d: want an HTTP status from 200 to 599", in.Status)
 	case in.Count < 0:
@@ -323,6 +428,7 @@ func (s *Server) currentSettings() adminSettings {
 		PutNoContent:    s.settings.putNoContent,
 		ExecutingPolls:  s.settings.executingPolls,
 		PendingOnCreate: s.settings.pendingOnCreate,
+		PolicyRoutes:    string(s.settings.policyRoutes),
 	}
 }
 
@@ -332,13 +438,21 @@ func (s *Server) adminSettings(r *http.Request) answer {
 		return jsonAnswer(http.StatusOK, s.currentSettings())
 	case http.MethodPut:
 		var in struct {
-			LatencyMS       *int64 `json:"latency_ms"`
-			PutNoContent    *bool  `json:"put_no_content"`
-			ExecutingPolls  *int   `json:"executing_polls"`
-			PendingOnCreate *bool  `json:"pending_on_create"`
+			LatencyMS       *int64  `json:"latency_ms"`
+			PutNoContent    *bool   `json:"put_no_content"`
+			ExecutingPolls  *int    `json:"executing_polls"`
+			PendingOnCreate *bool   `json:"pending_on_create"`
+			PolicyRoutes    *string `json:"policy_routes"`
 		}
 		if err := decodeStrict(r, &in); err != nil {
 			return badRequest("Cannot change the settings: %v", err)
+		}
+		var routes PolicyRoutes
+		if in.PolicyRoutes != nil {
+			var err error
+			if routes, err = ParsePolicyRoutes(*in.PolicyRoutes); err != nil || *in.PolicyRoutes == "" {
+				return badRequest("Cannot change the settings: policy_routes %q: want %s", *in.PolicyRoutes, strings.Join(PolicyRouteNames(), ", "))
+			}
 		}
 		if in.LatencyMS != nil && (*in.LatencyMS < 0 || *in.LatencyMS > MaxLatency.Milliseconds()) {
 			return badRequest("Cannot change the settings: latency_ms %d: want 0 to %d (%s)", *in.LatencyMS, MaxLatency.Milliseconds(), MaxLatency)
@@ -357,6 +471,9 @@ func (s *Server) adminSettings(r *http.Request) answer {
 		}
 		if in.PendingOnCreate != nil {
 			s.SetPendingOnCreate(*in.PendingOnCreate)
+		}
+		if in.PolicyRoutes != nil {
+			s.SetPolicyRoutes(routes) //nolint:errcheck // parsed above
 		}
 		return jsonAnswer(http.StatusOK, s.currentSettings())
 	}

@@ -226,6 +226,12 @@ func TestAdmin_badInput(t *testing.T) {
 			`Cannot add the fault: method "BREW" is not an HTTP method the API can be called with; want one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, or none for every method`},
 		{"fault: message on 204", "POST", "/_mock/faults", `{"status":204,"message":"gone"}`, 400,
 			`Cannot add the fault: message: a 204 answer has no body to carry it; drop message or pick another status`},
+		{"fault: message on a dropped answer", "POST", "/_mock/faults", `{"drop_answer":true,"message":"gone"}`, 400,
+			`Cannot add the fault: message: a dropped answer (drop_answer) carries no message; drop one of them`},
+		{"fault: Retry-After on a dropped answer", "POST", "/_mock/faults", `{"drop_answer":true,"retry_after":"1"}`, 400,
+			`Cannot add the fault: retry_after: a dropped answer (drop_answer) carries no header; drop one of them`},
+		{"fault: after_apply without a status", "POST", "/_mock/faults", `{"after_apply":true}`, 400, "Cannot add the fault: status 0: want an HTTP status from 200 to 599"},
+		{"settings: policy routes", "PUT", "/_mock/settings", `{"policy_routes":"policy"}`, 400, `Cannot change the settings: policy_routes "policy": want policies, workflow, all`},
 		{"settings: negative latency", "PUT", "/_mock/settings", `{"latency_ms":-1}`, 400, "Cannot change the settings: latency_ms -1: want 0 to 600000 (10m0s)"},
 		{"settings: latency of years", "PUT", "/_mock/settings", `{"latency_ms":99999999999}`, 400, "Cannot change the settings: latency_ms 99999999999: want 0 to 600000 (10m0s)"},
 		{"settings: negative polls", "PUT", "/_mock/settings", `{"executing_polls":-2}`, 400, "Cannot change the settings: executing_polls -2: want 0 to 1000000"},
@@ -332,16 +338,16 @@ func TestAdmin_settings(t *testing.T) {
 	f := newFixture(t, Options{PendingOnCreate: true}, ExampleRequest())
 	r := f.do(t, http.MethodGet, "/_mock/settings", "")
 	wantStatus(t, r, 200)
-	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true}`; string(r.body) != want {
+	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("initial:\n want %s\n got  %s", want, r.body)
 	}
 	r = f.do(t, http.MethodPut, "/_mock/settings", `{"latency_ms":50,"put_no_content":true}`)
 	wantStatus(t, r, 200)
-	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":0,"pending_on_create":true}`; string(r.body) != want {
+	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":0,"pending_on_create":true,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("after PUT:\n want %s\n got  %s", want, r.body)
 	}
 	r = f.do(t, http.MethodPut, "/_mock/settings", `{"executing_polls":2,"pending_on_create":false}`)
-	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":2,"pending_on_create":false}`; string(r.body) != want {
+	if want := `{"latency_ms":50,"put_no_content":true,"executing_polls":2,"pending_on_create":false,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("after second PUT:\n want %s\n got  %s", want, r.body)
 	}
 	// The settings act on the API.
@@ -358,7 +364,7 @@ func TestAdmin_settings(t *testing.T) {
 	f.AddFault(Fault{Status: 500})
 	wantNoContent(t, f.do(t, http.MethodPost, "/_mock/reset", ""))
 	r = f.do(t, http.MethodGet, "/_mock/settings", "")
-	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true}`; string(r.body) != want {
+	if want := `{"latency_ms":0,"put_no_content":false,"executing_polls":0,"pending_on_create":true,"policy_routes":"policies"}`; string(r.body) != want {
 		t.Fatalf("after reset:\n want %s\n got  %s", want, r.body)
 	}
 	if n := len(f.Requests()); n != 0 {

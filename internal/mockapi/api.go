@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,8 +17,12 @@ const maxBodyBytes = 1 << 20
 
 type apiRoute struct {
 	kind   routeKind
-	idText string     // the {id} segment as sent
-	id     mimcm.GUID // the {id} segment parsed, "" when it is not a GUID
+	idText string     // the request's {id} segment as sent
+	id     mimcm.GUID // the request's {id} segment parsed, "" when it is not a GUID
+
+	templateText string     // the profile template's {id} segment as sent
+	template     mimcm.GUID // ... parsed, "" when it is not a GUID
+	policyText   string     // the {type} or {policyId} segment of a policy route
 }
 
 type routeKind int
@@ -28,21 +31,47 @@ const (
 	routeUnknown    routeKind = iota
 	routeCollection           // /requests
 	routeItem                 // /requests/{id}
+	routeTemplates            // /profiletemplates
+	routeTemplate             // /profiletemplates/{id}
+	routePolicies             // /profiletemplates/{id}/policies/{type or policyId}
+	routeWorkflow             // /profiletemplates/{id}/policy/workflow/{type}
 )
 
 // parseAPIRoute matches in any case, with one trailing slash, as IIS does.
 func parseAPIRoute(rest string) apiRoute {
 	rest = strings.TrimPrefix(strings.TrimSuffix(rest, "/"), "/")
 	segs := strings.Split(rest, "/")
-	if !strings.EqualFold(segs[0], "requests") {
-		return apiRoute{}
+	for _, seg := range segs[1:] {
+		if seg == "" {
+			return apiRoute{}
+		}
 	}
 	switch {
-	case len(segs) == 1:
-		return apiRoute{kind: routeCollection}
-	case len(segs) == 2 && segs[1] != "":
-		id, _ := parseRouteGUID(segs[1])
-		return apiRoute{kind: routeItem, idText: segs[1], id: id}
+	case strings.EqualFold(segs[0], "requests"):
+		switch len(segs) {
+		case 1:
+			return apiRoute{kind: routeCollection}
+		case 2:
+			id, _ := parseRouteGUID(segs[1])
+			return apiRoute{kind: routeItem, idText: segs[1], id: id}
+		}
+	case strings.EqualFold(segs[0], "profiletemplates"):
+		if len(segs) == 1 {
+			return apiRoute{kind: routeTemplates}
+		}
+		template, _ := parseRouteGUID(segs[1])
+		r := apiRoute{templateText: segs[1], template: template}
+		switch {
+		case len(segs) == 2:
+			r.kind = routeTemplate
+		case len(segs) == 4 && strings.EqualFold(segs[2], "policies"):
+			r.kind, r.policyText = routePolicies, segs[3]
+		case len(segs) == 5 && strings.EqualFold(segs[2], "policy") && strings.EqualFold(segs[3], "workflow"):
+			r.kind, r.policyText = routeWorkflow, segs[4]
+		default:
+			return apiRoute{}
+		}
+		return r
 	}
 	return apiRoute{}
 }
@@ -70,20 +99,31 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rest string) {
 	if chaos.kind != chaosNone && s.serveChaos(w, r, route, call, chaos) {
 		return
 	}
-	a, about := s.answerAPI(r, route)
-	if about != "" {
-		call.RequestID = about
+	o := s.answerAPI(r, route)
+	if o.about != "" {
+		call.RequestID = o.about
 	}
-	if r.Method == http.MethodPut && a.status/100 == 2 && s.drawLostPUT() {
+	if !o.lost && r.Method == http.MethodPut && o.status/100 == 2 && s.drawLostPUT() {
 		call.Chaos = chaosNames[chaosLostPUT]
-		s.record(call)
-		resetConnection(w, a, 0.5)
+		o.lost = true
+	}
+	if o.lost {
+		s.record(call) // status 0: no answer
+		loseAnswer(w, o.answer)
 		return
 	}
-	call.Status = a.status
+	call.Status = o.status
 	// Logged first: a client holding its answer always finds the call.
 	s.record(call)
-	a.write(w)
+	o.write(w)
+}
+
+// outcome is an API call's answer, the request a POST created, and whether
+// the call took effect but its answer is to be lost.
+type outcome struct {
+	answer
+	about mimcm.GUID
+	lost  bool
 }
 
 // serveChaos answers and logs a call with its fault; false for none.
@@ -105,10 +145,11 @@ func (s *Server) serveChaos(w http.ResponseWriter, r *http.Request, route apiRou
 	case chaosTruncate:
 		a := unavailable()
 		if r.Method == http.MethodGet {
-			var about mimcm.GUID
-			if a, about = s.answerAPI(r, route); about != "" {
-				call.RequestID = about
+			o := s.answerAPI(r, route)
+			if o.about != "" {
+				call.RequestID = o.about
 			}
+			a = o.answer
 		}
 		call.Status = a.status
 		s.record(call)
@@ -156,11 +197,25 @@ func (s *Server) delay(ctx context.Context, extra time.Duration) bool {
 	}
 }
 
-// answerAPI answers an API call, and names the request a POST created.
-func (s *Server) answerAPI(r *http.Request, route apiRoute) (answer, mimcm.GUID) {
-	if f, ok := s.takeFault(r.Method, route.id); ok {
-		return s.faultAnswer(f, r), ""
+// answerAPI answers an API call, and names the request a POST created. A
+// fault answers in place of the server, before it, or after it carried the
+// call out (Fault.AfterApply, Fault.DropAnswer).
+func (s *Server) answerAPI(r *http.Request, route apiRoute) outcome {
+	f, faulted := s.takeFault(r.Method, route.id)
+	if faulted && !f.applies() {
+		return outcome{answer: s.faultAnswer(f, r)}
 	}
+	var o outcome
+	o.answer, o.about = s.serve(r, route)
+	if faulted {
+		o.answer, o.lost = s.faultAnswer(f, r), f.DropAnswer
+	}
+	return o
+}
+
+// serve is the server behind any fault: IIS's client certificate check and
+// authentication, then the route.
+func (s *Server) serve(r *http.Request, route apiRoute) (answer, mimcm.GUID) {
 	if s.opts.RequireClientCert && (r.TLS == nil || len(r.TLS.VerifiedChains) == 0) {
 		return messageAnswer(http.StatusForbidden, "HTTP Error 403.7 - Forbidden: the page requires a client certificate."), ""
 	}
@@ -193,6 +248,8 @@ func (s *Server) route(r *http.Request, route apiRoute) (answer, mimcm.GUID) {
 			return s.putStatus(r, route), ""
 		}
 		return methodNotAllowed(r.Method, "GET, PUT"), ""
+	case routeTemplates, routeTemplate, routePolicies, routeWorkflow:
+		return s.serveTemplates(r, route), ""
 	}
 	return notFound(r), ""
 }
@@ -346,6 +403,7 @@ func (s *Server) putStatus(r *http.Request, route apiRoute) answer {
 		return serverError(err.Error())
 	}
 	delete(s.executing, key)
+	delete(s.approvals, key)
 	if next == mimcm.StatusCompleted && req.Status == mimcm.StatusApproved && s.settings.executingPolls > 0 {
 		next = mimcm.StatusExecuting
 		s.executing[key] = s.settings.executingPolls
@@ -392,178 +450,4 @@ func decodeStatusBody(r *http.Request) (mimcm.DesiredStatus, error) {
 			name, strings.Join(mimcm.DesiredStatusNames(), ", "))
 	}
 	return desired, nil
-}
-
-// createBody is POST's body; its keys match in any case, as in ASP.NET.
-type createBody struct {
-	ProfileTemplateUuid *string         `json:"profiletemplateuuid"`
-	DataCollection      json.RawMessage `json:"datacollection"`
-	Target              *string         `json:"target"`
-	Type                json.RawMessage `json:"type"`
-	Comment             *string         `json:"comment"`
-	Priority            *int            `json:"priority"`
-}
-
-// createRequest answers 201 with the new request's relative URI and Location.
-func (s *Server) createRequest(r *http.Request) (answer, mimcm.GUID) {
-	body, err := readBody(r)
-	if err != nil {
-		return serverError(err.Error()), ""
-	}
-	req, err := s.newRequestFrom(body)
-	if err != nil {
-		return serverError(err.Error()), ""
-	}
-	s.mu.Lock()
-	s.requests[requestKey(req.Uuid)] = req
-	s.mu.Unlock()
-
-	a := jsonAnswer(http.StatusCreated, s.relativeURI(req.Uuid))
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	a = a.withHeader("Location", scheme+"://"+r.Host+s.basePath+"/requests/"+string(req.Uuid))
-	return a, req.Uuid
-}
-
-// relativeURI is the URI the create route answers: the base path without
-// its first segment (the IIS application), as in "api/v1.0/requests/<id>".
-func (s *Server) relativeURI(id mimcm.GUID) string {
-	p := strings.TrimPrefix(s.basePath, "/")
-	if _, after, ok := strings.Cut(p, "/"); ok {
-		p = after
-	}
-	if p == "" {
-		return "requests/" + string(id)
-	}
-	return p + "/requests/" + string(id)
-}
-
-// createdSDDL is owned by a plausible CM user and readable by everyone.
-const createdSDDL = "O:S-1-5-21-2127521184-1604012920-1887927527-14134865D:(A;;RC;;;WD)(A;;CCDCLCSWSDRC;;;S-1-5-21-2127521184-1604012920-1887927527-14134865)"
-
-func (s *Server) newRequestFrom(body []byte) (mimcm.Request, error) {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return mimcm.Request{}, fmt.Errorf("The request body is empty; want profiletemplateuuid, datacollection, type and comment")
-	}
-	if err := checkJSONObject(body); err != nil {
-		return mimcm.Request{}, err
-	}
-	var in createBody
-	if err := json.Unmarshal(body, &in); err != nil {
-		return mimcm.Request{}, fmt.Errorf("The request body is not a valid request: %v", err)
-	}
-	if in.ProfileTemplateUuid == nil {
-		return mimcm.Request{}, fmt.Errorf("profiletemplateuuid is required")
-	}
-	template, err := mimcm.ParseGUID(*in.ProfileTemplateUuid)
-	if err != nil {
-		return mimcm.Request{}, fmt.Errorf("profiletemplateuuid: %v", err)
-	}
-	if template == mimcm.ZeroGUID {
-		return mimcm.Request{}, fmt.Errorf("profiletemplateuuid is the all-zero GUID, which names no profile template")
-	}
-	items, err := decodeDataCollection(in.DataCollection)
-	if err != nil {
-		return mimcm.Request{}, err
-	}
-	reqType, err := decodeRequestType(in.Type)
-	if err != nil {
-		return mimcm.Request{}, err
-	}
-	if in.Comment == nil {
-		return mimcm.Request{}, fmt.Errorf(`comment is required (it may be "")`)
-	}
-	target := s.opts.CurrentUser
-	if in.Target != nil && *in.Target != "" && *in.Target != mimcm.ZeroGUID {
-		if target, err = mimcm.ParseGUID(*in.Target); err != nil {
-			return mimcm.Request{}, fmt.Errorf("target: %v", err)
-		}
-	}
-	s.mu.Lock()
-	status := mimcm.StatusApproved
-	if s.settings.pendingOnCreate {
-		status = mimcm.StatusPending
-	}
-	s.mu.Unlock()
-	req := mimcm.Request{
-		Uuid:                     newGUID(),
-		RequestType:              reqType,
-		Status:                   status,
-		DataCollection:           items,
-		OriginatorUserUuid:       s.opts.CurrentUser,
-		TargetUserUuid:           target,
-		Submitted:                mimcm.NewTimestamp(s.now()),
-		Comment:                  *in.Comment,
-		ProfileTemplateUuid:      template,
-		SecurityDescriptor:       createdSDDL,
-		IsDataCollectionComplete: true,
-	}
-	if in.Priority != nil {
-		req.Priority = *in.Priority
-	}
-	return req, nil
-}
-
-// decodeDataCollection reads an array of {"name","value"}, or a JSON string
-// holding one ("[]"), as the documentation's own example sends it.
-func decodeDataCollection(raw json.RawMessage) ([]mimcm.DataCollectionItem, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, fmt.Errorf("datacollection is required (it may be [])")
-	}
-	var text string
-	if json.Unmarshal(raw, &text) == nil {
-		raw = json.RawMessage(text)
-	}
-	var in []struct {
-		Name  string  `json:"name"`
-		Value *string `json:"value"`
-	}
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, fmt.Errorf(`datacollection: want an array of {"name":..., "value":...}: %v`, err)
-	}
-	items := make([]mimcm.DataCollectionItem, 0, len(in))
-	for i, it := range in {
-		if strings.TrimSpace(it.Name) == "" {
-			return nil, fmt.Errorf("datacollection item %d of %d has no name; each item names a data item of the profile template", i+1, len(in))
-		}
-		items = append(items, mimcm.DataCollectionItem{Name: it.Name, Value: it.Value})
-	}
-	return items, nil
-}
-
-// knownRequestTypes are the types whose numbers the reference examples confirm.
-var knownRequestTypes = map[string]int{"enroll": 1, "unblock": 5}
-
-// documentedRequestTypes are the names documented, most without a known number.
-var documentedRequestTypes = []string{
-	"Enroll", "Duplicate", "OfflineUnblock", "OnlineUpdate", "Renew", "Recover",
-	"RecoverOnBehalf", "Reinstate", "Retire", "Revoke", "TemporaryCards", "Unblock",
-}
-
-func decodeRequestType(raw json.RawMessage) (int, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return 0, fmt.Errorf("type is required")
-	}
-	var n int
-	if json.Unmarshal(raw, &n) == nil {
-		return n, nil
-	}
-	var name string
-	if err := json.Unmarshal(raw, &name); err != nil {
-		return 0, fmt.Errorf("type %s is neither a number nor a name", raw)
-	}
-	if n, err := strconv.Atoi(name); err == nil {
-		return n, nil
-	}
-	if n, ok := knownRequestTypes[strings.ToLower(name)]; ok {
-		return n, nil
-	}
-	for _, d := range documentedRequestTypes {
-		if strings.EqualFold(d, name) {
-			return 0, fmt.Errorf("the mock does not know the number of request type '%s'; send it as a number", name)
-		}
-	}
-	return 0, fmt.Errorf("'%s' is not a request type; want one of %s", name, strings.Join(documentedRequestTypes, ", "))
 }

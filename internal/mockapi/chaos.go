@@ -470,6 +470,14 @@ func rawAnswer(a answer) (head, body []byte) {
 	return []byte(b.String()), a.body
 }
 
+// loseAnswer loses the answer of a call that took effect, as a worker process
+// that crashes after the store's commit, or a load balancer that drops the
+// connection, loses it: half of a's head, then a reset. A lost PUT (chaos) and
+// a fault that drops its answer (Fault.DropAnswer) both end here.
+func loseAnswer(w http.ResponseWriter, a answer) {
+	resetConnection(w, a, 0.5)
+}
+
 // resetConnection sends the cut share of a's head, then resets the connection.
 func resetConnection(w http.ResponseWriter, a answer, cut float64) {
 	head, _ := rawAnswer(a)

@@ -17,7 +17,8 @@ type Call struct {
 	Query string
 	// RequestID is the lower-case GUID in the path, or that a POST created.
 	RequestID mimcm.GUID
-	// Status is the HTTP status answered; 0 when there was no answer.
+	// Status is the HTTP status answered; 0 when there was no answer (the
+	// caller went away, or chaos or a fault lost the answer).
 	Status int
 	// Chaos names the fault injected: status, reset, truncate, html or lost_put.
 	Chaos string
@@ -63,7 +64,8 @@ func (s *Server) record(c Call) {
 
 // Fault makes the mock answer API calls with an error, as a failing proxy does.
 type Fault struct {
-	// Status is the HTTP status to answer (200-599); 500 when zero.
+	// Status is the HTTP status to answer (200-599); 500 when zero, except
+	// with DropAnswer, which answers nothing.
 	Status int
 	// Count is how many calls the fault answers; 0 means until ClearFaults.
 	Count int
@@ -75,7 +77,19 @@ type Fault struct {
 	RequestID mimcm.GUID
 	// Message is the body's message, or a default; 5xx ones get a correlation ID.
 	Message string
+	// AfterApply carries the call out first — a POST creates its request, a
+	// PUT changes the status — and then answers with the fault instead of the
+	// server's answer, as a proxy that times out on a slow backend does. The
+	// call log names the request a POST created.
+	AfterApply bool
+	// DropAnswer carries the call out, then closes the connection without an
+	// answer (half a status line, then a reset), as a lost PUT of Chaos does;
+	// Status and Message are not sent. It implies AfterApply.
+	DropAnswer bool
 }
+
+// applies reports whether the server carries out the call the fault answers.
+func (f Fault) applies() bool { return f.AfterApply || f.DropAnswer }
 
 type activeFault struct {
 	Fault
@@ -84,7 +98,7 @@ type activeFault struct {
 
 // AddFault adds a fault; the first added that matches a call answers it.
 func (s *Server) AddFault(f Fault) {
-	if f.Status == 0 {
+	if f.Status == 0 && !f.DropAnswer {
 		f.Status = http.StatusInternalServerError
 	}
 	f.Method = strings.ToUpper(f.Method)

@@ -363,3 +363,90 @@ func TestCalls(t *testing.T) {
 		t.Fatalf("counts after ResetCalls: want %v, got %v", want, got)
 	}
 }
+
+// TestFault_afterApply carries calls out and answers them with the fault,
+// as a proxy that gives up on a slow backend does: exactly one request is
+// created, and the call log names it.
+func TestFault_afterApply(t *testing.T) {
+	const post = `{"profiletemplateuuid":"a039b4d0-5ce8-4eff-8651-181c6576fda3","datacollection":[],"type":"Enroll","comment":""}`
+	f := newFixture(t, Options{}, ExampleRequest())
+	f.AddFault(Fault{Status: 502, Method: "post", Count: 1, AfterApply: true})
+	r := f.do(t, http.MethodPost, base+"/requests", post)
+	wantStatus(t, r, 502)
+	if m := correlationSuffix.FindStringSubmatch(r.message(t)); m == nil || m[1] != "Bad Gateway" {
+		t.Fatalf("message %q", r.message(t))
+	}
+	created := onlyCreated(t, f.Server)
+	if c := f.Calls(); len(c) != 1 || c[0].RequestID != created.Uuid || c[0].Status != 502 {
+		t.Fatalf("calls: %+v, want the 502 naming %s", c, created.Uuid)
+	}
+
+	// A 500 after the fact has a correlation ID, as the server's own do.
+	f.AddFault(Fault{Status: 500, Method: "PUT", Count: 1, AfterApply: true})
+	wantServerError(t, f.do(t, http.MethodPut, base+"/requests/"+exampleID, `{"status":"Completed"}`), "An error has occurred")
+	if got, _ := f.Request(exampleID); got.Status != mimcm.StatusCompleted {
+		t.Fatalf("the PUT was not carried out: %s", got.Status)
+	}
+	// A call the server refuses is still answered with the fault, and changes nothing.
+	f.AddFault(Fault{Status: 504, Count: 1, AfterApply: true})
+	wantStatus(t, f.do(t, http.MethodPost, base+"/requests", `{}`), 504)
+	if n := len(f.Requests()); n != 2 {
+		t.Fatalf("a refused POST behind an after_apply fault stored a request: %d", n)
+	}
+	// Used up: the next POST is answered by the server.
+	wantStatus(t, f.do(t, http.MethodPost, base+"/requests", post), 201)
+}
+
+// TestFault_dropAnswer carries calls out and loses their answers.
+func TestFault_dropAnswer(t *testing.T) {
+	const post = `{"profiletemplateuuid":"a039b4d0-5ce8-4eff-8651-181c6576fda3","datacollection":[],"type":"Enroll","comment":""}`
+	f := newFixture(t, Options{}, ExampleRequest())
+	f.AddFault(Fault{Method: "POST", Count: 1, DropAnswer: true})
+	if _, err := f.chaosSend(t, http.MethodPost, base+"/requests", post); err == nil {
+		t.Fatal("the POST got an answer")
+	}
+	created := onlyCreated(t, f.Server)
+	if c := f.Calls(); len(c) != 1 || c[0].RequestID != created.Uuid || c[0].Status != 0 || c[0].Chaos != "" {
+		t.Fatalf("calls: %+v, want one without an answer naming %s", c, created.Uuid)
+	}
+
+	f.AddFault(Fault{Method: "PUT", RequestID: exampleID, DropAnswer: true})
+	if _, err := f.chaosSend(t, http.MethodPut, base+"/requests/"+exampleID, `{"status":"Canceled"}`); err == nil {
+		t.Fatal("the PUT got an answer")
+	}
+	if got, _ := f.Request(exampleID); got.Status != mimcm.StatusCanceled {
+		t.Fatalf("the PUT was not carried out: %s", got.Status)
+	}
+	// Through the admin routes, too.
+	r := f.do(t, http.MethodPost, "/_mock/faults", `{"method":"POST","count":1,"drop_answer":true}`)
+	wantStatus(t, r, 201)
+	if want := `{"status":0,"count":1,"method":"POST","drop_answer":true}`; string(r.body) != want {
+		t.Fatalf("created:\n want %s\n got  %s", want, r.body)
+	}
+	r = f.do(t, http.MethodPost, "/_mock/faults", `{"status":503,"method":"POST","count":1,"after_apply":true}`)
+	if want := `{"status":503,"count":1,"method":"POST","after_apply":true}`; string(r.body) != want {
+		t.Fatalf("created:\n want %s\n got  %s", want, r.body)
+	}
+	if _, err := f.chaosSend(t, http.MethodPost, base+"/requests", post); err == nil {
+		t.Fatal("the POST got an answer")
+	}
+	wantStatus(t, f.do(t, http.MethodPost, base+"/requests", post), 503)
+	if n := len(f.Requests()); n != 4 {
+		t.Fatalf("want the reference and three created requests, got %d", n)
+	}
+}
+
+// onlyCreated returns the one request besides the reference request.
+func onlyCreated(t *testing.T, s *Server) mimcm.Request {
+	t.Helper()
+	var created []mimcm.Request
+	for _, r := range s.Requests() {
+		if r.Uuid != exampleID {
+			created = append(created, r)
+		}
+	}
+	if len(created) != 1 {
+		t.Fatalf("want exactly one created request, got %d: %+v", len(created), created)
+	}
+	return created[0]
+}

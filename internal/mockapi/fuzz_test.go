@@ -23,10 +23,13 @@ import (
 
 // fuzzServer is a fresh mock per input, so that no input changes what the
 // next one meets (settings, faults, the store): the reference request,
-// Approved, under exampleID.
+// Approved, under exampleID, and the example profile templates.
 func fuzzServer() *Server {
 	s := New(Options{Now: func() time.Time { return t0 }})
 	s.Seed(requestWith(exampleID, mimcm.StatusApproved))
+	if err := s.SeedProfileTemplates(ExampleProfileTemplates()...); err != nil {
+		panic(err)
+	}
 	return s
 }
 
@@ -148,15 +151,27 @@ func FuzzParseAPIRoute(f *testing.F) {
 	for _, s := range []string{
 		"/requests", "/Requests/", "/requests/" + exampleID, "/REQUESTS/{" + strings.ToUpper(exampleID) + "}",
 		"/requests/a9b4b42ccc504c9b89d1bbc0bcd5a099", "/requests/x", "/requests//", "/requests/a/b", "", "/", "//requests",
+		"/profiletemplates", "/ProfileTemplates/" + exampleID, "/profiletemplates/x/policies/enroll", "/profiletemplates/" + exampleID + "/POLICY/workflow/Unblock/",
+		"/profiletemplates//policies/enroll", "/profiletemplates/" + exampleID + "/policies", "/profiletemplates/" + exampleID + "/policy/enroll",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, rest string) {
 		r := parseAPIRoute(rest)
 		switch r.kind {
-		case routeUnknown, routeCollection:
-			if r.idText != "" || r.id != "" {
+		case routeUnknown, routeCollection, routeTemplates:
+			if r.idText != "" || r.id != "" || r.templateText != "" || r.template != "" || r.policyText != "" {
 				t.Errorf("parseAPIRoute(%q) = %+v: only an item route has an id", rest, r)
+			}
+		case routeTemplate, routePolicies, routeWorkflow:
+			if r.idText != "" || r.id != "" {
+				t.Errorf("parseAPIRoute(%q) = %+v: a template route names no request", rest, r)
+			}
+			if r.templateText == "" || strings.Contains(r.templateText, "/") || (r.kind == routeTemplate) != (r.policyText == "") || strings.Contains(r.policyText, "/") {
+				t.Errorf("parseAPIRoute(%q) = %+v: want one non-empty template segment, and a policy segment on the policy routes", rest, r)
+			}
+			if r.template != "" && !looksLikeGUID(r.templateText) {
+				t.Errorf("parseAPIRoute(%q) = %+v: a GUID from a segment that is none", rest, r)
 			}
 		case routeItem:
 			if r.idText == "" || strings.Contains(r.idText, "/") {
@@ -196,6 +211,14 @@ func FuzzServeAPI(f *testing.F) {
 	f.Add("GET", "/_mock/health", []byte(nil))
 	f.Add("PUT", "/_mock/settings", []byte(`{"latency_ms":5}`))
 	f.Add("PATCH", "/_mock/requests/"+exampleID, []byte(`{"Status":17}`))
+	f.Add("GET", base+"/profiletemplates?targetuser=current", []byte(nil))
+	f.Add("GET", base+"/profiletemplates?targetuser=someone", []byte(nil))
+	f.Add("GET", base+"/ProfileTemplates/"+strings.ToUpper(string(ExampleVPNUserTemplateID)), []byte(nil))
+	f.Add("GET", base+"/profiletemplates/"+string(ExampleVPNUserTemplateID)+"/policies/ENROLL", []byte(nil))
+	f.Add("GET", base+"/profiletemplates/"+string(ExampleVPNUserTemplateID)+"/policies/3f7c9a10-2b4e-4d6f-8a1c-5e7b9d1f3b11", []byte(nil))
+	f.Add("GET", base+"/profiletemplates/"+string(ExampleVPNUserTemplateID)+"/policy/workflow/enroll", []byte(nil))
+	f.Add("POST", base+"/profiletemplates/"+string(ExampleVPNUserTemplateID)+"/policies/enroll", []byte(`{}`))
+	f.Add("POST", "/_mock/requests/"+exampleID+"/approve", []byte(nil))
 	f.Fuzz(func(t *testing.T, method, target string, body []byte) {
 		w := fuzzCall(fuzzServer(), method, target, body)
 		what := method + " " + target
@@ -224,10 +247,32 @@ func FuzzServeAPI(f *testing.F) {
 			if method == http.MethodPut && !namesDesiredStatus(body) {
 				t.Fatalf("%s: %d for a body that names no status: %q", what, w.Code, body)
 			}
+		case strings.EqualFold(segs[0], "profiletemplates"):
+			checkTemplateRoute(t, what, method, segs)
 		default:
 			t.Fatalf("%s: %d for a route the API does not have", what, w.Code)
 		}
 	})
+}
+
+// checkTemplateRoute is FuzzServeAPI's oracle for a 2xx on a profile
+// template route: GET only, a GUID for the template, and no
+// policy/workflow/{type} (the default PolicyRoutes does not serve it).
+func checkTemplateRoute(t *testing.T, what, method string, segs []string) {
+	t.Helper()
+	if method != http.MethodGet {
+		t.Fatalf("%s: a 2xx for a method the profile template routes lack", what)
+	}
+	switch {
+	case len(segs) == 1:
+		return
+	case !looksLikeGUID(segs[1]):
+		t.Fatalf("%s: a 2xx for a template id that is not a GUID", what)
+	case len(segs) == 2:
+	case len(segs) == 4 && strings.EqualFold(segs[2], "policies"):
+	default:
+		t.Fatalf("%s: a 2xx for a route the API does not have (or the mock does not serve)", what)
+	}
 }
 
 // FuzzPutStatusBody sends any body to PUT /requests/{id} of an Approved
@@ -263,15 +308,25 @@ func FuzzPutStatusBody(f *testing.F) {
 	})
 }
 
-// FuzzCreateBody sends any body to POST /requests: a 201 names a new
-// request that a GET then returns.
+// FuzzCreateBody sends any body to POST /requests of a mock holding the
+// example profile templates: a 201 names a new request that a GET then
+// returns, for a template the mock holds (or none, for a smart card), whose
+// status its workflow policy explains.
 func FuzzCreateBody(f *testing.F) {
+	vpn, card, virtual := string(ExampleVPNUserTemplateID), string(ExampleSmartCardLogonTemplateID), string(ExampleVirtualSmartCardTemplateID)
 	for _, b := range []string{
-		`{"profiletemplateuuid":"a039b4d0-5ce8-4eff-8651-181c6576fda3","datacollection":"[]","target":"","type":"Enroll","comment":"","priority":1}`,
-		`{"ProfileTemplateUuid":"A039B4D0-5CE8-4EFF-8651-181C6576FDA3","DataCollection":[{"name":"a","value":null}],"Type":5,"Comment":"x"}`,
-		`{"profiletemplateuuid":"a039b4d0-5ce8-4eff-8651-181c6576fda3","datacollection":[],"type":"Renew","comment":""}`,
+		`{"profiletemplateuuid":"` + card + `","datacollection":"[]","target":"","type":"Enroll","comment":"","priority":1}`,
+		`{"ProfileTemplateUuid":"` + strings.ToUpper(card) + `","DataCollection":[{"name":"a","value":null}],"Type":5,"Comment":"x"}`,
+		`{"profiletemplateuuid":"` + vpn + `","datacollection":[{"Reason":"VPN"},{"Department":"IT"}],"type":"enroll","comment":"","priority":"4"}`,
+		`{"profiletemplateuuid":"` + vpn + `","datacollection":"[{\u201cReason\u201d:\u201cVPN\u201d}]","type":"Enroll","comment":""}`,
+		`{"profiletemplateuuid":"` + vpn + `","datacollection":[{"Department":"IT"}],"type":"Enroll","comment":""}`,
+		`{"profiletemplateuuid":"` + vpn + `","datacollection":"","type":"Retire","comment":""}`,
+		`{"profiletemplateuuid":"` + virtual + `","datacollection":[],"type":"Renew","comment":""}`,
+		`{"profiletemplateuuid":"` + virtual + `","datacollection":[],"type":"TemporaryCards","comment":"","priority":4.5}`,
+		`{"smartcard":"17cf063d-e337-4aa9-a822-346554ddd3c9","datacollection":[],"type":"Unblock","comment":""}`,
+		`{"profiletemplateuuid":"a039b4d0-5ce8-4eff-8651-181c6576fda4","datacollection":[],"type":"Renew","comment":""}`,
 		`{"profiletemplateuuid":"nope","datacollection":[],"type":1,"comment":""}`,
-		`{"profiletemplateuuid":"a039b4d0-5ce8-4eff-8651-181c6576fda3","datacollection":"[{\"name\":1}]","type":"1","comment":""}`,
+		`{"profiletemplateuuid":"` + card + `","datacollection":"[{\"name\":1}]","type":"1","comment":""}`,
 		`{}`, `[]`, `null`, ``,
 	} {
 		f.Add([]byte(b))
@@ -286,7 +341,8 @@ func FuzzCreateBody(f *testing.F) {
 			}
 			return
 		}
-		if w.Code != http.StatusCreated || json.Unmarshal(body, new(map[string]any)) != nil {
+		var in map[string]any
+		if w.Code != http.StatusCreated || json.Unmarshal(body, &in) != nil {
 			t.Fatalf("POST %q: %d", body, w.Code)
 		}
 		var uri string
@@ -294,7 +350,7 @@ func FuzzCreateBody(f *testing.F) {
 			t.Fatalf("POST %q: 201 with %s, want a JSON string", body, w.Body)
 		}
 		id, err := mimcm.ParseGUID(uri[strings.LastIndex(uri, "/")+1:])
-		if err != nil || !strings.HasSuffix(w.Header().Get("Location"), "/requests/"+string(id)) {
+		if err != nil || w.Header().Get("Location") != "" {
 			t.Fatalf("POST %q: 201 with %s and Location %q", body, w.Body, w.Header().Get("Location"))
 		}
 		got := fuzzCall(s, http.MethodGet, base+"/requests/"+string(id), nil)
@@ -303,8 +359,20 @@ func FuzzCreateBody(f *testing.F) {
 		if got.Code != http.StatusOK || json.Unmarshal(got.Body.Bytes(), &req) != nil || req.Uuid != id {
 			t.Fatalf("POST %q created %s, but GET answers %d %s", body, id, got.Code, got.Body)
 		}
-		if req.ProfileTemplateUuid == "" {
+		tpl, held := s.ProfileTemplate(req.ProfileTemplateUuid)
+		switch {
+		case req.ProfileTemplateUuid == "" && !hasKeyFold(in, "smartcard"):
 			t.Fatalf("POST %q created %s without a profile template", body, id)
+		case req.ProfileTemplateUuid != "" && !held:
+			t.Fatalf("POST %q created %s for profile template %s, which the mock does not hold", body, id, req.ProfileTemplateUuid)
+		}
+		rt, _ := RequestTypeForNumber(req.RequestType)
+		policy, hasPolicy := tpl.Policies[rt]
+		if hasPolicy && policy.Disabled {
+			t.Fatalf("POST %q created %s under a disabled policy", body, id)
+		}
+		if want := map[bool]mimcm.Status{false: mimcm.StatusApproved, true: mimcm.StatusPending}[hasPolicy && policy.ApprovalsNeeded > 0]; req.Status != want {
+			t.Fatalf("POST %q created %s %s, want %s (policy %+v)", body, id, req.Status, want, policy)
 		}
 		for i, it := range req.DataCollection {
 			if strings.TrimSpace(it.Name) == "" {
@@ -312,6 +380,15 @@ func FuzzCreateBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+func hasKeyFold(m map[string]any, key string) bool {
+	for k := range m {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // FuzzAdminFaultBody sends any body to POST /_mock/faults: a fault is
@@ -323,6 +400,7 @@ func FuzzAdminFaultBody(f *testing.F) {
 		`{"status":429,"retry_after":"Wed, 21 Oct 2015 07:28:00 GMT","request_id":"` + strings.ToUpper(exampleID) + `"}`,
 		`{"status":99}`, `{"status":500,"count":-1}`, `{"status":500,"retry_after":"soon"}`, `{"status":500,"method":"G T"}`,
 		`{"status":500,"request_id":"x"}`, `{"status":500,"colour":"red"}`, `{"status":500}{}`, `null`, ``,
+		`{"status":502,"after_apply":true}`, `{"drop_answer":true,"method":"GET"}`, `{"drop_answer":true,"message":"x"}`, `{"after_apply":true}`,
 	} {
 		f.Add([]byte(b))
 	}
@@ -353,12 +431,28 @@ func FuzzAdminFaultBody(f *testing.F) {
 		if method == "" {
 			method = http.MethodGet
 		}
+		if fault.DropAnswer {
+			checkDropped(t, fault, func() { fuzzCall(s, method, base+"/requests/"+string(id), nil) })
+			return
+		}
 		got := fuzzCall(s, method, base+"/requests/"+string(id), nil)
 		checkAnswer(t, "the faulted call", got)
 		if got.Code != fault.Status {
 			t.Fatalf("fault %+v: the API answered %d", fault, got.Code)
 		}
 	})
+}
+
+// checkDropped checks that call loses its answer: through a recorder, which
+// cannot be hijacked, the mock aborts the handler as it does an HTTP/2 stream.
+func checkDropped(t *testing.T, fault Fault, call func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != http.ErrAbortHandler {
+			t.Fatalf("fault %+v: want the answer dropped (http.ErrAbortHandler), recovered %v", fault, r)
+		}
+	}()
+	call()
 }
 
 // faultsSnapshot returns the active faults.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -196,3 +197,22 @@ func compactJSON(t *testing.T, b []byte) []byte {
 }
 
 func str(s string) *string { return &s }
+
+// mustJSON encodes v as the mock writes JSON; t may be nil outside a test.
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := encodeJSON(v)
+	if err != nil {
+		if t == nil {
+			panic(err)
+		}
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

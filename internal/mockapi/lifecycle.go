@@ -28,6 +28,10 @@ func transition(id mimcm.GUID, current mimcm.Status, desired mimcm.DesiredStatus
 			id, current, int(current), verb)
 	}
 	from := allowedFrom[desired]
+	if !slices.Contains(from, current) && mimcm.CheckApproval(id, current, desired) != nil {
+		return 0, fmt.Errorf("Request %s is %s (status %d) and awaits approval, so it cannot be %s; only a request that is %s can be, and an approver approves it in the CM portal",
+			id, current, int(current), verb, orList(from))
+	}
 	if !slices.Contains(from, current) {
 		return 0, fmt.Errorf("Request %s is %s (status %d) and cannot be %s; only a request that is %s can be",
 			id, current, int(current), verb, orList(from))

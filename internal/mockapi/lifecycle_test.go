@@ -47,8 +47,8 @@ func TestPut_lifecycle(t *testing.T) {
 		"Executing/Abandoned": mimcm.StatusFailed,
 	}
 	refusals := map[string]string{
-		"None/Completed":        "Request %s is None (status 0) and cannot be completed; only a request that is Approved or Executing can be",
-		"None/Abandoned":        "Request %s is None (status 0) and cannot be abandoned; only a request that is Approved or Executing can be",
+		"None/Completed":        "Request %s is None (status 0) and awaits approval, so it cannot be completed; only a request that is Approved or Executing can be, and an approver approves it in the CM portal",
+		"None/Abandoned":        "Request %s is None (status 0) and awaits approval, so it cannot be abandoned; only a request that is Approved or Executing can be, and an approver approves it in the CM portal",
 		"Denied/Completed":      "Request %s is Denied (status 4), a terminal status, and cannot be completed",
 		"Denied/Canceled":       "Request %s is Denied (status 4), a terminal status, and cannot be canceled",
 		"Denied/Abandoned":      "Request %s is Denied (status 4), a terminal status, and cannot be abandoned",
@@ -58,8 +58,8 @@ func TestPut_lifecycle(t *testing.T) {
 		"Failed/Completed":      "Request %s is Failed (status 9), a terminal status, and cannot be completed",
 		"Failed/Canceled":       "Request %s is Failed (status 9), a terminal status, and cannot be canceled",
 		"Failed/Abandoned":      "Request %s is already Failed (status 9) and cannot be abandoned again",
-		"Pending/Completed":     "Request %s is Pending (status 16) and cannot be completed; only a request that is Approved or Executing can be",
-		"Pending/Abandoned":     "Request %s is Pending (status 16) and cannot be abandoned; only a request that is Approved or Executing can be",
+		"Pending/Completed":     "Request %s is Pending (status 16) and awaits approval, so it cannot be completed; only a request that is Approved or Executing can be, and an approver approves it in the CM portal",
+		"Pending/Abandoned":     "Request %s is Pending (status 16) and awaits approval, so it cannot be abandoned; only a request that is Approved or Executing can be, and an approver approves it in the CM portal",
 		"Canceled/Completed":    "Request %s is Canceled (status 17), a terminal status, and cannot be completed",
 		"Canceled/Canceled":     "Request %s is already Canceled (status 17) and cannot be canceled again",
 		"Canceled/Abandoned":    "Request %s is Canceled (status 17), a terminal status, and cannot be abandoned",

@@ -47,8 +47,13 @@ type Options struct {
 	Auth []Authenticator
 	// CurrentUser is the authenticated caller; DefaultCurrentUser when empty.
 	CurrentUser mimcm.GUID
-	// PendingOnCreate makes created requests start Pending, not Approved.
+	// PendingOnCreate makes created requests start Pending, not Approved, where no workflow
+	// policy decides: for a profile template without a policy for the request's type, and for
+	// any template while the mock holds none.
 	PendingOnCreate bool
+	// PolicyRoutes chooses the forms of the workflow policy route served; PolicyRoutesPolicies
+	// when empty.
+	PolicyRoutes PolicyRoutes
 	// Now is the mock's clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -59,6 +64,7 @@ type settings struct {
 	putNoContent    bool
 	executingPolls  int
 	pendingOnCreate bool
+	policyRoutes    PolicyRoutes
 }
 
 // Server is the fake MIM CM API, an http.Handler safe for concurrent use.
@@ -70,6 +76,8 @@ type Server struct {
 	mu          sync.Mutex
 	requests    map[string]mimcm.Request // by lower-case Uuid
 	executing   map[string]int           // GETs left before an Executing request completes
+	approvals   map[string]int           // approvals a Pending request has had, by request
+	templates   map[string]ProfileTemplate
 	calls       []Call
 	connections int
 	faults      []*activeFault
@@ -77,7 +85,8 @@ type Server struct {
 	chaos       *chaosState
 }
 
-// New returns a Server with an empty store.
+// New returns a Server with an empty store. It panics when opts.PolicyRoutes is not one of the
+// PolicyRoutes values, as the other options' mistakes could only be found by a test failing.
 func New(opts Options) *Server {
 	if opts.CurrentUser == "" {
 		opts.CurrentUser = DefaultCurrentUser
@@ -86,6 +95,11 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	routes, err := ParsePolicyRoutes(string(opts.PolicyRoutes))
+	if err != nil {
+		panic("mockapi: Options.PolicyRoutes " + err.Error())
+	}
+	opts.PolicyRoutes = routes
 	s := &Server{
 		opts:     opts,
 		basePath: normaliseBasePath(opts.BasePath),
@@ -161,6 +175,7 @@ func (s *Server) seed(reqs []mimcm.Request) []mimcm.Request {
 		key := requestKey(r.Uuid)
 		s.requests[key] = r
 		delete(s.executing, key)
+		delete(s.approvals, key)
 		stored = append(stored, cloneRequest(r))
 	}
 	return stored
@@ -225,6 +240,7 @@ func (s *Server) Update(id mimcm.GUID, fn func(*mimcm.Request)) bool {
 	r = storedForm(r)
 	r.Uuid = uuid
 	s.requests[key] = r
+	s.forgetApprovalsLocked(key, r)
 	return true
 }
 
@@ -238,20 +254,23 @@ func (s *Server) Delete(id mimcm.GUID) bool {
 	}
 	delete(s.requests, key)
 	delete(s.executing, key)
+	delete(s.approvals, key)
 	return true
 }
 
-// Reset empties the store, the call log and the faults, turns chaos off and
-// restores the settings.
+// Reset empties the store (requests and profile templates), the call log and
+// the faults, turns chaos off and restores the settings.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = map[string]mimcm.Request{}
 	s.executing = map[string]int{}
+	s.approvals = map[string]int{}
+	s.templates = map[string]ProfileTemplate{}
 	s.calls = nil
 	s.connections = 0
 	s.faults = nil
-	s.settings = settings{pendingOnCreate: s.opts.PendingOnCreate}
+	s.settings = settings{pendingOnCreate: s.opts.PendingOnCreate, policyRoutes: s.opts.PolicyRoutes}
 	s.chaos = newChaosState()
 }
 

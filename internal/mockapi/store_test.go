@@ -157,7 +157,7 @@ func TestServer_reset(t *testing.T) {
 	if len(s.Requests()) != 0 || len(s.Calls()) != 0 {
 		t.Fatal("Reset kept requests or calls")
 	}
-	if got := s.currentSettings(); got != (adminSettings{}) {
+	if got := s.currentSettings(); got != (adminSettings{PolicyRoutes: "policies"}) {
 		t.Fatalf("settings after Reset: %+v", got)
 	}
 	if _, ok := s.takeFault("GET", ""); ok {
@@ -181,10 +181,14 @@ func TestNewGUID(t *testing.T) {
 
 func TestLoadSeedFile(t *testing.T) {
 	t.Run("array", func(t *testing.T) {
-		reqs, err := LoadSeedFile("testdata/seeds.json")
+		seeds, err := LoadSeedFile("testdata/seeds.json")
 		if err != nil {
 			t.Fatal(err)
 		}
+		if seeds.ProfileTemplates != nil {
+			t.Fatalf("an array of requests loaded profile templates: %+v", seeds.ProfileTemplates)
+		}
+		reqs := seeds.Requests
 		submitted, _ := mimcm.ParseTimestamp("2026-11-20T09:01:02.5Z")
 		completed, _ := mimcm.ParseTimestamp("2026-11-20T09:05:00.1234567Z")
 		submitted2, _ := mimcm.ParseTimestamp("2026-11-20T09:00:00Z")
@@ -220,11 +224,11 @@ func TestLoadSeedFile(t *testing.T) {
 		}
 	})
 	t.Run("single object with a BOM", func(t *testing.T) {
-		reqs, err := LoadSeedFile("testdata/single_bom.json")
+		seeds, err := LoadSeedFile("testdata/single_bom.json")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(reqs) != 1 || reqs[0].Uuid != "22222222-0000-4000-8000-000000000005" || reqs[0].Status != mimcm.StatusApproved {
+		if reqs := seeds.Requests; len(reqs) != 1 || reqs[0].Uuid != "22222222-0000-4000-8000-000000000005" || reqs[0].Status != mimcm.StatusApproved {
 			t.Fatalf("loaded %+v", reqs)
 		}
 	})

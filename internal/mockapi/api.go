@@ -308,8 +308,23 @@ func (s *Server) countExecutingPollLocked(key string, req mimcm.Request) {
 	}
 	delete(s.executing, key)
 	req.Status = mimcm.StatusCompleted
-	req.Completed = mimcm.NewTimestamp(s.now())
+	s.finishLocked(&req)
 	s.requests[key] = req
+}
+
+// finishLocked records a request's move to a final status. A completed
+// enrollment has created what it was for: a profile, and a smart card when
+// the request is for one, unless it already names them.
+func (s *Server) finishLocked(req *mimcm.Request) {
+	req.Completed = mimcm.NewTimestamp(s.now())
+	enroll, _ := mimcm.RequestTypeEnroll.Number()
+	if req.Status != mimcm.StatusCompleted || req.RequestType != enroll || !req.NewProfileUuid.IsZero() {
+		return
+	}
+	req.NewProfileUuid = newGUID()
+	if req.IsSmartcard && req.NewSmartcardUuid.IsZero() {
+		req.NewSmartcardUuid = newGUID()
+	}
 }
 
 // listRequests answers GET /requests; ASP.NET binds query names in any case.
@@ -410,7 +425,7 @@ func (s *Server) putStatus(r *http.Request, route apiRoute) answer {
 	}
 	req.Status = next
 	if next.IsTerminal() {
-		req.Completed = mimcm.NewTimestamp(s.now())
+		s.finishLocked(&req)
 	}
 	s.requests[key] = req
 	if s.settings.putNoContent {

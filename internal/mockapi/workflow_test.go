@@ -184,8 +184,14 @@ func TestApprove(t *testing.T) {
 	}
 	r := put("Completed")
 	wantStatus(t, r, 200)
-	if r.request(t).Status != mimcm.StatusCompleted {
+	done := r.request(t)
+	if done.Status != mimcm.StatusCompleted {
 		t.Fatalf("completed after approval: %s", r.body)
+	}
+	// A completed enrollment names what it created: for this virtual smart
+	// card template, a profile and a card.
+	if done.NewProfileUuid.IsZero() || done.NewSmartcardUuid.IsZero() || done.Completed.IsZero() {
+		t.Fatalf("a completed enrollment names no new profile or smart card: %s", r.body)
 	}
 	if _, err := f.Approve(otherID); !errors.Is(err, ErrUnknownRequest) || err.Error() != "the mock holds no request "+otherID {
 		t.Fatalf("approving an unknown request: %v", err)

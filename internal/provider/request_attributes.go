@@ -117,27 +117,37 @@ var dataCollectionDescription = map[string]string{
 // attributes keep their state value in plans; the status ones are planned
 // by the resource's ModifyPlan.
 func resourceRequestAttributes() map[string]rschema.Attribute {
+	return resourceAttributesOf(
+		func(a requestAttribute) bool { return !dataSourceOnly[a.name] },
+		func(a requestAttribute) bool { return a.immutable })
+}
+
+// resourceAttributesOf returns the computed attributes of the table that
+// include selects, for a resource schema; those keepState selects keep
+// their state value in plans.
+func resourceAttributesOf(include, keepState func(requestAttribute) bool) map[string]rschema.Attribute {
 	out := make(map[string]rschema.Attribute, len(requestAttributes))
 	for _, a := range requestAttributes {
-		if dataSourceOnly[a.name] {
+		if !include(a) {
 			continue
 		}
+		keep := keepState(a)
 		switch a.kind {
 		case kindString:
 			attr := rschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
+			if keep {
 				attr.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
 		case kindInt:
 			attr := rschema.Int64Attribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
+			if keep {
 				attr.PlanModifiers = []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr
 		case kindBool:
 			attr := rschema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
-			if a.immutable {
+			if keep {
 				attr.PlanModifiers = []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
 			}
 			out[a.name] = attr

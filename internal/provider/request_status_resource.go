@@ -104,7 +104,13 @@ func (r *RequestStatusResource) Schema(ctx context.Context, _ resource.SchemaReq
 // IdentitySchema describes the resource's identity: the request's GUID,
 // which import blocks (Terraform 1.12 and later) and terraform query name.
 func (r *RequestStatusResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
+	resp.IdentitySchema = requestIdentitySchema()
+}
+
+// requestIdentitySchema is the identity of every resource that stands for
+// one request: its GUID.
+func requestIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"id": identityschema.StringAttribute{
 				RequiredForImport: true,
@@ -250,12 +256,28 @@ func (r *RequestStatusResource) Delete(ctx context.Context, req resource.DeleteR
 // request_id, or the id of `import { identity = { id = ... } }` (Terraform
 // 1.12 and later), which like every identity stands for the lower-case GUID.
 func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	given, id, diags := importedGUID(ctx, req, "mimcm_request_status")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("request_id"), given)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id.String()))...)
+}
+
+// importedGUID reads the request GUID an import names, in any letter case:
+// the import ID of `terraform import` and `import { id = ... }`, returned
+// as given, or the id of `import { identity = { id = ... } }` (Terraform
+// 1.12 and later), which like every identity stands for the lower-case GUID.
+func importedGUID(ctx context.Context, req resource.ImportStateRequest, typeName string) (string, mimcm.GUID, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	given, byIdentity := req.ID, false
 	if given == "" && req.Identity != nil {
 		var identity types.String
-		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("id"), &identity)...)
-		if resp.Diagnostics.HasError() {
-			return
+		diags.Append(req.Identity.GetAttribute(ctx, path.Root("id"), &identity)...)
+		if diags.HasError() {
+			return "", "", diags
 		}
 		if !identity.IsNull() {
 			given, byIdentity = identity.ValueString(), true
@@ -263,23 +285,21 @@ func (r *RequestStatusResource) ImportState(ctx context.Context, req resource.Im
 	}
 	id, err := mimcm.ParseGUID(given)
 	if err != nil && byIdentity {
-		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
+		diags.AddError("Cannot import "+typeName,
 			fmt.Sprintf("The id of the import block's identity must be the request's GUID: %v. "+
 				"For example: identity = { id = \"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099\" }", err))
-		return
+		return "", "", diags
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot import mimcm_request_status",
+		diags.AddError("Cannot import "+typeName,
 			fmt.Sprintf("The import ID must be the request's GUID: %v. "+
-				"For example: terraform import mimcm_request_status.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", err))
-		return
+				"For example: terraform import %s.example a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", err, typeName))
+		return "", "", diags
 	}
 	if byIdentity {
 		given = id.String()
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("request_id"), given)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id.String()))...)
+	return given, id, diags
 }
 
 // ModifyPlan makes plans exact and refuses, at plan time, to move a request

@@ -45,6 +45,13 @@ var (
 		summary:     "Invalid request GUID",
 		check:       func(s string) error { _, err := mimcm.ParseGUID(s); return err },
 	}
+	// anyGUIDValidator is guidValidator for GUIDs of other things than
+	// requests: profile templates, users, smart cards.
+	anyGUIDValidator = stringCheck{
+		description: guidValidator.description,
+		summary:     "Invalid GUID",
+		check:       guidValidator.check,
+	}
 )
 
 // headersCheck checks the names and values of the headers argument with

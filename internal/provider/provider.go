@@ -123,6 +123,7 @@ func (p *MimcmProvider) Configure(ctx context.Context, req provider.ConfigureReq
 // Resources lists the provider's resources.
 func (p *MimcmProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewRequestResource,
 		NewRequestStatusResource,
 		NewRequestStatusesResource,
 	}
@@ -141,6 +142,8 @@ func (p *MimcmProvider) Actions(_ context.Context) []func() action.Action {
 // DataSources lists the provider's data sources.
 func (p *MimcmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewProfileTemplatePolicyDataSource,
+		NewProfileTemplatesDataSource,
 		NewRequestDataSource,
 		NewRequestsDataSource,
 	}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -12,13 +13,14 @@ import (
 
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
-	client  *mimcm.Client
-	reads   *readCache
-	targets *plannedTargets
+	client   *mimcm.Client
+	reads    *readCache
+	targets  *plannedTargets
+	policies *policyCache
 }
 
 func newProviderData(client *mimcm.Client) *providerData {
-	return &providerData{client: client, reads: newReadCache(readCacheTTL), targets: newPlannedTargets()}
+	return &providerData{client: client, reads: newReadCache(readCacheTTL), targets: newPlannedTargets(), policies: newPolicyCache()}
 }
 
 // providerDataFrom converts the value Terraform passes to Configure methods.
@@ -45,6 +47,17 @@ func configured(data *providerData, diags *diag.Diagnostics) bool {
 	}
 	diags.AddError("Provider not configured",
 		"The mimcm provider's arguments were not known when this resource was applied. Make sure host and the credentials are known before resources that use them are applied.")
+	return false
+}
+
+// dataSourceConfigured reports an error when the provider has no client
+// yet, which happens when its arguments are unknown while planning.
+func dataSourceConfigured(data *providerData, typeName string, diags *diag.Diagnostics) bool {
+	if data != nil {
+		return true
+	}
+	diags.AddError("Provider not configured",
+		"The mimcm provider's arguments are not known yet, so "+typeName+" cannot be read. Make sure host and the credentials are known.")
 	return false
 }
 
@@ -95,4 +108,43 @@ func (c *readCache) take(id mimcm.GUID) (*mimcm.Request, bool) {
 	}
 	delete(c.entries, id)
 	return &e.request, true
+}
+
+// policyCache reads each workflow policy once per provider process, so
+// that a plan of many requests from one template reads its policy once.
+// Failures are kept too: a policy that cannot be read now will not be
+// readable a moment later in the same plan.
+type policyCache struct {
+	mu      sync.Mutex
+	entries map[policyKey]*policyEntry
+}
+
+type policyKey struct {
+	template    mimcm.GUID
+	requestType mimcm.RequestType
+}
+
+type policyEntry struct {
+	once   sync.Once
+	policy *mimcm.WorkflowPolicy
+	err    error
+}
+
+func newPolicyCache() *policyCache {
+	return &policyCache{entries: map[policyKey]*policyEntry{}}
+}
+
+// get returns the policy of a template for a request type, reading it on
+// first use.
+func (c *policyCache) get(ctx context.Context, client *mimcm.Client, template mimcm.GUID, t mimcm.RequestType) (*mimcm.WorkflowPolicy, error) {
+	key := policyKey{template: template, requestType: t}
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	if !ok {
+		e = &policyEntry{}
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.policy, e.err = client.GetWorkflowPolicy(ctx, template, t) })
+	return e.policy, e.err
 }

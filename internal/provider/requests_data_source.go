@@ -93,12 +93,7 @@ func (d *RequestsDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *RequestsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg RequestsDataSourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The mimcm provider's arguments are not known yet, so mimcm_requests cannot be read. Make sure host and the credentials are known.")
+	if resp.Diagnostics.HasError() || !dataSourceConfigured(d.data, "mimcm_requests", &resp.Diagnostics) {
 		return
 	}
 	list, err := d.data.client.ListRequests(ctx, mimcm.ListFilter{

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,9 +13,9 @@ import (
 // approver approves it in the CM portal, and what Terraform does meanwhile.
 // It is a warning, not an error: approvals arrive between runs, and a
 // pipeline that runs before then is not failing.
-func awaitingApprovalWarning(id mimcm.GUID, got *mimcm.Request, desired mimcm.DesiredStatus, meanwhile string) diag.Diagnostics {
+func (d *providerData) awaitingApprovalWarning(ctx context.Context, got *mimcm.Request, desired mimcm.DesiredStatus, meanwhile string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	diags.AddWarning(awaitingApprovalSummary(id), awaitingApprovalDetail(got, desired, meanwhile))
+	diags.AddWarning(awaitingApprovalSummary(got.Uuid), d.awaitingApprovalDetail(ctx, got, desired, meanwhile))
 	return diags
 }
 
@@ -22,7 +23,24 @@ func awaitingApprovalSummary(id mimcm.GUID) string {
 	return fmt.Sprintf("Request %s awaits approval", id)
 }
 
-func awaitingApprovalDetail(got *mimcm.Request, desired mimcm.DesiredStatus, meanwhile string) string {
-	return fmt.Sprintf("The request is %s (status %d): MIM CM makes a request %s only once it is approved, and approval happens in the CM portal, not through the API. %s",
-		got.Status, int(got.Status), desired.Target(), meanwhile)
+func (d *providerData) awaitingApprovalDetail(ctx context.Context, got *mimcm.Request, desired mimcm.DesiredStatus, meanwhile string) string {
+	return fmt.Sprintf("The request is %s (status %d): MIM CM makes a request %s only once it is approved, and approval happens in the CM portal, not through the API. %s%s",
+		got.Status, int(got.Status), desired.Target(), d.approvalsNote(ctx, got), meanwhile)
+}
+
+// approvalsNote says how many approvals the request's workflow policy asks
+// for, where the policy can be read: the request's type number must have a
+// confirmed name, and the policy a shape the client knows. Each template
+// and type is read once per provider process; nothing is said otherwise.
+func (d *providerData) approvalsNote(ctx context.Context, got *mimcm.Request) string {
+	requestType, ok := mimcm.RequestTypeForNumber(got.RequestType)
+	if !ok || got.ProfileTemplateUuid.IsZero() {
+		return ""
+	}
+	policy, err := d.policies.get(ctx, d.client, got.ProfileTemplateUuid, requestType)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("The %s workflow policy of its profile template %s asks for %d approval%s. ",
+		requestType.PolicyName(), got.ProfileTemplateUuid, policy.ApprovalsNeeded, plural(policy.ApprovalsNeeded))
 }

@@ -38,8 +38,9 @@ func TestAccRequestStatus_awaitsApproval(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					m.checkStatus(testID, mimcm.StatusPending),
-					// One GET while planning, one to apply; no PUT.
-					m.checkCounts(map[string]int{"GET": 2}),
+					// While planning and again to apply: the request, and its
+					// template's policy for the warning (none here: 204); no PUT.
+					m.checkCounts(map[string]int{"GET": 4}),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectState("status", knownvalue.StringExact("Completed")),
@@ -48,13 +49,14 @@ func TestAccRequestStatus_awaitsApproval(t *testing.T) {
 				},
 			},
 			{
-				// Still pending: no drift, nothing to do, no PUT.
+				// Still pending: no drift, nothing to do, no PUT; the refresh
+				// reads the request and, for the warning, its policy.
 				PreConfig: m.ResetCalls,
 				Config:    statusConfig(m, testID, "Completed"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: m.checkCounts(map[string]int{"GET": 1}),
+				Check: m.checkCounts(map[string]int{"GET": 2}),
 			},
 			{
 				// Approved in the portal: the next run completes it.
@@ -128,7 +130,9 @@ func TestRequestStatus_awaitsApprovalWarnings(t *testing.T) {
 	if got := stringAttr(t, decodeObject(t, schema.ValueType(), read.NewState), "status"); got != "Completed" {
 		t.Errorf("a request awaiting approval is not drift: want status Completed after the read, got %s", got)
 	}
-	if err := m.expectCounts(map[string]int{"GET": 2}); err != nil {
+	// The request twice, and its template's policy once (204 here: the
+	// warning says nothing of approvals).
+	if err := m.expectCounts(map[string]int{"GET": 3}); err != nil {
 		t.Error(err)
 	}
 }
@@ -156,4 +160,31 @@ func nullValue(t *testing.T, schema *tfprotov6.Schema) *tfprotov6.DynamicValue {
 		t.Fatal(err)
 	}
 	return &dv
+}
+
+// Where the request's workflow policy can be read, the warning says how
+// many approvals it asks for; the policy is read once per template and type.
+func TestRequestStatus_awaitsApprovalNamesApprovals(t *testing.T) {
+	t.Parallel()
+	pending := seedRequest(testID, mimcm.StatusPending)
+	pending.ProfileTemplateUuid = mockapi.ExampleVirtualSmartCardTemplateID
+	m := newWorkflowMock(t, pending)
+	s := newProtocolServer(t, m)
+	schema := s.resourceSchema()
+	state := dynamicValue(t, schema, map[string]any{
+		"request_id": testID, "id": testID, "status": "Completed", "status_code": 16, "observed_status": "Pending",
+	})
+	m.ResetCalls()
+	for range 2 {
+		read, err := s.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{TypeName: "mimcm_request_status", CurrentState: state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expectAwaitingWarning(t, "ReadResource", read.Diagnostics, "Enroll workflow policy of its profile template "+
+			string(mockapi.ExampleVirtualSmartCardTemplateID)+" asks for 2 approvals.")
+	}
+	// Two reads of the request, one of the policy.
+	if err := m.expectCounts(map[string]int{"GET": 3}); err != nil {
+		t.Error(err)
+	}
 }

@@ -197,7 +197,7 @@ func (r *RequestStatusResource) Read(ctx context.Context, req resource.ReadReque
 		// Not drift: nothing can be done until an approver acts in the
 		// portal, so the plan stays clean and says why. The first refresh
 		// after the approval shows Approved, and the plan completes it.
-		resp.Diagnostics.Append(awaitingApprovalWarning(id, got, desired,
+		resp.Diagnostics.Append(r.data.awaitingApprovalWarning(ctx, got, desired,
 			"Terraform sends nothing until then, and the plan shows no change for it. The first plan after an approver has approved it proposes to make it "+string(desired)+".")...)
 	default:
 		state.Status = types.StringValue(got.Status.String())
@@ -384,7 +384,7 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 		// It may be approved before the apply reads it again: its status
 		// is known only then.
 		plan.RequestAttributesModel.copyImmutable(read)
-		resp.Diagnostics.Append(awaitingApprovalWarning(id, got, desired,
+		resp.Diagnostics.Append(r.data.awaitingApprovalWarning(ctx, got, desired,
 			"The apply sends nothing for it and records it as it is; the first run after an approver has approved it makes it "+string(desired)+".")...)
 	default:
 		plan.planStatus(desired)
@@ -418,7 +418,7 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 	}
 	change := statusChange{client: r.data.client, timeoutName: timeoutName, refused: transitionError,
 		awaiting: func(err *mimcm.ApprovalError) diag.Diagnostics {
-			return awaitingApprovalWarning(id, current, desired,
+			return r.data.awaitingApprovalWarning(ctx, current, desired,
 				"Nothing was sent. State records the request as the server has it; the first plan after an approver has approved it proposes to make it "+string(desired)+".")
 		}}
 	result, diags := change.converge(ctx, id, desired, current)

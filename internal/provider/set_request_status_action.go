@@ -132,7 +132,7 @@ func (a *SetRequestStatusAction) invoke(ctx context.Context, id mimcm.GUID, desi
 			// Invoked on demand, the action failing is the honest answer:
 			// it did not do what it was asked.
 			var diags diag.Diagnostics
-			diags.AddAttributeError(path.Root("request_id"), awaitingApprovalSummary(id), awaitingApprovalDetail(current, desired,
+			diags.AddAttributeError(path.Root("request_id"), awaitingApprovalSummary(id), a.data.awaitingApprovalDetail(ctx, current, desired,
 				"The action sent nothing. Invoke it again once an approver has approved the request; canceling it needs no approval."))
 			return diags
 		}}

@@ -178,14 +178,14 @@ func TestSetRequestStatusAction_invoke(t *testing.T) {
 			name: "a pending request is not completed before approval", seed: mimcm.StatusPending,
 			config:     map[string]any{"request_id": testID, "status": "Completed"},
 			wantStatus: mimcm.StatusPending,
-			wantCalls:  map[string]int{"GET": 1},
+			wantCalls:  map[string]int{"GET": 2}, // the request, and its policy for the error
 			wantError:  "request_id", wantErrorText: []string{"Request " + testID + " awaits approval", "is Pending", "CM portal", "sent nothing"},
 		},
 		{
 			name: "a request not processed yet is not abandoned", seed: mimcm.StatusNone,
 			config:     map[string]any{"request_id": testID, "status": "Abandoned"},
 			wantStatus: mimcm.StatusNone,
-			wantCalls:  map[string]int{"GET": 1},
+			wantCalls:  map[string]int{"GET": 2},
 			wantError:  "request_id", wantErrorText: []string{"Request " + testID + " awaits approval", "is None"},
 		},
 		{

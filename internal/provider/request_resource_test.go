@@ -705,3 +705,35 @@ func TestRequestResource_unexpectedPolicyWarns(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A request that acts on a card sends its GUID as smartcard; the
+// configured letter case stays in state, and the server keeps the card.
+func TestAccRequest_unblockCard(t *testing.T) {
+	t.Parallel()
+	const card = "17cf063d-e337-4aa9-a822-346554ddd3c9" // the reference request's card
+	m := newWorkflowMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: m.ResetCalls,
+			Config: vpnRequestConfig(m, fmt.Sprintf("profile_template_uuid = %q", mockapi.ExampleSmartCardLogonTemplateID),
+				`type = "Unblock"`, "data_collection =", fmt.Sprintf("smartcard_uuid = %q", strings.ToUpper(card))),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				m.checkOneRequest(requestAddr),
+				func(*terraform.State) error {
+					got, _ := m.onlyRequest()
+					if got.OldSmartcardUuid != card || got.RequestType != 5 || got.Status != mimcm.StatusApproved {
+						return fmt.Errorf("the server got another request: card %s, type %d, %s", got.OldSmartcardUuid, got.RequestType, got.Status)
+					}
+					return nil
+				},
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectRequestState("smartcard_uuid", knownvalue.StringExact(strings.ToUpper(card))),
+				expectRequestState("type", knownvalue.StringExact("Unblock")),
+				expectRequestState("observed_status", knownvalue.StringExact("Approved")),
+				expectRequestState("is_smartcard", knownvalue.Bool(true)),
+			},
+		}},
+	})
+}

@@ -160,7 +160,9 @@ func (r *RequestStatusesResource) Create(ctx context.Context, req resource.Creat
 
 // Read refreshes every entry, with at most one call per entry. A request
 // the server no longer returns is forgotten with a warning; any other
-// failure keeps that entry as it was and reports an error.
+// failure keeps that entry as it was and reports an error. Right after an
+// import, a request the server does not know is an error instead, which
+// fails the import: it never existed, and nothing is forgotten.
 func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state RequestStatusesResourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
@@ -182,10 +184,14 @@ func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadReq
 	requests := make(map[string]attr.Value, len(prior))
 	statuses := make(map[string]attr.Value, len(prior))
 	var gone []string
-	var failed []mimcm.GUID
+	var failed, unknown []mimcm.GUID
 	for _, id := range ids {
 		p, got := prior[id], reads[id]
 		switch {
+		case errors.Is(got.err, mimcm.ErrRequestNotFound) && p.value == importedValue:
+			unknown = append(unknown, id)
+			requests[p.key] = types.StringValue(p.value)
+			continue
 		case errors.Is(got.err, mimcm.ErrRequestNotFound):
 			gone = append(gone, string(id))
 			continue
@@ -203,6 +209,7 @@ func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadReq
 		statuses[string(id)] = obj
 	}
 	resp.Diagnostics.Append(readFailures(failed, reads)...)
+	resp.Diagnostics.Append(unknownImports(unknown)...)
 	if len(gone) > 0 {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%d request%s of mimcm_request_statuses no longer exist%s", len(gone), plural(len(gone)), pluralVerb(len(gone))),
 			fmt.Sprintf("The server no longer returns %s. %s removed from Terraform state; the next plan proposes to manage %s again. "+
@@ -263,7 +270,9 @@ func (r *RequestStatusesResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes the GUIDs of the requests to manage, separated by
 // commas, spaces or line breaks, in any letter case. The refresh that
-// follows reads each and names its status as a configuration would.
+// follows reads each and names its status as a configuration would; a
+// GUID the server does not know fails the whole import (Read), so that
+// nothing half imported enters state.
 func (r *RequestStatusesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ids, err := parseImportID(req.ID)
 	if err != nil {
@@ -863,21 +872,59 @@ func entryReadError(e entry, err error) diag.Diagnostics {
 	return diags
 }
 
-// maxReadErrors bounds the errors one refresh reports one by one: when the
-// server is down every read fails alike.
-const maxReadErrors = 10
+// maxNamedRequests bounds the requests one report names one by one: when
+// the server is down, or an apply is interrupted, thousands of requests
+// fail alike. The rest are counted.
+const maxNamedRequests = 10
 
-// readFailures reports the reads of a refresh that failed.
+// firstFew splits items into the first maxNamedRequests, to name, and the
+// number of the others, to count.
+func firstFew[T any](items []T) (named []T, more int) {
+	n := min(len(items), maxNamedRequests)
+	return items[:n], len(items) - n
+}
+
+// listFew lists the first maxNamedRequests of items, one indented line
+// each as line writes it, and counts the rest on a last line.
+func listFew[T any](items []T, line func(T) string) string {
+	named, more := firstFew(items)
+	lines := make([]string, 0, len(named)+1)
+	for _, item := range named {
+		lines = append(lines, "  "+line(item))
+	}
+	if more > 0 {
+		lines = append(lines, fmt.Sprintf("  and %d more", more))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// readFailures reports the reads of a refresh that failed: one error each
+// for the first few, and one that counts the rest.
 func readFailures(failed []mimcm.GUID, reads map[mimcm.GUID]readResult) diag.Diagnostics {
 	var diags diag.Diagnostics
-	for i, id := range failed {
-		if i == maxReadErrors {
-			diags.AddError(fmt.Sprintf("%d more requests could not be read", len(failed)-i),
-				fmt.Sprintf("The refresh of mimcm_request_statuses could not read %d requests in all; their entries keep what was in state.", len(failed)))
-			break
-		}
+	named, more := firstFew(failed)
+	for _, id := range named {
 		diags.AddError(fmt.Sprintf("Cannot read request %s", id), reads[id].err.Error())
 	}
+	if more > 0 {
+		diags.AddError(fmt.Sprintf("%d more requests could not be read", more),
+			fmt.Sprintf("The refresh of mimcm_request_statuses could not read %d requests in all; their entries keep what was in state.", len(failed)))
+	}
+	return diags
+}
+
+// unknownImports fails an import that names requests the server does not
+// know, naming the first few of them.
+func unknownImports(unknown []mimcm.GUID) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(unknown) == 0 {
+		return diags
+	}
+	diags.AddError(fmt.Sprintf("Cannot import mimcm_request_statuses: %d request%s %s not exist", len(unknown), plural(len(unknown)), itThey(len(unknown), "does", "do")),
+		fmt.Sprintf("The server does not know %s (GET /requests/{id} answered 204 No Content):\n\n%s\n\n"+
+			"Nothing was imported. Check the GUIDs of the import ID, and that the provider's account may read these requests; "+
+			"then import again without the GUIDs of requests that do not exist.",
+			itThey(len(unknown), "this request", "these requests"), listFew(unknown, mimcm.GUID.String)))
 	return diags
 }
 
@@ -903,9 +950,9 @@ func parseImportID(raw string) ([]mimcm.GUID, error) {
 	var out []mimcm.GUID
 	seen := map[mimcm.GUID]bool{}
 	for _, f := range fields {
-		id, err := mimcm.ParseGUID(f)
+		id, err := mimcm.ParseGUID(f) // its error names f, cut when long
 		if err != nil {
-			return nil, fmt.Errorf("%q: %w", f, err)
+			return nil, err
 		}
 		if !seen[id] {
 			seen[id] = true

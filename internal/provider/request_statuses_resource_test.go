@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -422,6 +423,91 @@ import {
 			},
 		},
 	})
+}
+
+// An import that names requests the server does not know fails, naming
+// them, whether all or some of its GUIDs are unknown, by an import block
+// or by terraform import; nothing enters state, so the next plan creates
+// the resource.
+func TestAccRequestStatuses_importUnknown(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(bulkA, mimcm.StatusCompleted))
+	importBlock := func(id string) string {
+		return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", bulkAddr, id)
+	}
+	config := bulkConfig(m, bulkA, "Completed")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config + importBlock(bulkB+","+strings.ToUpper(bulkC)),
+				ExpectError: regexp.MustCompile(`(?s)Cannot import mimcm_request_statuses: 2 requests do not exist.*` + bulkB + `.*` + bulkC + `.*Nothing was imported`),
+			},
+			{
+				Config:      config + importBlock(bulkA+","+bulkB),
+				ExpectError: regexp.MustCompile(`(?s)Cannot import mimcm_request_statuses: 1 request does not exist.*` + bulkB + `.*Nothing was imported`),
+			},
+			{
+				Config:        config,
+				ResourceName:  bulkAddr,
+				ImportState:   true,
+				ImportStateId: bulkB,
+				ExpectError:   regexp.MustCompile(`(?s)Cannot import mimcm_request_statuses: 1 request does not exist.*` + bulkB),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("requests"), knownvalue.MapSizeExact(1)),
+				},
+			},
+		},
+	})
+}
+
+// The refresh after an import names at most ten of the requests the server
+// does not know, counts the rest, and reports nothing of the requests it
+// knows.
+func TestRequestStatusesResource_importUnknownNamesTen(t *testing.T) {
+	t.Parallel()
+	known, unknown := manyIDs(0xe1, 3), manyIDs(0xe2, 13)
+	m := newTestMock(t, mockapi.Options{}, seedRequests(known, mimcm.StatusCompleted)...)
+	s := newProtocolServer(t, m)
+	imported, err := s.ImportResourceState(t.Context(), &tfprotov6.ImportResourceStateRequest{
+		TypeName: requestStatusesTypeName, ID: strings.Join(append(slices.Clone(known), unknown...), ","),
+	})
+	if err != nil || len(imported.ImportedResources) != 1 {
+		t.Fatalf("ImportResourceState: %v %v", err, imported)
+	}
+	expectNoDiagnostics(t, "ImportResourceState", imported.Diagnostics)
+	read, err := s.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{
+		TypeName: requestStatusesTypeName, CurrentState: imported.ImportedResources[0].State, Private: imported.ImportedResources[0].Private,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read.Diagnostics) != 1 || read.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Fatalf("want one error, got:\n%s", describeDiagnostics(read.Diagnostics))
+	}
+	d := read.Diagnostics[0]
+	if want := "Cannot import mimcm_request_statuses: 13 requests do not exist"; d.Summary != want {
+		t.Errorf("summary %q, want %q", d.Summary, want)
+	}
+	for i, id := range unknown {
+		if named := strings.Contains(d.Detail, id); named != (i < 10) {
+			t.Errorf("%s, unknown request %d of 13, named: %v", id, i+1, named)
+		}
+	}
+	for _, id := range known {
+		if strings.Contains(d.Detail, id) {
+			t.Errorf("%s, which exists, is named", id)
+		}
+	}
+	if !strings.Contains(d.Detail, "and 3 more") {
+		t.Errorf("the error does not count the 3 requests it does not name:\n%s", d.Detail)
+	}
 }
 
 // Changing only the letter case of a key changes nothing on the server and

@@ -102,6 +102,7 @@ func TestAPIError_Hint(t *testing.T) {
 		{ErrRejected, "refused"},
 		{ErrUndecodable, "base_path"},
 		{ErrTransport, "TLS"},
+		{ErrNotSent, "did nothing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind.Error(), func(t *testing.T) {

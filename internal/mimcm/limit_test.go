@@ -48,7 +48,7 @@ func TestClient_concurrencyLimit(t *testing.T) {
 }
 
 // TestClient_waitingForASlotIsInterruptible checks that a call queued behind
-// the limit ends when its context does.
+// the limit ends when its context does, as a call that was not sent.
 func TestClient_waitingForASlotIsInterruptible(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -64,9 +64,13 @@ func TestClient_waitingForASlotIsInterruptible(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
+	ctx, sending := RecordSending(ctx)
 	_, err := c.ListRequests(ctx, ListFilter{})
-	if !errors.Is(err, ErrTransport) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("want a transport error from the deadline, got %v", err)
+	if !errors.Is(err, ErrNotSent) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want a call not sent, ended by the deadline, got %v", err)
+	}
+	if sending.Sent() {
+		t.Error("the record says the call queued behind the limit was sent")
 	}
 }
 

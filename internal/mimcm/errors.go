@@ -25,6 +25,9 @@ var (
 	ErrUndecodable = errors.New("undecodable response")
 	// ErrTransport: no answer came back (connection refused, reset, TLS, timeout).
 	ErrTransport = errors.New("no response from the server")
+	// ErrNotSent: the operation was interrupted, or its time or the call's ran out, before any
+	// attempt of the call began to send its request: the server did nothing for it.
+	ErrNotSent = errors.New("not sent")
 	// ErrRedirected: a redirect the client did not follow (any of a PUT, a GET's to another origin).
 	ErrRedirected = errors.New("redirected")
 	// ErrTransition: the request is in a terminal status other than the one wanted.
@@ -155,6 +158,8 @@ func (e *APIError) Hint() string {
 		return "The profile template may have no workflow policy for this request type, or the account may not be allowed to read it."
 	case ErrPolicyShape:
 		return "Without a policy it can read, the client cannot tell which data collection items the request needs: check the profile template's workflow policy in the MIM CM portal."
+	case ErrNotSent:
+		return "The call was stopped before any of it reached the server, so the server did nothing: running it again is safe."
 	}
 	return ""
 }

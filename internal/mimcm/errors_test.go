@@ -106,6 +106,7 @@ func TestAPIError_Hint(t *testing.T) {
 		{ErrProfileTemplateNotFound, "profile template GUID"},
 		{ErrPolicyNotFound, "no workflow policy for this request type"},
 		{ErrPolicyShape, "data collection items"},
+		{ErrNotSent, "did nothing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind.Error(), func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -47,7 +48,7 @@ func TestClient_concurrencyLimit(t *testing.T) {
 }
 
 // TestClient_waitingForASlotIsInterruptible checks that a call queued behind
-// the limit ends when its context does.
+// the limit ends when its context does, as a call that was not sent.
 func TestClient_waitingForASlotIsInterruptible(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -63,52 +64,138 @@ func TestClient_waitingForASlotIsInterruptible(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
+	ctx, sending := RecordSending(ctx)
 	_, err := c.ListRequests(ctx, ListFilter{})
-	if !errors.Is(err, ErrTransport) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("want a transport error from the deadline, got %v", err)
+	if !errors.Is(err, ErrNotSent) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want a call not sent, ended by the deadline, got %v", err)
+	}
+	if sending.Sent() {
+		t.Error("the record says the call queued behind the limit was sent")
 	}
 }
 
-// TestClient_connectionsWithinLimit checks that a client opens no more
-// connections than MaxConcurrentRequests, however many goroutines call at
-// once. The calls start together on new clients, where extra dials happen.
-// Each client has a server of its own: a connection one client dialled
-// late would otherwise be counted against the next.
+// TestClient_connectionsWithinLimit checks that the transport under the
+// client's call limit opens no more than MaxConcurrentRequests connections
+// at once, however many requests reach it together: the call limit frees a
+// place when an answer's body is closed, and the next call may reach the
+// transport before that answer's connection is back in the pool, which
+// without a cap would dial one more. That moment cannot be provoked on
+// demand, so the test sends three times the limit straight to the
+// transport, past the call limit, and counts what it dials.
+//
+// It runs in a synctest bubble, over in-memory connections, so that it
+// needs no timing: synctest.Wait returns once every goroutine is blocked,
+// that is once the transport has dialled all it would for the requests it
+// holds, and the server's handlers hold every answer until then, so that
+// no connection can be freed, reused or closed in between.
 func TestClient_connectionsWithinLimit(t *testing.T) {
 	body := append(append([]byte("["), referenceResponse(t)...), ']')
-	const limit, callers, calls, clients = 4, 16, 20, 20
-	for i := range clients {
-		var opened atomic.Int32
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	synctest.Test(t, func(t *testing.T) {
+		const limit, requests = 4, 12
+		c := newTestClient(t, "http://mimcm.test", func(cfg *Config) { cfg.MaxConcurrentRequests = limit })
+		calls, ok := c.http.Transport.(originGuard).next.(*limitTransport)
+		if !ok {
+			t.Fatalf("the client's transport is a %T, not the call limit over the transport", c.http.Transport.(originGuard).next)
+		}
+		fallback, ok := calls.next.(*http1Fallback)
+		if !ok {
+			t.Fatalf("under the call limit is a %T, not the transport", calls.next)
+		}
+
+		held := make(chan struct{})
+		var entered atomic.Int32
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			entered.Add(1)
+			<-held
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(body)
-		}))
-		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-			if s == http.StateNew {
-				opened.Add(1)
-			}
+		})}
+		conns := newPipeListener()
+		go func() { _ = srv.Serve(conns) }()
+		var dials atomic.Int32
+		fallback.h2.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			dials.Add(1)
+			return conns.dial(ctx)
 		}
-		srv.Start()
-		t.Cleanup(srv.Close)
 
-		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrentRequests = limit })
-		start := make(chan struct{})
 		var wg sync.WaitGroup
-		for range callers {
+		for range requests {
 			wg.Go(func() {
-				<-start
-				for range calls {
-					if _, err := c.ListRequests(t.Context(), ListFilter{}); err != nil {
-						t.Error(err)
-						return
-					}
+				req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.baseURL+"/requests", nil)
+				if err != nil {
+					t.Error(err)
+					return
 				}
+				resp, err := calls.next.RoundTrip(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := streamRequests(resp.Body, nil); err != nil {
+					t.Error(err)
+				}
+				resp.Body.Close()
 			})
 		}
-		close(start)
-		wg.Wait()
-		if got := opened.Load(); got > limit {
-			t.Fatalf("client %d opened %d connections for %d calls with MaxConcurrentRequests %d; want at most %d", i+1, got, callers*calls, limit, limit)
+		synctest.Wait()
+		if got := dials.Load(); got != limit {
+			t.Errorf("with %d requests at once and MaxConcurrentRequests %d, the transport dialled %d connections; want %d", requests, limit, got, limit)
 		}
+		if got := entered.Load(); got != limit {
+			t.Errorf("%d requests reached the server at once; want %d", got, limit)
+		}
+		close(held)
+		wg.Wait()
+		if got := dials.Load(); got != limit {
+			t.Errorf("after the answers, the transport had dialled %d connections in all; want the %d it reuses", got, limit)
+		}
+		fallback.h2.CloseIdleConnections()
+		_ = srv.Close()
+	})
+}
+
+// pipeListener is a net.Listener of in-memory connections, which a
+// synctest bubble sees blocked.
+type pipeListener struct {
+	conns  chan net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+// dial connects to the listener.
+func (l *pipeListener) dial(ctx context.Context) (net.Conn, error) {
+	client, server := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }

@@ -10,8 +10,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -79,6 +81,7 @@ type exchange struct {
 	undecodable error // the answer arrived whole, and apiCall.decode refused it
 	free        func()
 	err         error // no answer, or its body could not be read
+	sent        bool  // the request began to be written (see SendRecord): the server may have acted on it
 }
 
 type failure int
@@ -108,11 +111,12 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 		attempts, failures, serverErrors int
 		maybeApplied                     bool // an attempt of this write may have been applied
 		unsettled                        bool // and no settling read has followed it yet
+		sent                             bool // an attempt began to send its request
 		last                             exchange
 	)
 	// note says why the retries stopped early, when they did.
 	fail := func(note string) *APIError {
-		e := c.failure(ctx, callCtx, ac, res, last, attempts)
+		e := c.failure(ctx, callCtx, ac, res, last, attempts, sent)
 		e.RetryStop = note
 		e.unsettled = unsettled
 		return e
@@ -130,7 +134,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 			}
 			if err := c.clock.Sleep(callCtx, wait); err != nil {
 				if attempts == 0 {
-					return nil, res.fail(ErrTransport, transportCause(ctx, callCtx, c.cfg.RetryWindow, err))
+					return nil, res.fail(ErrNotSent, transportCause(ctx, callCtx, c.cfg.RetryWindow, err))
 				}
 				last = exchange{err: err}
 				return stop("")
@@ -138,6 +142,7 @@ func (c *Client) call(ctx context.Context, ac apiCall) (*result, error) {
 		}
 		attempts++
 		last = c.attempt(callCtx, ac, attempts)
+		sent = sent || last.sent
 		how, unknown := classify(ac.method, last)
 		unsettled = unsettled || (unknown && ac.settle != nil)
 		c.paced(ctx, last)
@@ -234,6 +239,14 @@ func (c *Client) attempt(ctx context.Context, ac apiCall, n int) exchange {
 		body = bytes.NewReader(ac.body) // sets GetBody, which authentication handshakes need
 	}
 	none := func() {}
+	var sent atomic.Bool
+	record, _ := ctx.Value(sendRecordKey{}).(*SendRecord)
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() {
+		sent.Store(true)
+		if record != nil {
+			record.sent.Store(true)
+		}
+	}})
 	req, err := http.NewRequestWithContext(ctx, ac.method, target, body)
 	if err != nil {
 		return exchange{err: err, free: none}
@@ -249,11 +262,11 @@ func (c *Client) attempt(ctx context.Context, ac apiCall, n int) exchange {
 	c.logger.Debug(ctx, "Calling the MIM CM API", map[string]any{"method": ac.method, "path": req.URL.Path, "attempt": n})
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return exchange{err: err, free: none}
+		return exchange{err: err, free: none, sent: sent.Load()}
 	}
 	defer resp.Body.Close()
 	c.logger.Debug(ctx, "MIM CM API answered", map[string]any{"method": ac.method, "path": req.URL.Path, "status": resp.StatusCode})
-	x := exchange{status: resp.StatusCode, header: resp.Header, url: resp.Request.URL}
+	x := exchange{status: resp.StatusCode, header: resp.Header, url: resp.Request.URL, sent: true}
 	limit, cut := maxBodyBytes, false
 	if kindOf(resp.StatusCode) != nil {
 		limit, cut = maxErrorBodyBytes, true
@@ -320,6 +333,24 @@ func nothingSent(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
+// SendRecord records whether any call made under a context may have reached the server: whether
+// one of its attempts began to write its request. A call stopped before that — while it waited for
+// a connection, for a place under MaxConcurrentRequests or for its turn while the server throttles
+// — sent nothing, and the server did nothing for it.
+type SendRecord struct{ sent atomic.Bool }
+
+type sendRecordKey struct{}
+
+// RecordSending returns a context whose calls, and those of every context derived from it, note in
+// the returned record whether they may have reached the server.
+func RecordSending(ctx context.Context) (context.Context, *SendRecord) {
+	r := &SendRecord{}
+	return context.WithValue(ctx, sendRecordKey{}, r), r
+}
+
+// Sent reports whether a call made under the record's context may have reached the server.
+func (r *SendRecord) Sent() bool { return r.sent.Load() }
+
 func (c *Client) paced(ctx context.Context, x exchange) {
 	now := c.clock.Now()
 	switch {
@@ -335,9 +366,13 @@ func (c *Client) paced(ctx context.Context, x exchange) {
 	}
 }
 
-func (c *Client) failure(opCtx, callCtx context.Context, ac apiCall, res *result, x exchange, attempts int) *APIError {
+// failure is the error of a call that failed after attempts, the last of which was x; sent says
+// whether any of them began to send its request.
+func (c *Client) failure(opCtx, callCtx context.Context, ac apiCall, res *result, x exchange, attempts int, sent bool) *APIError {
 	res.attempts, res.status, res.header = attempts, x.status, x.header
 	switch {
+	case x.err != nil && !sent && callCtx.Err() != nil: // stopped before anything was sent
+		return res.fail(ErrNotSent, transportCause(opCtx, callCtx, c.cfg.RetryWindow, x.err))
 	case errors.Is(x.err, errAnswerTooLarge):
 		return res.fail(ErrUndecodable, x.err)
 	case errors.Is(x.err, errOtherOrigin):

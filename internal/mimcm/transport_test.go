@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -503,5 +504,65 @@ func TestJittered_spreads(t *testing.T) {
 	}
 	if len(seen) < 10 {
 		t.Errorf("200 jittered waits took only %d distinct values", len(seen))
+	}
+}
+
+// TestClient_notSent checks that a call its context ends before any of its
+// attempts began to send a request is an ErrNotSent, not a failure of the
+// network, and that RecordSending records what was sent: a PUT interrupted
+// before it was sent, and one interrupted while the server held it, whose
+// outcome is unknown; a PUT whose connection is refused until the retries
+// run out failed on the network, though nothing was sent.
+func TestClient_notSent(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	srv, calls := handlerServer(t, func(_ http.ResponseWriter, r *http.Request, _ int) {
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	for _, tc := range []struct {
+		name      string
+		host      string
+		interrupt func(cancel context.CancelFunc)
+		kind      error
+		sent      bool
+		calls     int
+	}{
+		{"interrupted before the call", srv.URL, func(cancel context.CancelFunc) { cancel() }, ErrNotSent, false, 0},
+		{"interrupted while the server holds it", srv.URL, func(cancel context.CancelFunc) {
+			go func() {
+				<-arrived
+				cancel()
+			}()
+		}, ErrTransport, true, 1},
+		{"connection refused", closed.URL, func(context.CancelFunc) {}, ErrTransport, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := calls.count()
+			c := newTestClient(t, tc.host)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			ctx, sending := RecordSending(ctx)
+			tc.interrupt(cancel)
+			_, err := c.SetStatus(ctx, exampleID, DesiredCompleted)
+			apiErr := asAPIError(t, err, tc.kind)
+			if got := calls.count() - before; got != tc.calls {
+				t.Errorf("the server saw %d calls, want %d", got, tc.calls)
+			}
+			if sending.Sent() != tc.sent {
+				t.Errorf("RecordSending: sent %v, want %v", sending.Sent(), tc.sent)
+			}
+			if tc.kind != ErrNotSent {
+				return
+			}
+			if !errors.Is(err, context.Canceled) || errors.Is(err, ErrTransport) {
+				t.Errorf("error %q: want context.Canceled, and no transport failure", err)
+			}
+			containsAll(t, "Error()", apiErr.Error(), "PUT ", "not sent", "the operation was interrupted", "the server did nothing")
+			if strings.Contains(apiErr.Error(), "no response") || strings.Contains(apiErr.Error(), "reachability") {
+				t.Errorf("a call never sent is reported as a network failure: %v", apiErr)
+			}
+		})
 	}
 }

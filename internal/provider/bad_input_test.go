@@ -335,6 +335,13 @@ func TestBadInput_arguments(t *testing.T) {
 		}
 		return resp.Diagnostics
 	}
+	importBulkID := func(t *testing.T, id string) []*tfprotov6.Diagnostic {
+		resp, err := s.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "mimcm_request_statuses", ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
 	cases := []struct {
 		name  string
 		diags func(t *testing.T) []*tfprotov6.Diagnostic
@@ -368,6 +375,9 @@ func TestBadInput_arguments(t *testing.T) {
 		{"import ID of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
 			return importID(t, strings.Repeat("x", 10_240))
 		}, "", `The import ID must be the request's GUID: "x+"… \(10240 bytes\) is not a GUID`},
+		{"bulk import ID with an entry of 10 KB", func(t *testing.T) []*tfprotov6.Diagnostic {
+			return importBulkID(t, testID+","+strings.Repeat("x", 10_240))
+		}, "", `The import ID must be the requests' GUIDs separated by commas: "x{64}"… \(10240 bytes\) is not a GUID`},
 		{"data source id not a GUID", func(t *testing.T) []*tfprotov6.Diagnostic {
 			return validateDataSource(t, map[string]any{"id": "latest"})
 		}, "id", `"latest" is not a GUID: want 36 characters`},

@@ -705,6 +705,174 @@ func TestAccChaos_cancellation(t *testing.T) {
 	}
 }
 
+// TestAccChaos_bulkCancellation interrupts a bulk apply, as Ctrl-C does,
+// while PUTs are on their way, through the provider binary as Terraform
+// runs it. The apply must fail with one error that counts the requests
+// done, those not sent and those whose outcome is unknown, naming the
+// latter, and with no network failure for a request never sent; the mock's
+// call log must agree (a request counted as not sent never reached it),
+// state must hold as done exactly the requests the error counts as done,
+// and the next apply must send a PUT only for the requests not yet done.
+func TestAccChaos_bulkCancellation(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	if !canInterrupt {
+		t.Skip("os.Interrupt cannot be sent to another process on " + runtime.GOOS)
+	}
+	t.Parallel()
+	const n = 300
+	ids := manyIDs(0xb5, n)
+	m := newTestMock(t, mockapi.Options{}, seedRequests(ids, mimcm.StatusApproved)...)
+	m.SetLatency(50 * time.Millisecond)
+
+	tf := newTerraformCLI(t, buildProvider(t))
+	var config strings.Builder
+	fmt.Fprintf(&config, "provider \"mimcm\" {\n  host            = %q\n  request_timeout = \"30s\"\n}\n\n"+
+		"resource \"mimcm_request_statuses\" \"bulk\" {\n  requests = {\n", m.URL)
+	for _, id := range ids {
+		fmt.Fprintf(&config, "    %q = \"Completed\"\n", id)
+	}
+	config.WriteString("  }\n}\n")
+	tf.writeConfig(config.String())
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	apply, out := tf.start(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
+	exited := make(chan error, 1)
+	go func() { exited <- apply.Wait() }()
+	if err := waitFor(ctx, exited, func() bool {
+		answered := 0
+		for _, c := range m.Calls() {
+			if c.Method == "PUT" && c.Status == 200 {
+				answered++
+			}
+		}
+		return answered >= 40
+	}); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if err := apply.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err == nil {
+			t.Errorf("an interrupted apply must fail, it succeeded:\n%s", out)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("terraform apply was still running 30s after the interrupt\n%s", out)
+	}
+	output := out.String()
+	if !strings.Contains(output, "Interrupt received") {
+		t.Errorf("terraform did not report the interrupt:\n%s", output)
+	}
+	// Terraform adds errors of its own that say it stopped.
+	if errs := strings.Count(output, "Error: ") - strings.Count(output, "Error: execution halted"); errs != 1 ||
+		!strings.Contains(output, "Error: The apply was interrupted before every request had its status") {
+		t.Fatalf("want one error of the provider's, the interrupted apply's, got %d:\n%s", errs, output)
+	}
+	if strings.Contains(output, "no response from the server") {
+		t.Errorf("requests are reported as network failures:\n%s", output)
+	}
+	got := parseInterrupt(t, output)
+	if got.total != n || got.done+got.unsent+got.unknown != n || got.unsent == 0 || len(got.named) != got.unknown {
+		t.Errorf("counts %+v: want %d in all, some not sent, each unknown named:\n%s", got, n, output)
+	}
+
+	// The call log agrees: every request that got a PUT is done or named,
+	// so none counted as not sent reached the server; the mock has done
+	// at least the requests counted done, at most those and the unknown.
+	code, shown, stderr := tf.run(ctx, "show", "-json")
+	if code != 0 {
+		t.Fatalf("terraform show -json: exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Values struct {
+						Requests map[string]string `json:"requests"`
+					} `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(shown), &doc); err != nil || len(doc.Values.RootModule.Resources) != 1 {
+		t.Fatalf("terraform show -json: %v\n%s", err, shown)
+	}
+	done := map[string]bool{}
+	for id, value := range doc.Values.RootModule.Resources[0].Values.Requests {
+		switch value {
+		case "Completed":
+			done[id] = true
+		case "Approved":
+		default:
+			t.Errorf("state holds %s for %s; want Completed when done, else Approved as read", value, id)
+		}
+	}
+	if len(done) != got.done {
+		t.Errorf("state holds %d requests done, the error says %d", len(done), got.done)
+	}
+	named := map[string]bool{}
+	for _, id := range got.named {
+		named[id] = true
+	}
+	put := map[mimcm.GUID]bool{}
+	for _, c := range m.Calls() {
+		if c.Method != "PUT" {
+			continue
+		}
+		put[c.RequestID] = true
+		if !done[string(c.RequestID)] && !named[string(c.RequestID)] {
+			t.Errorf("%s reached the server (%d), but the error counts it as not sent", c.RequestID, c.Status)
+		}
+	}
+	completed := 0
+	for _, id := range ids {
+		r, _ := m.Request(mimcm.GUID(id))
+		switch {
+		case r.Status == mimcm.StatusCompleted:
+			completed++
+		case done[id]:
+			t.Errorf("%s is done in state, but the mock holds it %s", id, r.Status)
+		}
+	}
+	if completed < got.done || completed > got.done+got.unknown {
+		t.Errorf("the mock completed %d requests; the error says %d done and %d of unknown outcome", completed, got.done, got.unknown)
+	}
+	t.Logf("interrupted: %d of %d done, %d not sent, %d of unknown outcome; the mock saw %d PUTs and completed %d", got.done, n, got.unsent, got.unknown, len(put), completed)
+
+	// The next apply, on a quick server, sends a PUT for each request not
+	// completed yet, once, and none for the others.
+	m.SetLatency(0)
+	m.ResetCalls()
+	if code, stdout, stderr := tf.run(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("re-apply: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	puts := map[mimcm.GUID]int{}
+	for _, c := range m.Calls() {
+		if c.Method == "PUT" {
+			puts[c.RequestID]++
+		}
+	}
+	for _, id := range ids {
+		r, _ := m.Request(mimcm.GUID(id))
+		if r.Status != mimcm.StatusCompleted {
+			t.Errorf("after the re-apply, %s is %s", id, r.Status)
+		}
+		if p := puts[mimcm.GUID(id)]; p > 1 {
+			t.Errorf("the re-apply sent %d PUTs for %s", p, id)
+		}
+	}
+	if len(puts) != n-completed {
+		t.Errorf("the re-apply sent PUTs for %d requests, want %d: one per request not completed", len(puts), n-completed)
+	}
+	if code, stdout, stderr := tf.run(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("plan after the re-apply: exit %d, want 0 (no changes)\n%s\n%s", code, stdout, stderr)
+	}
+}
+
 // waitFor polls cond until it holds, the process ends or ctx ends.
 func waitFor(ctx context.Context, exited <-chan error, cond func() bool) error {
 	tick := time.NewTicker(10 * time.Millisecond)

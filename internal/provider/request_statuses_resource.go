@@ -141,8 +141,9 @@ func (r *RequestStatusesResource) Configure(_ context.Context, req resource.Conf
 }
 
 // Create drives every entry to its status. Entries that fail are reported
-// one error each; the state keeps every entry that succeeded and what was
-// observed of the others.
+// one error each, and those an interrupt or the timeout stopped together in
+// one (interruptedApply); the state keeps every entry that succeeded and
+// what was observed of the others.
 func (r *RequestStatusesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan RequestStatusesResourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
@@ -160,7 +161,9 @@ func (r *RequestStatusesResource) Create(ctx context.Context, req resource.Creat
 
 // Read refreshes every entry, with at most one call per entry. A request
 // the server no longer returns is forgotten with a warning; any other
-// failure keeps that entry as it was and reports an error.
+// failure keeps that entry as it was and reports an error. Right after an
+// import, a request the server does not know is an error instead, which
+// fails the import: it never existed, and nothing is forgotten.
 func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state RequestStatusesResourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
@@ -182,10 +185,14 @@ func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadReq
 	requests := make(map[string]attr.Value, len(prior))
 	statuses := make(map[string]attr.Value, len(prior))
 	var gone []string
-	var failed []mimcm.GUID
+	var failed, unknown []mimcm.GUID
 	for _, id := range ids {
 		p, got := prior[id], reads[id]
 		switch {
+		case errors.Is(got.err, mimcm.ErrRequestNotFound) && p.value == importedValue:
+			unknown = append(unknown, id)
+			requests[p.key] = types.StringValue(p.value)
+			continue
 		case errors.Is(got.err, mimcm.ErrRequestNotFound):
 			gone = append(gone, string(id))
 			continue
@@ -203,6 +210,7 @@ func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadReq
 		statuses[string(id)] = obj
 	}
 	resp.Diagnostics.Append(readFailures(failed, reads)...)
+	resp.Diagnostics.Append(unknownImports(unknown)...)
 	if len(gone) > 0 {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%d request%s of mimcm_request_statuses no longer exist%s", len(gone), plural(len(gone)), pluralVerb(len(gone))),
 			fmt.Sprintf("The server no longer returns %s. %s removed from Terraform state; the next plan proposes to manage %s again. "+
@@ -263,7 +271,9 @@ func (r *RequestStatusesResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes the GUIDs of the requests to manage, separated by
 // commas, spaces or line breaks, in any letter case. The refresh that
-// follows reads each and names its status as a configuration would.
+// follows reads each and names its status as a configuration would; a
+// GUID the server does not know fails the whole import (Read), so that
+// nothing half imported enters state.
 func (r *RequestStatusesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ids, err := parseImportID(req.ID)
 	if err != nil {
@@ -353,10 +363,15 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 			ids[i] = e.id
 		}
 		reads := readRequests(ctx, r.data.client, ids, nil, plan.useListRoute())
+		var unreadable []entry
 		for _, e := range unread {
 			got := reads[e.id]
-			if got.err != nil {
+			if errors.Is(got.err, mimcm.ErrRequestNotFound) {
 				resp.Diagnostics.Append(entryReadError(e, got.err)...)
+				continue
+			}
+			if got.err != nil {
+				unreadable = append(unreadable, e)
 				continue
 			}
 			if err := mimcm.CheckTransition(e.id, got.request.Status, e.desired); err != nil {
@@ -373,6 +388,7 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 				planned[string(e.id)] = plannedEntry(e.desired)
 			}
 		}
+		resp.Diagnostics.Append(planReadFailures(unreadable, reads)...)
 	} else {
 		for _, e := range unread {
 			planned[string(e.id)] = plannedEntry(e.desired)
@@ -492,11 +508,11 @@ func (r *RequestStatusesResource) apply(ctx context.Context, plan *RequestStatus
 		}
 		work = append(work, w)
 	}
+	var diags diag.Diagnostics
 	if len(work) > 0 {
 		driveEntries(ctx, r.data.client, work, plan.useListRoute(), timeoutName)
+		diags.Append(interruptedApply(ctx.Err(), timeout, timeoutName, work)...)
 	}
-
-	var diags diag.Diagnostics
 	for _, w := range work {
 		diags.Append(w.diags...)
 		switch {
@@ -531,11 +547,26 @@ type entryWork struct {
 	current *mimcm.Request // the request as read before driving it; nil when it could not be read
 	result  *mimcm.Request // the request once it has the desired status; nil when it did not get there
 	diags   diag.Diagnostics
+	stopped interruption // how the apply's end, by an interrupt or its timeout, left the entry
 }
+
+// interruption is how the end of an apply, by an interrupt or its
+// timeout, left an entry it stopped: interruptedApply reports these
+// together, and each keeps in state the status it was read in, so that the
+// next apply reads it again and carries on.
+type interruption int
+
+const (
+	notInterrupted interruption = iota
+	notSent                     // nothing of its change reached the server
+	unanswered                  // its PUT was sent and its answer never came: whether the server made the change is unknown
+	unfinished                  // the server accepted its change and had not finished it
+)
 
 // driveEntries reads the entries of work that hold no read yet, then
 // converges each, at most client.MaxConcurrentRequests() at once. Each
-// goroutine writes only its own entry.
+// goroutine writes only its own entry. Once ctx has ended, the entries not
+// driven yet are left as not sent.
 func driveEntries(ctx context.Context, client *mimcm.Client, work []*entryWork, useList bool, timeoutName string) {
 	var unread []mimcm.GUID
 	for _, w := range work {
@@ -548,25 +579,106 @@ func driveEntries(ctx context.Context, client *mimcm.Client, work []*entryWork, 
 		if w.current != nil {
 			continue
 		}
-		if got := reads[w.id]; got.err != nil {
-			w.diags = entryReadError(w.entry, got.err)
-		} else {
+		switch got := reads[w.id]; {
+		case got.err == nil:
 			w.current = got.request
+		case ctx.Err() != nil && errors.Is(got.err, ctx.Err()):
+			w.stopped = notSent
+		default:
+			w.diags = entryReadError(w.entry, got.err)
 		}
 	}
 	forEachConcurrently(len(work), client.MaxConcurrentRequests(), func(i int) {
 		w := work[i]
-		if w.current == nil {
-			return
-		}
-		ctx := tflog.SetField(ctx, "request_id", string(w.id))
-		w.result, w.diags = statusChange{client: client, timeoutName: timeoutName, refused: w.refused}.converge(ctx, w.id, w.desired, w.current)
-		if w.result != nil {
-			// Held until every entry is done: only what state keeps.
-			lean := leanRequest(*w.result)
-			w.result = &lean
+		switch {
+		case w.current == nil:
+		case ctx.Err() != nil:
+			w.stopped = notSent
+		default:
+			w.drive(ctx, client, timeoutName)
 		}
 	})
+}
+
+// drive converges the entry's request and, when the end of ctx stopped
+// the change, says how far it got instead of reporting an error of its own.
+func (w *entryWork) drive(ctx context.Context, client *mimcm.Client, timeoutName string) {
+	ctx = tflog.SetField(ctx, "request_id", string(w.id))
+	ctx, sending := mimcm.RecordSending(ctx)
+	// converge reports once before its PUT and again only once the server
+	// has accepted it (statusChange.progress); it calls nothing before.
+	reports := 0
+	change := statusChange{client: client, timeoutName: timeoutName, refused: w.refused, progress: func(string) { reports++ }}
+	w.result, w.diags = change.converge(ctx, w.id, w.desired, w.current)
+	switch {
+	case w.result != nil:
+		// Held until every entry is done: only what state keeps.
+		lean := leanRequest(*w.result)
+		w.result = &lean
+	case ctx.Err() == nil || reports == 0:
+		// Failed on its own account, or refused before any call.
+	case !sending.Sent():
+		w.stopped, w.diags = notSent, nil
+	case reports == 1:
+		w.stopped, w.diags = unanswered, nil
+	default:
+		w.stopped, w.diags = unfinished, nil
+	}
+}
+
+// interruptedApply reports, in one error, the entries of work that the end
+// of the apply's context stopped (cause, its error): how many were done,
+// how many were not sent, and by name the first few whose outcome is
+// unknown. Entries that failed on their own keep their own errors.
+func interruptedApply(cause error, timeout time.Duration, timeoutName string, work []*entryWork) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var done, failed, unsent int
+	var unknown []*entryWork
+	for _, w := range work {
+		switch {
+		case w.result != nil:
+			done++
+		case w.stopped == notSent:
+			unsent++
+		case w.stopped != notInterrupted:
+			unknown = append(unknown, w)
+		default:
+			failed++
+		}
+	}
+	if cause == nil || unsent+len(unknown) == 0 {
+		return diags
+	}
+	summary, what, next := "The apply was interrupted before every request had its status",
+		"Terraform was interrupted",
+		"Run terraform apply again to carry on"
+	if errors.Is(cause, context.DeadlineExceeded) {
+		summary, what, next = "The apply ran out of time before every request had its status",
+			fmt.Sprintf("%s (%s) ran out", timeoutName, timeout),
+			fmt.Sprintf("Raise %s, then run terraform apply again to carry on", timeoutName)
+	}
+	lines := []string{fmt.Sprintf("  - %d %s their status, and %s in state", done, itThey(done, "has", "have"), itThey(done, "is", "are"))}
+	if unsent > 0 {
+		lines = append(lines, fmt.Sprintf("  - %d %s not sent, so the server did nothing with %s", unsent, itThey(unsent, "was", "were"), itThey(unsent, "it", "them")))
+	}
+	if n := len(unknown); n > 0 {
+		lines = append(lines, fmt.Sprintf("  - %d %s sent, but the server had not confirmed %s, so whether %s done is unknown:",
+			n, itThey(n, "was", "were"), itThey(n, "it", "them"), itThey(n, "it is", "they are")),
+			listFew(unknown, "      ", func(w *entryWork) string {
+				if w.stopped == unfinished {
+					return w.id.String() + ": the server accepted the change and had not finished it"
+				}
+				return w.id.String() + ": its PUT was sent, and no answer came"
+			}))
+	}
+	if failed > 0 {
+		lines = append(lines, fmt.Sprintf("  - %d failed, each reported in an error of its own", failed))
+	}
+	diags.AddError(summary, fmt.Sprintf("%s while mimcm_request_statuses was setting %d request%s:\n\n%s\n\n"+
+		"State keeps the requests that are done, and each of the others with the status it was last read in. "+
+		"%s: it reads every request again first, and sends a PUT only for those that do not have their status yet.",
+		what, len(work), plural(len(work)), strings.Join(lines, "\n"), next))
+	return diags
 }
 
 // refused explains, at apply, that the entry's request reached another
@@ -863,21 +975,76 @@ func entryReadError(e entry, err error) diag.Diagnostics {
 	return diags
 }
 
-// maxReadErrors bounds the errors one refresh reports one by one: when the
-// server is down every read fails alike.
-const maxReadErrors = 10
+// maxNamedRequests bounds the requests one report names one by one: when
+// the server is down, or an apply is interrupted, thousands of requests
+// fail alike. The rest are counted.
+const maxNamedRequests = 10
 
-// readFailures reports the reads of a refresh that failed.
+// firstFew splits items into the first maxNamedRequests, to name, and the
+// number of the others, to count.
+func firstFew[T any](items []T) (named []T, more int) {
+	n := min(len(items), maxNamedRequests)
+	return items[:n], len(items) - n
+}
+
+// listFew lists the first maxNamedRequests of items, one line each as
+// line writes it after indent, and counts the rest on a last line.
+func listFew[T any](items []T, indent string, line func(T) string) string {
+	named, more := firstFew(items)
+	lines := make([]string, 0, len(named)+1)
+	for _, item := range named {
+		lines = append(lines, indent+line(item))
+	}
+	if more > 0 {
+		lines = append(lines, fmt.Sprintf("%sand %d more", indent, more))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// readFailures reports the reads of a refresh that failed: one error each
+// for the first few, and one that counts the rest.
 func readFailures(failed []mimcm.GUID, reads map[mimcm.GUID]readResult) diag.Diagnostics {
 	var diags diag.Diagnostics
-	for i, id := range failed {
-		if i == maxReadErrors {
-			diags.AddError(fmt.Sprintf("%d more requests could not be read", len(failed)-i),
-				fmt.Sprintf("The refresh of mimcm_request_statuses could not read %d requests in all; their entries keep what was in state.", len(failed)))
-			break
-		}
+	named, more := firstFew(failed)
+	for _, id := range named {
 		diags.AddError(fmt.Sprintf("Cannot read request %s", id), reads[id].err.Error())
 	}
+	if more > 0 {
+		diags.AddError(fmt.Sprintf("%d more requests could not be read", more),
+			fmt.Sprintf("The refresh of mimcm_request_statuses could not read %d requests in all; their entries keep what was in state.", len(failed)))
+	}
+	return diags
+}
+
+// planReadFailures reports the reads of a plan that failed, other than
+// those of requests the server does not know: one error each for the first
+// few, on their entries, and one that counts the rest. When the server is
+// down, or the plan is interrupted, every read fails alike.
+func planReadFailures(failed []entry, reads map[mimcm.GUID]readResult) diag.Diagnostics {
+	var diags diag.Diagnostics
+	named, more := firstFew(failed)
+	for _, e := range named {
+		diags.Append(entryReadError(e, reads[e.id].err)...)
+	}
+	if more > 0 {
+		diags.AddAttributeError(path.Root("requests"), fmt.Sprintf("%d more requests could not be read", more),
+			fmt.Sprintf("The plan of mimcm_request_statuses could not read %d requests in all, the first of them named above; nothing was sent.", len(failed)))
+	}
+	return diags
+}
+
+// unknownImports fails an import that names requests the server does not
+// know, naming the first few of them.
+func unknownImports(unknown []mimcm.GUID) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(unknown) == 0 {
+		return diags
+	}
+	diags.AddError(fmt.Sprintf("Cannot import mimcm_request_statuses: %d request%s %s not exist", len(unknown), plural(len(unknown)), itThey(len(unknown), "does", "do")),
+		fmt.Sprintf("The server does not know %s (GET /requests/{id} answered 204 No Content):\n\n%s\n\n"+
+			"Nothing was imported. Check the GUIDs of the import ID, and that the provider's account may read these requests; "+
+			"then import again without the GUIDs of requests that do not exist.",
+			itThey(len(unknown), "this request", "these requests"), listFew(unknown, "  ", mimcm.GUID.String)))
 	return diags
 }
 
@@ -903,9 +1070,9 @@ func parseImportID(raw string) ([]mimcm.GUID, error) {
 	var out []mimcm.GUID
 	seen := map[mimcm.GUID]bool{}
 	for _, f := range fields {
-		id, err := mimcm.ParseGUID(f)
+		id, err := mimcm.ParseGUID(f) // its error names f, cut when long
 		if err != nil {
-			return nil, fmt.Errorf("%q: %w", f, err)
+			return nil, err
 		}
 		if !seen[id] {
 			seen[id] = true

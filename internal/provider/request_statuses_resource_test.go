@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -424,6 +428,91 @@ import {
 	})
 }
 
+// An import that names requests the server does not know fails, naming
+// them, whether all or some of its GUIDs are unknown, by an import block
+// or by terraform import; nothing enters state, so the next plan creates
+// the resource.
+func TestAccRequestStatuses_importUnknown(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(bulkA, mimcm.StatusCompleted))
+	importBlock := func(id string) string {
+		return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", bulkAddr, id)
+	}
+	config := bulkConfig(m, bulkA, "Completed")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config + importBlock(bulkB+","+strings.ToUpper(bulkC)),
+				ExpectError: regexp.MustCompile(`(?s)Cannot import mimcm_request_statuses: 2 requests do not exist.*` + bulkB + `.*` + bulkC + `.*Nothing was imported`),
+			},
+			{
+				Config:      config + importBlock(bulkA+","+bulkB),
+				ExpectError: regexp.MustCompile(`(?s)Cannot import mimcm_request_statuses: 1 request does not exist.*` + bulkB + `.*Nothing was imported`),
+			},
+			{
+				Config:        config,
+				ResourceName:  bulkAddr,
+				ImportState:   true,
+				ImportStateId: bulkB,
+				ExpectError:   regexp.MustCompile(`(?s)Cannot import mimcm_request_statuses: 1 request does not exist.*` + bulkB),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("requests"), knownvalue.MapSizeExact(1)),
+				},
+			},
+		},
+	})
+}
+
+// The refresh after an import names at most ten of the requests the server
+// does not know, counts the rest, and reports nothing of the requests it
+// knows.
+func TestRequestStatusesResource_importUnknownNamesTen(t *testing.T) {
+	t.Parallel()
+	known, unknown := manyIDs(0xe1, 3), manyIDs(0xe2, 13)
+	m := newTestMock(t, mockapi.Options{}, seedRequests(known, mimcm.StatusCompleted)...)
+	s := newProtocolServer(t, m)
+	imported, err := s.ImportResourceState(t.Context(), &tfprotov6.ImportResourceStateRequest{
+		TypeName: requestStatusesTypeName, ID: strings.Join(append(slices.Clone(known), unknown...), ","),
+	})
+	if err != nil || len(imported.ImportedResources) != 1 {
+		t.Fatalf("ImportResourceState: %v %v", err, imported)
+	}
+	expectNoDiagnostics(t, "ImportResourceState", imported.Diagnostics)
+	read, err := s.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{
+		TypeName: requestStatusesTypeName, CurrentState: imported.ImportedResources[0].State, Private: imported.ImportedResources[0].Private,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read.Diagnostics) != 1 || read.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Fatalf("want one error, got:\n%s", describeDiagnostics(read.Diagnostics))
+	}
+	d := read.Diagnostics[0]
+	if want := "Cannot import mimcm_request_statuses: 13 requests do not exist"; d.Summary != want {
+		t.Errorf("summary %q, want %q", d.Summary, want)
+	}
+	for i, id := range unknown {
+		if named := strings.Contains(d.Detail, id); named != (i < 10) {
+			t.Errorf("%s, unknown request %d of 13, named: %v", id, i+1, named)
+		}
+	}
+	for _, id := range known {
+		if strings.Contains(d.Detail, id) {
+			t.Errorf("%s, which exists, is named", id)
+		}
+	}
+	if !strings.Contains(d.Detail, "and 3 more") {
+		t.Errorf("the error does not count the 3 requests it does not name:\n%s", d.Detail)
+	}
+}
+
 // Changing only the letter case of a key changes nothing on the server and
 // keeps every status.
 func TestAccRequestStatuses_letterCaseOnlyChange(t *testing.T) {
@@ -745,5 +834,244 @@ func TestReadRequests_listThenFallBack(t *testing.T) {
 				t.Errorf("want %d GETs of single requests, got %d (%s)", tc.wantGETs, single, m.describeCalls())
 			}
 		})
+	}
+}
+
+// bulkSummary reads the counts of interruptedApply's error.
+// Terraform may break its lines anywhere between words.
+var bulkSummary = regexp.MustCompile(`(?s)setting\s+(\d+)\s+requests:.*?-\s+(\d+)\s+(?:has|have)\s+their\s+status(?:.*?-\s+(\d+)\s+(?:was|were)\s+not\s+sent)?(?:.*?-\s+(\d+)\s+(?:was|were)\s+sent,\s+but)?`)
+
+// interruptCounts are the counts an interrupted apply reports, and the
+// requests it names as of unknown outcome.
+type interruptCounts struct {
+	total, done, unsent, unknown int
+	named                        []string
+}
+
+// parseInterrupt reads the counts and names of interruptedApply's detail.
+func parseInterrupt(t *testing.T, detail string) interruptCounts {
+	t.Helper()
+	m := bulkSummary.FindStringSubmatch(detail)
+	if m == nil {
+		t.Fatalf("the error does not give the counts of an interrupted apply:\n%s", detail)
+	}
+	n := make([]int, 4)
+	for i := range n {
+		if m[i+1] != "" {
+			n[i], _ = strconv.Atoi(m[i+1])
+		}
+	}
+	c := interruptCounts{total: n[0], done: n[1], unsent: n[2], unknown: n[3]}
+	for _, line := range strings.Split(detail, "\n") {
+		if id, _, ok := strings.Cut(strings.TrimSpace(line), ": "); ok {
+			if _, err := mimcm.ParseGUID(id); err == nil {
+				c.named = append(c.named, id)
+			}
+		}
+	}
+	return c
+}
+
+// expiringContext is a context whose deadline passes when expire is
+// called: a test decides when an operation runs out of time.
+type expiringContext struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newExpiringContext(parent context.Context) *expiringContext {
+	return &expiringContext{Context: parent, done: make(chan struct{})}
+}
+
+func (c *expiringContext) Done() <-chan struct{} { return c.done }
+
+func (c *expiringContext) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+func (c *expiringContext) expire() { c.once.Do(func() { close(c.done) }) }
+
+// An apply interrupted midway, or out of time, reports one error, not one
+// per request: how many requests are done, how many were not sent, and by
+// name the first ten of those whose PUT was sent and never answered, or
+// accepted and not finished. Every request the mock saw a PUT for is done
+// or of unknown outcome, none of those not sent; state keeps the done ones
+// Completed and the others as they were read, Approved.
+func TestRequestStatusesResource_applyInterrupted(t *testing.T) {
+	t.Parallel()
+	interrupt := func(t *testing.T) (context.Context, func()) { return context.WithCancel(t.Context()) }
+	for name, tc := range map[string]struct {
+		stop func(t *testing.T) (context.Context, func())
+		// executing: the server does not finish the requests it accepts, so
+		// that as many are waited for as the client calls at once.
+		executing bool
+		inFlight  int // the client's MaxConcurrentRequests
+		answered  int // the PUTs the mock answers before the apply stops
+		summary   string
+		next      string
+	}{
+		"interrupted": {interrupt, false, 4, 20, "The apply was interrupted before every request had its status", "Run terraform apply again to carry on"},
+		"out of time": {func(t *testing.T) (context.Context, func()) {
+			ctx := newExpiringContext(t.Context())
+			return ctx, ctx.expire
+		}, false, 4, 20,
+			"The apply ran out of time before every request had its status", "timeouts.create (1m0s) ran out while mimcm_request_statuses was setting"},
+		"interrupted while the server executes": {interrupt, true, 16, 16,
+			"The apply was interrupted before every request had its status", "the server accepted the change and had not finished it"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			const n = 120
+			ids := manyIDs(0xa4, n)
+			m := newTestMock(t, mockapi.Options{}, seedRequests(ids, mimcm.StatusApproved)...)
+			client, err := mimcm.NewClient(mimcm.Config{Host: m.URL, MaxRetries: 0, MaxConcurrentRequests: tc.inFlight})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.SetLatency(20 * time.Millisecond)
+			if tc.executing {
+				m.SetExecutingPolls(1_000_000)
+			}
+			requests := map[string]attr.Value{}
+			for _, id := range ids {
+				requests[id] = types.StringValue("Completed")
+			}
+			plan := RequestStatusesResourceModel{Requests: types.MapValueMust(types.StringType, requests), UseListRoute: types.BoolValue(false)}
+			r := &RequestStatusesResource{data: newProviderData(client)}
+
+			ctx, stop := tc.stop(t)
+			defer stop()
+			go func() {
+				// Stop once PUTs are answered, while others are on their way.
+				for ctx.Err() == nil {
+					answered := 0
+					for _, c := range m.Calls() {
+						if c.Method == "PUT" && c.Status == 200 {
+							answered++
+						}
+					}
+					if answered >= tc.answered {
+						stop()
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}()
+			diags := r.apply(ctx, &plan, nil, time.Minute, "timeouts.create")
+
+			if len(diags) != 1 || diags.ErrorsCount() != 1 {
+				t.Fatalf("want one error, got %d diagnostics:\n%s", len(diags), describeDiags(diags))
+			}
+			d := diags[0]
+			if d.Summary() != tc.summary || !strings.Contains(d.Detail(), tc.next) {
+				t.Errorf("want the summary %q and a detail that says %q, got %q:\n%s", tc.summary, tc.next, d.Summary(), d.Detail())
+			}
+			if strings.Contains(d.Detail(), "no response from the server") {
+				t.Errorf("the error reports requests as network failures:\n%s", d.Detail())
+			}
+			got := parseInterrupt(t, d.Detail())
+			// The mock logs a PUT before its answer leaves: the PUTs it
+			// answered when the apply stopped are done or of unknown outcome.
+			if got.total != n || got.done+got.unsent+got.unknown != n || got.done+got.unknown < tc.answered || got.unsent == 0 || len(got.named) != min(got.unknown, maxNamedRequests) {
+				t.Errorf("counts %+v: want %d in all, at least %d done or unknown, some not sent, the first %d unknown named:\n%s", got, n, tc.answered, maxNamedRequests, d.Detail())
+			}
+			if more := got.unknown - len(got.named); more > 0 && !regexp.MustCompile(`and\s+`+strconv.Itoa(more)+`\s+more`).MatchString(d.Detail()) {
+				t.Errorf("the error does not count the %d requests of unknown outcome it does not name:\n%s", more, d.Detail())
+			}
+
+			state, statuses := plan.Requests.Elements(), plan.Statuses.Elements()
+			done, named := map[string]bool{}, map[string]bool{}
+			for _, id := range got.named {
+				named[id] = true
+			}
+			for _, id := range ids {
+				value := state[id].(types.String).ValueString()
+				code := statuses[id].(types.Object).Attributes()["status_code"].(types.Int64).ValueInt64()
+				switch {
+				case value == "Completed" && code == 8:
+					done[id] = true
+				case value != "Approved" || code != 3:
+					t.Errorf("%s: state holds %s (%d); want Completed (8) when done, else Approved (3) as read", id, value, code)
+				}
+			}
+			if len(done) != got.done {
+				t.Errorf("state holds %d requests done, the error says %d", len(done), got.done)
+			}
+			put, unnamed := map[string]bool{}, 0
+			for _, c := range m.Calls() {
+				if c.Method != "PUT" {
+					continue
+				}
+				id := string(c.RequestID)
+				if put[id] {
+					t.Errorf("%s was sent twice", id)
+				}
+				put[id] = true
+				if !done[id] && !named[id] {
+					unnamed++
+				}
+			}
+			if unnamed > got.unknown-len(got.named) {
+				t.Errorf("%d requests reached the server but are neither done nor among the %d of unknown outcome", unnamed, got.unknown)
+			}
+			for id := range done {
+				if got, _ := m.Request(mimcm.GUID(id)); !put[id] || got.Status != mimcm.StatusCompleted {
+					t.Errorf("%s is done in state, but the mock holds it %s (PUT sent: %v)", id, got.Status, put[id])
+				}
+			}
+			t.Logf("%d of %d done, %d not sent, %d of unknown outcome; the mock saw %d PUTs", got.done, n, got.unsent, got.unknown, len(put))
+		})
+	}
+}
+
+// A plan interrupted while it reads new entries, or whose reads all fail,
+// names the first ten requests it could not read and counts the rest, in
+// words that do not blame the network for reads never sent.
+func TestRequestStatusesResource_planReadFailuresNamedTen(t *testing.T) {
+	t.Parallel()
+	ids := manyIDs(0xa5, 15)
+	s := newProtocolServer(t, newTestMock(t, mockapi.Options{}, seedRequests(ids, mimcm.StatusApproved)...))
+	schema := s.schemas.ResourceSchemas[requestStatusesTypeName]
+	requests := map[string]string{}
+	for _, id := range ids {
+		requests[id] = "Completed"
+	}
+	config := dynamicValue(t, schema, map[string]any{"requests": requests, "use_list_route": false})
+	prior, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, interrupt := context.WithCancel(t.Context())
+	interrupt()
+	resp, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: requestStatusesTypeName, Config: config, PriorState: &prior, ProposedNewState: config,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var named, more int
+	for _, d := range resp.Diagnostics {
+		switch {
+		case d.Severity != tfprotov6.DiagnosticSeverityError:
+			t.Errorf("unexpected %s: %s", d.Severity, d.Summary)
+		case d.Summary == "5 more requests could not be read":
+			more++
+		case strings.HasPrefix(d.Summary, "Cannot read request "):
+			named++
+			if !strings.Contains(d.Detail, "not sent") || strings.Contains(d.Detail, "no response from the server") {
+				t.Errorf("a read never sent is reported as %q", d.Detail)
+			}
+		default:
+			t.Errorf("unexpected error: %s: %s", d.Summary, d.Detail)
+		}
+	}
+	if named != 10 || more != 1 {
+		t.Errorf("want 10 errors naming requests and 1 counting the other 5, got %d and %d:\n%s", named, more, describeDiagnostics(resp.Diagnostics))
 	}
 }

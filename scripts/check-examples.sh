@@ -20,6 +20,11 @@
 #    asserts on the outcome, so both guides' claims are checked; with
 #    Terraform 1.14 or later, query-test.sh does the same for the
 #    terraform query recipe.
+# 4. Runs examples/guides/enrollment-as-code/test.sh against the same mock:
+#    it creates a request, checks that it awaits approval with no PUT sent
+#    and a clean plan, approves it through the mock's admin route, and
+#    checks that the next apply completes it and outputs the new profile;
+#    then that a denied request fails the plan and -replace makes a new one.
 # Needs go, terraform and curl (TERRAFORM=tofu for OpenTofu, untested).
 set -euo pipefail
 
@@ -142,6 +147,12 @@ go build -o bin/mimcm-mock ./cmd/mimcm-mock
 # The provider reads MIMCM_* variables; the caller's must not reach the test.
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^MIMCM_' || true)
 SKIP_INIT=1 MIMCM_MOCK="$repo_root/bin/mimcm-mock" bash "$guide_test"
+
+# The enrollment guide's script runs its configuration through the whole
+# approval workflow on the mock: the guide's claims cannot rot either.
+enrollment_test=examples/guides/enrollment-as-code/test.sh
+echo "==> $enrollment_test (against bin/mimcm-mock)"
+SKIP_INIT=1 MIMCM_MOCK="$repo_root/bin/mimcm-mock" bash "$enrollment_test"
 
 query_test=examples/guides/testing-with-mimcm-mock/query-test.sh
 if [ "$tf_minor" -ge 14 ] && ! "$TERRAFORM" version 2>/dev/null | grep -q '^OpenTofu'; then

@@ -2,11 +2,15 @@
 # demo.sh — the provider's main job, end to end, on the mock API (make demo).
 #
 # Builds the provider and the mock into bin/, starts the mock on a free
-# loopback port seeded with examples/quickstart/mock-seed.json, applies
-# examples/quickstart (a copy in a temporary directory, so no state lands in
-# the repository) through a dev_overrides CLI configuration, shows that a
-# second plan is clean, injects drift through the mock's admin API and shows
-# the plan catching it, repairs it, and stops the mock.
+# loopback port seeded with examples/quickstart/mock-seed.json and the
+# example profile templates, applies examples/quickstart (a copy in a
+# temporary directory, so no state lands in the repository) through a
+# dev_overrides CLI configuration, shows that a second plan is clean, injects
+# drift through the mock's admin API and shows the plan catching it, repairs
+# it. Then it applies examples/guides/enrollment-as-code: it creates a
+# request from the VPN User template, shows it awaiting approval with a clean
+# plan, approves it through the mock's admin route, and completes it with the
+# next apply, which outputs the new profile's GUID. Last, it stops the mock.
 #
 # Needs go, terraform (1.5 or later; TERRAFORM=tofu for OpenTofu) and curl.
 # Never runs `terraform init` and never downloads anything but Go modules.
@@ -16,6 +20,7 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin_dir="$repo_root/bin"
 example_dir="$repo_root/examples/quickstart"
+enrollment_dir="$repo_root/examples/guides/enrollment-as-code"
 
 # The requests in examples/quickstart/mock-seed.json.
 complete_id="6f1c2b9a-3d4e-4f50-8a61-7b8c9d0e1f21" # Approved → Completed
@@ -117,6 +122,13 @@ mock_status() {
 	admin GET "/requests/$1"
 	grep -o '"Status":[0-9]*' "$work/admin.out" | head -n 1 | cut -d: -f2
 }
+# call_count METHOD: how many API calls of METHOD the provider has made.
+call_count() {
+	local n
+	admin GET /calls
+	n="$(grep -o "\"$1\":[0-9]*" "$work/admin.out" | head -n 1 | cut -d: -f2)"
+	echo "${n:-0}"
+}
 
 # --- the demo ----------------------------------------------------------------
 section "Build the provider and the mock into bin/"
@@ -135,8 +147,8 @@ note "using $tf_version"
 
 section "Start the mock MIM CM API on a free loopback port"
 cp "$example_dir/mock-seed.json" "$work/mock-seed.json"
-note "\$ bin/mimcm-mock -listen 127.0.0.1:0 -url-file $work/url -seed $work/mock-seed.json &"
-"$bin_dir/mimcm-mock" -listen 127.0.0.1:0 -url-file "$work/url" -seed "$work/mock-seed.json" >"$work/mock.log" 2>&1 &
+note "\$ bin/mimcm-mock -listen 127.0.0.1:0 -url-file $work/url -seed $work/mock-seed.json -seed-example &"
+"$bin_dir/mimcm-mock" -listen 127.0.0.1:0 -url-file "$work/url" -seed "$work/mock-seed.json" -seed-example >"$work/mock.log" 2>&1 &
 mock_pid=$!
 for _ in $(seq 1 100); do
 	[ -s "$work/url" ] && break
@@ -160,6 +172,7 @@ for pair in "complete:$complete_id:Approved" "cancel:$cancel_id:Pending" "abando
 	st="$(mock_status "$id")"
 	note "$(printf 'seeded %-9s %s  Status %s (%s)' "$name" "$id" "$st" "$label")"
 done
+note "and, from -seed-example, the profile templates VPN User, Smart Card Logon and Virtual Smart Card"
 
 section "Point Terraform at bin/ with a dev_overrides CLI configuration"
 overrides="    \"registry.terraform.io/mimcm/mimcm\" = \"$bin_dir\""
@@ -233,6 +246,51 @@ rc=0
 tf plan -detailed-exitcode "${tf_flags[@]}" || rc=$?
 [ "$rc" -eq 0 ] || die "the plan after the repair exited $rc; want 0 (no changes)"
 note "exit code 0: no changes"
+
+section "Enrollment as code: copy examples/guides/enrollment-as-code"
+mkdir "$work/enrollment"
+cp "$enrollment_dir"/*.tf "$work/enrollment/"
+cd "$work/enrollment"
+export MIMCM_HOST="$mock_url" # this configuration takes host from the environment
+note "working directory: $PWD"
+note "MIMCM_HOST=$MIMCM_HOST"
+note "It finds the \"VPN User\" template by name, reads its Enroll workflow policy (one approval,"
+note "the data item Reason required), creates the request with mimcm_request and pairs it with"
+note "mimcm_request_status (status = \"Completed\")."
+
+section "terraform apply: create the request (one POST); it awaits approval, so no PUT is sent"
+posts_before="$(call_count POST)" puts_before="$(call_count PUT)"
+tf apply -auto-approve "${tf_flags[@]}"
+request_id="$("$TERRAFORM" output -raw request_id)"
+st="$(mock_status "$request_id")"
+note "the mock holds request $request_id with status $st (Pending)"
+[ "$st" = 16 ] || die "request $request_id has status $st on the mock; want 16 (Pending)"
+posts=$(($(call_count POST) - posts_before)) puts=$(($(call_count PUT) - puts_before))
+note "this apply sent $posts POST and $puts PUT"
+[ "$posts" -eq 1 ] || die "the apply sent $posts POSTs; want exactly 1"
+[ "$puts" -eq 0 ] || die "the apply sent $puts PUTs to a request that awaits approval; want 0"
+
+section "Plan while it waits: nothing to do (terraform plan -detailed-exitcode must exit 0)"
+rc=0
+tf plan -detailed-exitcode "${tf_flags[@]}" || rc=$?
+[ "$rc" -eq 0 ] || die "the plan while the request awaits approval exited $rc; want 0 (no changes)"
+note "exit code 0: the pipeline stays green; the warning names the request that awaits approval"
+
+section "An approver approves the request (in CM: the portal; here: the mock's admin route)"
+note "\$ curl -X POST $mock_url/_mock/requests/$request_id/approve"
+admin POST "/requests/$request_id/approve"
+st="$(mock_status "$request_id")"
+note "the mock now holds status $st (Approved) for $request_id"
+[ "$st" = 3 ] || die "request $request_id has status $st after the approval; want 3 (Approved)"
+
+section "terraform apply: the first run after the approval completes the request"
+tf apply -auto-approve "${tf_flags[@]}"
+profile="$("$TERRAFORM" output -raw new_profile_uuid)"
+[ "$(mock_status "$request_id")" = 8 ] || die "request $request_id is not Completed (8) after the apply"
+admin GET "/requests/$request_id"
+grep -q "\"NewProfileUuid\":\"$profile\"" "$work/admin.out" ||
+	die "new_profile_uuid is '$profile', not the profile the mock created: $(cat "$work/admin.out")"
+note "request $request_id is Completed; the enrollment created profile $profile"
 
 section "Stop the mock"
 admin GET /calls

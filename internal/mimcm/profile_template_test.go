@@ -66,7 +66,7 @@ func TestListProfileTemplates_undecodable(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv, _ := scriptedServer(t, tc.r)
 			_, err := newTestClient(t, srv.URL).ListProfileTemplates(context.Background())
-			asAPIError(t, err, ErrUndecodable)
+			_ = asAPIError(t, err, ErrUndecodable)
 			containsAll(t, "Error()", err.Error(), tc.want)
 		})
 	}

@@ -344,16 +344,16 @@ func describeJSON(raw []byte) string {
 	text := string(bytes.TrimSpace(raw))
 	kind := "a JSON value"
 	if text != "" {
-		switch c := text[0]; {
-		case c == '{':
+		switch text[0] {
+		case '{':
 			kind = "an object"
-		case c == '[':
+		case '[':
 			kind = "an array"
-		case c == '"':
+		case '"':
 			kind = "a string"
-		case c == 't' || c == 'f':
+		case 't', 'f':
 			kind = "a boolean"
-		case c == 'n':
+		case 'n':
 			kind = "null"
 		default:
 			kind = "a number"

@@ -151,7 +151,7 @@ func TestGetWorkflowPolicy_noRouteAnswers(t *testing.T) {
 			if got != nil {
 				t.Errorf("got %+v along with the error", got)
 			}
-			asAPIError(t, err, tc.kind)
+			_ = asAPIError(t, err, tc.kind)
 			containsAll(t, "Error()", err.Error(), tc.wantInErr...)
 			if p := paths(calls); !reflect.DeepEqual(p, tc.wantPaths) {
 				t.Errorf("called\n %q\nwant\n %q", p, tc.wantPaths)
@@ -271,7 +271,7 @@ func TestGetWorkflowPolicy_shape(t *testing.T) {
 func TestGetWorkflowPolicy_notJSON(t *testing.T) {
 	srv, _ := policyServer(t, map[string]reply{policyPathA: {status: 200, body: "<html>Policy</html>", header: map[string]string{"Content-Type": "text/html"}}})
 	_, err := newTestClient(t, srv.URL).GetWorkflowPolicy(context.Background(), policyTemplate, RequestTypeEnroll)
-	asAPIError(t, err, ErrUndecodable)
+	_ = asAPIError(t, err, ErrUndecodable)
 	containsAll(t, "Error()", err.Error(), "want a JSON workflow policy object but got text/html", `"<html>Policy</html>"`)
 }
 

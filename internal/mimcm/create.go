@@ -161,9 +161,11 @@ func (in CreateRequestInput) body() createBody {
 
 // matches reports whether r may be the request a POST of in created once the POST began at since
 // (less the clock skew): same profile template, comment, target when one was given, and type when
-// its number is confirmed. A request without a Submitted time is never taken for it.
+// its number is confirmed. A request without a Submitted time is never taken for it, nor one in a
+// final status: a request created a moment ago is still open, and a final one with the same
+// arguments is an earlier request, denied or finished within the clock skew.
 func (in CreateRequestInput) matches(r *Request, since time.Time) bool {
-	if r.Uuid.IsZero() || r.ProfileTemplateUuid != in.ProfileTemplate || r.Comment != in.Comment {
+	if r.Uuid.IsZero() || r.Status.IsTerminal() || r.ProfileTemplateUuid != in.ProfileTemplate || r.Comment != in.Comment {
 		return false
 	}
 	if !in.Target.IsZero() && r.TargetUserUuid != in.Target {

@@ -36,6 +36,7 @@ type listed struct {
 	comment              string
 	typ                  int
 	submitted            time.Time // zero: sent as DateTime.MinValue
+	status               Status    // zero: Pending
 }
 
 func (l listed) json() string {
@@ -43,8 +44,12 @@ func (l listed) json() string {
 	if !l.submitted.IsZero() {
 		submitted = l.submitted.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
-	return fmt.Sprintf(`{"Uuid":%q,"RequestType":%d,"Status":16,"ProfileTemplateUuid":%q,"TargetUserUuid":%q,"Comment":%q,"Submitted":%q,"Completed":%q,"SecurityDescriptor":"O:SY\u0000","DataCollection":[{"Name":"Reason","Value":"VPN"}]}`,
-		l.id, l.typ, l.template, l.target, l.comment, submitted, DotNetMinValue)
+	status := l.status
+	if status == 0 {
+		status = StatusPending
+	}
+	return fmt.Sprintf(`{"Uuid":%q,"RequestType":%d,"Status":%d,"ProfileTemplateUuid":%q,"TargetUserUuid":%q,"Comment":%q,"Submitted":%q,"Completed":%q,"SecurityDescriptor":"O:SY\u0000","DataCollection":[{"Name":"Reason","Value":"VPN"}]}`,
+		l.id, l.typ, int(status), l.template, l.target, l.comment, submitted, DotNetMinValue)
 }
 
 // matching is a request that matches createInput, submitted now.
@@ -499,6 +504,12 @@ func TestCreateRequest_matchRules(t *testing.T) {
 			request: listed{id: createdID, template: createTemplate, comment: createComment, typ: 1}},
 		{name: "no Uuid",
 			request: listed{id: ZeroGUID, template: createTemplate, comment: createComment, typ: 1, submitted: now}},
+		{name: "approved at once", adopted: true,
+			request: listed{id: createdID, template: createTemplate, comment: createComment, typ: 1, submitted: now, status: StatusApproved}},
+		{name: "already denied: an earlier request",
+			request: listed{id: createdID, template: createTemplate, comment: createComment, typ: 1, submitted: now, status: StatusDenied}},
+		{name: "already completed: an earlier request",
+			request: listed{id: createdID, template: createTemplate, comment: createComment, typ: 1, submitted: now, status: StatusCompleted}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -523,7 +534,7 @@ func TestCreateRequest_matchRules(t *testing.T) {
 				t.Errorf("server saw %q", calls.methods())
 			}
 			if !tc.adopted {
-				asAPIError(t, err, ErrCreateOutcomeUnknown)
+				_ = asAPIError(t, err, ErrCreateOutcomeUnknown)
 				if !in.Target.IsZero() {
 					containsAll(t, "Error()", err.Error(), "among the requests of target user "+string(createTarget))
 				}
@@ -566,7 +577,7 @@ func TestCreateRequest_endedBeforeSearch(t *testing.T) {
 	}}
 	srv, calls := s.start(t)
 	_, err := newTestClient(t, srv.URL).CreateRequest(ctx, createInput())
-	asAPIError(t, err, ErrCreateOutcomeUnknown)
+	_ = asAPIError(t, err, ErrCreateOutcomeUnknown)
 	containsAll(t, "Error()", err.Error(), "the operation was interrupted", "the server may or may not have created the request. Cause: ", "the call ended before the client could look for the request", "terraform import")
 	if calls.methods() != "POST" {
 		t.Errorf("server saw %q, want one POST", calls.methods())

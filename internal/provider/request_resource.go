@@ -580,7 +580,7 @@ func unmappedTypeWarning(got *mimcm.Request) diag.Diagnostics {
 // known of its outcome.
 func createError(in mimcm.CreateRequestInput, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
-	what := fmt.Sprintf("%s request from profile template %s", in.Type, in.ProfileTemplate)
+	what := fmt.Sprintf("request of type %s from profile template %s", in.Type, in.ProfileTemplate)
 	switch {
 	case errors.Is(err, mimcm.ErrAmbiguousCreate):
 		diags.AddError("Cannot tell which request the POST created", fmt.Sprintf("Creating a %s: %v", what, err))

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -43,4 +44,29 @@ func (d *providerData) approvalsNote(ctx context.Context, got *mimcm.Request) st
 	}
 	return fmt.Sprintf("The %s workflow policy of its profile template %s asks for %d approval%s. ",
 		requestType.PolicyName(), got.ProfileTemplateUuid, policy.ApprovalsNeeded, plural(policy.ApprovalsNeeded))
+}
+
+// awaitsApproval reports whether a request that an entry or a resource
+// wants in the status named value must first be approved.
+func awaitsApproval(value string, got *mimcm.Request) bool {
+	desired, ok := mimcm.ParseDesiredStatus(value)
+	return ok && mimcm.CheckApproval(got.Uuid, got.Status, desired) != nil
+}
+
+// awaitingApprovalEntries tells, in one warning, which requests of
+// mimcm_request_statuses await approval: the first few by name, with the
+// approvals their policies ask for, the rest counted.
+func (d *providerData) awaitingApprovalEntries(ctx context.Context, waiting []*mimcm.Request, meanwhile string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(waiting) == 0 {
+		return diags
+	}
+	n := len(waiting)
+	list := listFew(waiting, "  - ", func(r *mimcm.Request) string {
+		return strings.TrimSpace(fmt.Sprintf("%s is %s (status %d). %s", r.Uuid, r.Status, int(r.Status), d.approvalsNote(ctx, r)))
+	})
+	diags.AddWarning(fmt.Sprintf("%d request%s of mimcm_request_statuses await%s approval", n, plural(n), pluralVerb(n)),
+		fmt.Sprintf("MIM CM completes or abandons a request only once it is approved, and approval happens in the CM portal, not through the API:\n\n%s\n\n%s",
+			list, meanwhile))
+	return diags
 }

@@ -188,3 +188,99 @@ func TestRequestStatus_awaitsApprovalNamesApprovals(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Each entry of mimcm_request_statuses that awaits approval is treated as
+// mimcm_request_status treats its request: no PUT, a clean plan until the
+// approval, then the status; canceling needs no approval.
+func TestAccRequestStatuses_awaitsApproval(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{},
+		seedRequest(bulkA, mimcm.StatusApproved), seedRequest(bulkB, mimcm.StatusPending), seedRequest(bulkC, mimcm.StatusNone))
+	config := bulkConfig(m, bulkA, "Completed", bulkB, "Completed", bulkC, "Canceled")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: m.ResetCalls,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						bulkPlanned(bulkA, "status_code", knownvalue.Int64Exact(8)),
+						plancheck.ExpectUnknownValue(bulkAddr, tfjsonpath.New("statuses").AtMapKey(bulkB)),
+						bulkPlanned(bulkC, "status_code", knownvalue.Int64Exact(17)),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.checkPUTs(bulkA, bulkC),
+					m.checkStatus(bulkB, mimcm.StatusPending),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(bulkAddr, tfjsonpath.New("requests").AtMapKey(bulkB), knownvalue.StringExact("Completed")),
+					bulkState(bulkB, "observed_status", knownvalue.StringExact("Pending")),
+					bulkState(bulkC, "observed_status", knownvalue.StringExact("Canceled")),
+				},
+			},
+			{
+				PreConfig: m.ResetCalls,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: m.checkPUTs(),
+			},
+			{
+				PreConfig: func() {
+					m.Update(bulkB, func(r *mimcm.Request) { r.Status = mimcm.StatusApproved })
+					m.ResetCalls()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(bulkAddr, plancheck.ResourceActionUpdate),
+						bulkPlanned(bulkB, "status_code", knownvalue.Int64Exact(8)),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					m.checkPUTs(bulkB),
+					m.checkStatus(bulkB, mimcm.StatusCompleted),
+				),
+			},
+		},
+	})
+}
+
+// One warning names the entries that await approval, wherever the bulk
+// resource meets them: its plan, its refresh and its apply.
+func TestRequestStatuses_awaitsApprovalWarning(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t, mockapi.Options{}, seedRequest(bulkA, mimcm.StatusPending), seedRequest(bulkB, mimcm.StatusNone))
+	s := newProtocolServer(t, m)
+	schema := s.schemas.ResourceSchemas[requestStatusesTypeName]
+	state := dynamicValue(t, schema, map[string]any{
+		"requests": map[string]any{bulkA: "Completed", bulkB: "Abandoned"},
+		"statuses": map[string]any{
+			bulkA: map[string]any{"status_code": 16, "observed_status": "Pending", "completed": nil},
+			bulkB: map[string]any{"status_code": 0, "observed_status": "None", "completed": nil},
+		},
+	})
+	read, err := s.ReadResource(t.Context(), &tfprotov6.ReadResourceRequest{TypeName: requestStatusesTypeName, CurrentState: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read.Diagnostics) != 1 || read.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+		t.Fatalf("want one warning, got %v", read.Diagnostics)
+	}
+	d := read.Diagnostics[0]
+	if d.Summary != "2 requests of mimcm_request_statuses await approval" {
+		t.Errorf("summary: %q", d.Summary)
+	}
+	for _, want := range []string{bulkA + " is Pending (status 16)", bulkB + " is None (status 0)", "CM portal", "plan shows no change"} {
+		if !strings.Contains(d.Detail, want) {
+			t.Errorf("the warning does not say %q:\n%s", want, d.Detail)
+		}
+	}
+	// Each request, and their template's policy once (204 here).
+	if err := m.expectCounts(map[string]int{"GET": 3}); err != nil {
+		t.Error(err)
+	}
+}

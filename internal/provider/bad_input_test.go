@@ -90,6 +90,23 @@ func tfValue(t testing.TB, typ tftypes.Type, v any) tftypes.Value {
 			m[k] = tftypes.NewValue(tftypes.String, s)
 		}
 		return tftypes.NewValue(typ, m)
+	case nil:
+		return tftypes.NewValue(typ, nil)
+	case map[string]any:
+		m := map[string]tftypes.Value{}
+		switch tt := typ.(type) {
+		case tftypes.Object:
+			for name, at := range tt.AttributeTypes {
+				m[name] = tfValue(t, at, v[name])
+			}
+		case tftypes.Map:
+			for k, x := range v {
+				m[k] = tfValue(t, tt.ElementType, x)
+			}
+		default:
+			t.Fatalf("no tftypes value of %s for a map", typ)
+		}
+		return tftypes.NewValue(typ, m)
 	}
 	t.Fatalf("no tftypes value for %T", v)
 	return tftypes.Value{}

@@ -186,6 +186,7 @@ func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadReq
 	statuses := make(map[string]attr.Value, len(prior))
 	var gone []string
 	var failed, unknown []mimcm.GUID
+	var waiting []*mimcm.Request
 	for _, id := range ids {
 		p, got := prior[id], reads[id]
 		switch {
@@ -204,12 +205,21 @@ func (r *RequestStatusesResource) Read(ctx context.Context, req resource.ReadReq
 			}
 			continue
 		}
-		requests[p.key] = types.StringValue(refreshedValue(p.value, got.request.Status))
+		value := refreshedValue(p.value, got.request.Status)
+		if awaitsApproval(p.value, got.request) {
+			// Not drift: nothing can be done until an approver acts in the
+			// portal, so the plan stays clean and says why.
+			value = p.value
+			waiting = append(waiting, got.request)
+		}
+		requests[p.key] = types.StringValue(value)
 		obj, diags := entryValue(got.request)
 		resp.Diagnostics.Append(diags...)
 		statuses[string(id)] = obj
 	}
 	resp.Diagnostics.Append(readFailures(failed, reads)...)
+	resp.Diagnostics.Append(r.data.awaitingApprovalEntries(ctx, waiting,
+		"Terraform sends nothing for them until then, and the plan shows no change for them. The first plan after an approver has approved one proposes to give it its status.")...)
 	resp.Diagnostics.Append(unknownImports(unknown)...)
 	if len(gone) > 0 {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%d request%s of mimcm_request_statuses no longer exist%s", len(gone), plural(len(gone)), pluralVerb(len(gone))),
@@ -325,6 +335,7 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 	planned := map[string]attr.Value{}
 	var conflicts []conflict
 	var unread []entry
+	var waiting []*mimcm.Request
 	seen := map[mimcm.GUID]string{}
 	for _, e := range entriesOf(plan.Requests) {
 		if other, dup := seen[e.id]; dup {
@@ -350,6 +361,12 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 			current, _ := p.statusCode()
 			if err := mimcm.CheckTransition(e.id, current, e.desired); err != nil {
 				conflicts = append(conflicts, conflict{e, current})
+				continue
+			}
+			// One last seen awaiting approval may have been approved since:
+			// the apply reads it again, so its status stays unknown.
+			if mimcm.CheckApproval(e.id, current, e.desired) != nil {
+				planned[string(e.id)] = types.ObjectUnknown(entryType.AttrTypes)
 				continue
 			}
 			planned[string(e.id)] = plannedEntry(e.desired)
@@ -379,12 +396,17 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 				continue
 			}
 			r.data.reads.put(e.id, got.request)
-			if got.request.Status.Satisfies(e.desired) {
+			switch {
+			case got.request.Status.Satisfies(e.desired):
 				// Adopted as it is: a final status never changes again.
 				obj, diags := entryValue(got.request)
 				resp.Diagnostics.Append(diags...)
 				planned[string(e.id)] = obj
-			} else {
+			case mimcm.CheckApproval(e.id, got.request.Status, e.desired) != nil:
+				// It may be approved before the apply reads it again.
+				planned[string(e.id)] = types.ObjectUnknown(entryType.AttrTypes)
+				waiting = append(waiting, got.request)
+			default:
 				planned[string(e.id)] = plannedEntry(e.desired)
 			}
 		}
@@ -398,6 +420,8 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(r.data.awaitingApprovalEntries(ctx, waiting,
+		"The apply sends nothing for them and records them as they are; the first run after an approver has approved one gives it its status.")...)
 	statuses, diags := types.MapValue(entryType, planned)
 	resp.Diagnostics.Append(diags...)
 	plan.Statuses = statuses
@@ -512,6 +536,14 @@ func (r *RequestStatusesResource) apply(ctx context.Context, plan *RequestStatus
 	if len(work) > 0 {
 		driveEntries(ctx, r.data.client, work, plan.useListRoute(), timeoutName)
 		diags.Append(interruptedApply(ctx.Err(), timeout, timeoutName, work)...)
+		var waiting []*mimcm.Request
+		for _, w := range work {
+			if w.awaiting {
+				waiting = append(waiting, w.result)
+			}
+		}
+		diags.Append(r.data.awaitingApprovalEntries(ctx, waiting,
+			"Nothing was sent for them. State records them as the server has them; the first plan after an approver has approved one proposes to give it its status.")...)
 	}
 	for _, w := range work {
 		diags.Append(w.diags...)
@@ -548,6 +580,9 @@ type entryWork struct {
 	result  *mimcm.Request // the request once it has the desired status; nil when it did not get there
 	diags   diag.Diagnostics
 	stopped interruption // how the apply's end, by an interrupt or its timeout, left the entry
+	// awaiting marks a request that must be approved before it can have its
+	// status: result is the request as read, and nothing was sent.
+	awaiting bool
 }
 
 // interruption is how the end of an apply, by an interrupt or its
@@ -608,7 +643,11 @@ func (w *entryWork) drive(ctx context.Context, client *mimcm.Client, timeoutName
 	// converge reports once before its PUT and again only once the server
 	// has accepted it (statusChange.progress); it calls nothing before.
 	reports := 0
-	change := statusChange{client: client, timeoutName: timeoutName, refused: w.refused, progress: func(string) { reports++ }}
+	change := statusChange{client: client, timeoutName: timeoutName, refused: w.refused, progress: func(string) { reports++ },
+		awaiting: func(*mimcm.ApprovalError) diag.Diagnostics {
+			w.awaiting = true // reported with the others, in one warning
+			return nil
+		}}
 	w.result, w.diags = change.converge(ctx, w.id, w.desired, w.current)
 	switch {
 	case w.result != nil:
@@ -634,8 +673,11 @@ func interruptedApply(cause error, timeout time.Duration, timeoutName string, wo
 	var diags diag.Diagnostics
 	var done, failed, unsent int
 	var unknown []*entryWork
+	var waiting int
 	for _, w := range work {
 		switch {
+		case w.awaiting:
+			waiting++
 		case w.result != nil:
 			done++
 		case w.stopped == notSent:
@@ -670,6 +712,9 @@ func interruptedApply(cause error, timeout time.Duration, timeoutName string, wo
 				}
 				return w.id.String() + ": its PUT was sent, and no answer came"
 			}))
+	}
+	if waiting > 0 {
+		lines = append(lines, fmt.Sprintf("  - %d await%s approval, so nothing was sent for %s", waiting, pluralVerb(waiting), itThey(waiting, "it", "them")))
 	}
 	if failed > 0 {
 		lines = append(lines, fmt.Sprintf("  - %d failed, each reported in an error of its own", failed))

@@ -603,12 +603,20 @@ func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBen
 // requestTarget is the cost mimcm_request promises.
 const requestTarget = "mimcm_request: creating N requests costs N POSTs; a refresh costs one GET per request, like mimcm_request_status"
 
+// applyWalks is the number of provider processes that plan an apply's
+// creates: Terraform runs an apply as a plan walk and an apply walk, each
+// in a provider process of its own, and the two short processes it starts
+// for the schema and validation plan nothing.
+const applyWalks = 2
+
 // evaluateRequest checks mimcm_request's calls, run by run, at every size
 // that measured it. An apply must send one POST and one GET of the new
 // request per resource, read the template's one workflow policy at most
-// once per provider process, and list nothing (the bench injects no fault,
-// so no POST's outcome is unknown); a refresh plan must read each request
-// with one GET and call nothing else.
+// once in each walk's provider process, and list nothing (the bench
+// injects no fault, so no POST's outcome is unknown); a refresh plan must
+// read each request with one GET and call nothing else. The bound on
+// policy reads does not rest on the processes seen in /proc, which can
+// miss a short one.
 func evaluateRequest(sizes []*sizeResult) verdict {
 	v := verdict{target: requestTarget, result: "PASS"}
 	var shown, missed []string
@@ -619,10 +627,10 @@ func evaluateRequest(sizes []*sizeResult) verdict {
 		}
 		for _, smp := range apply.samples[kindRequest] {
 			c := smp.calls
-			if c.Counts["POST"] != s.n || c.requestReads() != s.n || c.lists() != 0 || c.policyReads() > len(smp.run.providers) ||
+			if c.Counts["POST"] != s.n || c.requestReads() != s.n || c.lists() != 0 || c.policyReads() > applyWalks ||
 				c.Counts["total"] != c.Counts["POST"]+c.requestReads()+c.policyReads() {
 				missed = append(missed, fmt.Sprintf("at N=%d an apply sent %s; want %d POST, %d GET of a request, "+
-					"at most one GET of the policy per provider process and nothing else", s.n, routesCell(smp), s.n, s.n))
+					"at most %d GET of the policy (one in each walk's provider process) and nothing else", s.n, routesCell(smp), s.n, s.n, applyWalks))
 			}
 		}
 		for _, smp := range refresh.samples[kindRequest] {

@@ -390,6 +390,12 @@ func TestEvaluateRequest(t *testing.T) {
 		{"a policy read per create", func(s *sizeResult) {
 			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 500, 500, 0, 4)}
 		}, "MISS", "500 GET of a policy"},
+		{"a policy read in every process seen", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 500, 4, 0, 4)}
+		}, "MISS", "at most 2 GET of the policy (one in each walk's provider process)"},
+		{"a walk's process not seen", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 500, 2, 0, 1)}
+		}, "PASS", "plus 2 policy reads in 1 provider process"},
 		{"no GET after the POST", func(s *sizeResult) {
 			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 0, 2, 0, 4)}
 		}, "MISS", "want 500 POST, 500 GET of a request"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -36,15 +37,25 @@ const (
 	kindFloorMin    // only the status attributes mimcm_request_statuses keeps per entry
 	kindBulkNoList  // mimcm_request_statuses with use_list_route = false: one GET per read (-kinds only)
 	kindFloorBulk   // floor_request_statuses: mimcm_request_statuses' schema, answered at the protocol level with next to no work
+	kindRequest     // mimcm_request: each resource creates an Enroll request from the example Smart Card Logon template
 	kinds           // how many kinds there are
 )
 
 var kindNames = [kinds]string{"terraform_data", "floor_item", "floor_request_status", "mimcm_request_status", "mimcm_request_statuses",
 	"floor_request_status_v0", "floor_request_status_no_sddl", "floor_request_status_no_data_collection", "floor_request_status_min",
-	"mimcm_request_statuses_no_list", "floor_request_statuses"}
+	"mimcm_request_statuses_no_list", "floor_request_statuses", "mimcm_request"}
 
 // callsAPI reports whether a kind's provider calls the mock.
-func (k kind) callsAPI() bool { return k == kindMimcm || k.bulk() }
+func (k kind) callsAPI() bool { return k == kindMimcm || k.bulk() || k == kindRequest }
+
+// appliedWrite is the method of the one write an apply sends per resource:
+// mimcm_request creates its request, the others set a status.
+func (k kind) appliedWrite() string {
+	if k == kindRequest {
+		return http.MethodPost
+	}
+	return http.MethodPut
+}
 
 // bulk reports whether a kind is one mimcm_request_statuses.
 func (k kind) bulk() bool { return k == kindBulk || k == kindBulkNoList }
@@ -284,8 +295,9 @@ func requestIDs(series uint32, n int) []mimcm.GUID {
 }
 
 // writeConfig writes the configuration of n resources of a kind into dir;
-// mimcm's trusts caFile when it is not empty.
-func writeConfig(dir string, k kind, mockURL, caFile string, ids []mimcm.GUID) error {
+// mimcm's trusts caFile when it is not empty, and mimcm_request's requests
+// come from the profile template with the GUID template.
+func writeConfig(dir string, k kind, mockURL, caFile string, template mimcm.GUID, ids []mimcm.GUID) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -367,15 +379,30 @@ provider "mimcm" {
   status     = "Completed"
 }
 `)
+	case kindRequest:
+		// The GUIDs only label the comments, so that every request differs:
+		// the server creates requests with new GUIDs of its own.
+		fmt.Fprintf(&c, `resource "mimcm_request" "bench" {
+  count                 = length(local.request_ids)
+  profile_template_uuid = %q
+  type                  = "Enroll"
+  comment               = "bench ${local.request_ids[count.index]}"
+}
+`, template)
 	}
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.String()), 0o644) //nolint:gosec // a configuration, not a secret
 }
 
-// restart empties the mock's store and seeds every request Approved again,
-// and starts each configuration in dirs from an empty state, so that the
-// next apply really creates (sets every status) rather than adopts.
+// restart empties the mock's store, seeds the example profile templates and
+// every request Approved again, and starts each configuration in dirs from
+// an empty state, so that the next apply really creates (sets every
+// status, creates every request) rather than adopts. The requests
+// mimcm_request created go with the store: its destroy sends nothing.
 func restart(ctx context.Context, m *mockProcess, ids []mimcm.GUID, dirs ...string) error {
 	if err := m.reset(ctx); err != nil {
+		return err
+	}
+	if err := m.seedTemplates(ctx); err != nil {
 		return err
 	}
 	if err := m.seed(ctx, ids); err != nil {
@@ -404,8 +431,9 @@ func removeState(dir string) error {
 func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeResult, error) {
 	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n), chosen: b.cfg.kinds != nil}
 	ids := requestIDs(series, n)
-	// The two kinds that call the mock each complete requests of their own,
-	// so that neither finds the other's already done.
+	// mimcm_request_status and mimcm_request_statuses each complete requests
+	// of their own, so that neither finds the other's already done;
+	// mimcm_request creates its requests and needs none seeded.
 	seeded := ids
 	var dirs [kinds]string
 	for _, k := range res.kinds {
@@ -415,7 +443,7 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 			kindIDs = requestIDs(series|uint32(k)<<8, n)
 			seeded = append(seeded, kindIDs...)
 		}
-		if err := writeConfig(dirs[k], k, b.mock.url, "", kindIDs); err != nil {
+		if err := writeConfig(dirs[k], k, b.mock.url, "", b.mock.requestTemplate, kindIDs); err != nil {
 			return nil, err
 		}
 	}
@@ -442,14 +470,32 @@ func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeRes
 				if err != nil {
 					return nil, fmt.Errorf("%s of %s at N=%d: %w", op.op.name, k, n, err)
 				}
-				if k.callsAPI() && op.op.name == "apply" && s.calls.Counts["PUT"] != n {
-					return nil, fmt.Errorf("the apply at N=%d sent %d PUTs for %d resources; every request should have been set", n, s.calls.Counts["PUT"], n)
+				if err := checkApplied(k, op.op.name, s.calls, n); err != nil {
+					return nil, err
 				}
 				op.samples[k] = append(op.samples[k], s)
 			}
 		}
 	}
 	return res, nil
+}
+
+// checkApplied fails an apply of a kind that calls the API when it did not
+// send one write per resource: a PUT setting each status, or for
+// mimcm_request a POST creating each request. Anything else means the
+// bench measured something other than it says.
+func checkApplied(k kind, op string, c callCounts, n int) error {
+	if !k.callsAPI() || op != "apply" {
+		return nil
+	}
+	if sent := c.Counts[k.appliedWrite()]; sent != n {
+		what := "every request should have been set"
+		if k == kindRequest {
+			what = "each resource should have created one request"
+		}
+		return fmt.Errorf("the apply of %s at N=%d sent %d %ss for %d resources; %s", k, n, sent, k.appliedWrite(), n, what)
+	}
+	return nil
 }
 
 // measure runs one command and, for mimcm, reads the mock's call log for
@@ -485,7 +531,7 @@ func (b *bench) measureLatency(ctx context.Context) (*latencyResult, error) {
 	res := &latencyResult{kind: b.cfg.latencyKind, n: b.cfg.latencyN, latencyMS: b.cfg.latencyMS, rounds: min(b.cfg.roundsFor(b.cfg.latencyN), 3)}
 	ids := requestIDs(0xfff, res.n)
 	dir := filepath.Join(b.work, "latency-"+res.kind.String())
-	if err := writeConfig(dir, res.kind, b.mock.url, "", ids); err != nil {
+	if err := writeConfig(dir, res.kind, b.mock.url, "", b.mock.requestTemplate, ids); err != nil {
 		return nil, err
 	}
 	for round := range res.rounds {
@@ -544,7 +590,7 @@ func (b *bench) measureHTTPS(ctx context.Context) (*httpsResult, error) {
 
 	ids := requestIDs(0xffe, res.n)
 	configDir := filepath.Join(dir, "mimcm")
-	if err := writeConfig(configDir, kindMimcm, mock.url, cert.certFile, ids); err != nil {
+	if err := writeConfig(configDir, kindMimcm, mock.url, cert.certFile, mock.requestTemplate, ids); err != nil {
 		return nil, err
 	}
 	for round := range res.rounds {
@@ -556,8 +602,8 @@ func (b *bench) measureHTTPS(ctx context.Context) (*httpsResult, error) {
 		if err != nil {
 			return nil, fmt.Errorf("https scenario, apply: %w", err)
 		}
-		if s.calls.Counts["PUT"] != res.n {
-			return nil, fmt.Errorf("the https apply sent %d PUTs for %d resources; every request should have been set", s.calls.Counts["PUT"], res.n)
+		if err := checkApplied(kindMimcm, "apply", s.calls, res.n); err != nil {
+			return nil, fmt.Errorf("https scenario: %w", err)
 		}
 		res.applies = append(res.applies, s)
 	}

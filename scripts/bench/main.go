@@ -4,27 +4,28 @@
 //	go run ./scripts/bench -n 500 -out BENCHMARKS.md
 //
 // It builds the provider and mimcm-mock into a temporary directory, starts
-// the mock on a free loopback port and, for each size N, generates six
+// the mock on a free loopback port and, for each size N, generates seven
 // configurations: N mimcm_request_status resources completing seeded
 // Approved requests, one mimcm_request_statuses completing N others, N
-// terraform_data resources, N of each of the two resources of
-// scripts/bench/floor, a framework provider that calls nothing: floor_item,
-// the smallest plugin resource, and floor_request_status, which has
-// mimcm_request_status's schema and state, and one floor_request_statuses of
-// N entries, mimcm_request_statuses' schema answered by the floor at the
-// protocol level with next to no work. -kinds chooses others: the
-// floor's variants that weigh groups of attributes, and
-// mimcm_request_statuses_no_list. It then runs apply,
+// mimcm_request resources each creating an Enroll request from the example
+// Smart Card Logon template, N terraform_data resources, N of each of the
+// two resources of scripts/bench/floor, a framework provider that calls
+// nothing: floor_item, the smallest plugin resource, and
+// floor_request_status, which has mimcm_request_status's schema and state,
+// and one floor_request_statuses of N entries, mimcm_request_statuses'
+// schema answered by the floor at the protocol level with next to no work.
+// -kinds chooses others: the floor's variants that weigh groups of
+// attributes, and mimcm_request_statuses_no_list. It then runs apply,
 // plan (with refresh), plan -refresh=false and destroy on each, alternating
 // between them round after round, and reports medians, ratios, the API
 // calls per resource and the new TCP connections (from the mock's call log),
 // and the provider processes' peak RSS (VmHWM, sampled from /proc every
 // 50 ms). A latency scenario, an https scenario (the connections of
 // HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
-// and 14 (PASS or MISS) follow. -update merges a limited run's sections into
-// an earlier report. Terraform runs offline: its own CLI configuration
-// with dev_overrides, CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1,
-// -input=false, default -parallelism (10).
+// and 14 and of mimcm_request's calls (PASS or MISS) follow. -update merges
+// a limited run's sections into an earlier report. Terraform runs offline:
+// its own CLI configuration with dev_overrides, CHECKPOINT_DISABLE=1,
+// TF_IN_AUTOMATION=1, -input=false, default -parallelism (10).
 //
 // Linux only: it reads /proc. It never runs terraform init and downloads
 // nothing.
@@ -86,7 +87,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.httpsN, "https-n", 500, "resources in the https scenario, where the provider speaks HTTP/2; 0 skips it")
 	fs.BoolVar(&cfg.goBench, "go-bench", true, "run the Go benchmarks of the decoding and conversion paths")
 	kindList := fs.String("kinds", "", "configurations to measure, from "+strings.Join(kindNames[:], ", ")+
-		" (comma-separated); empty means the first five and floor_request_statuses up to 1,000 resources, and mimcm_request_status, "+
+		" (comma-separated); empty means the first five, floor_request_statuses and mimcm_request up to 1,000 resources, and mimcm_request_status, "+
 		"mimcm_request_statuses and floor_request_statuses above")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
 	fs.BoolVar(&cfg.update, "update", false, "with -out: replace only the sections this run measured, and the rows of the targets it checked, "+
@@ -118,7 +119,7 @@ func parseFlags(args []string) (config, error) {
 		cfg.kinds = append(cfg.kinds, k)
 	}
 	var ok bool
-	if cfg.latencyKind, ok = parseKind(*latencyKind); !ok || !cfg.latencyKind.callsAPI() {
+	if cfg.latencyKind, ok = parseKind(*latencyKind); !ok || !cfg.latencyKind.callsAPI() || cfg.latencyKind == kindRequest {
 		return cfg, fmt.Errorf("-latency-kind %q: want mimcm_request_status or mimcm_request_statuses", *latencyKind)
 	}
 	switch {
@@ -140,12 +141,14 @@ func parseFlags(args []string) (config, error) {
 // shared two-core machine; mimcm_request_status and mimcm_request_statuses
 // alone still give their calls, connections and memory, and
 // floor_request_statuses, which takes seconds, the floor under the latter.
+// mimcm_request, whose calls per resource do not change with N, is
+// measured up to 1,000 resources.
 func (cfg config) kindsFor(n int) []kind {
 	switch {
 	case cfg.kinds != nil:
 		return cfg.kinds
 	case n <= 1000:
-		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk, kindFloorBulk}
+		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk, kindFloorBulk, kindRequest}
 	}
 	return []kind{kindMimcm, kindBulk, kindFloorBulk}
 }

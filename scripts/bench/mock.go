@@ -36,7 +36,18 @@ type mockProcess struct {
 	// referenceSDDL is the security descriptor of the reference request
 	// the mock seeds with -seed-example, which the bench's seeds carry.
 	referenceSDDL string
+	// templates are the example profile templates the mock seeds with
+	// -seed-example, in the admin routes' form: a reset forgets them, and
+	// restart seeds them again.
+	templates json.RawMessage
+	// requestTemplate is the GUID of requestTemplateName among them.
+	requestTemplate mimcm.GUID
 }
+
+// requestTemplateName is the example profile template mimcm_request's
+// requests come from: its Enroll policy approves at once and asks for no
+// data items, so every request is created Approved from its arguments alone.
+const requestTemplateName = "Smart Card Logon"
 
 // startMock starts the mock binary on a free loopback port and waits until
 // it answers. With cert it serves https with that certificate.
@@ -69,7 +80,7 @@ func startMock(ctx context.Context, binary, dir string, cert *serverCert) (*mock
 		if b, err := os.ReadFile(urlFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
 			m.url = strings.TrimSpace(string(b))
 			if err := m.call(ctx, http.MethodGet, "/health", nil, nil); err == nil {
-				return m, m.readReference(ctx)
+				return m, m.readExamples(ctx)
 			}
 		}
 		select {
@@ -87,9 +98,9 @@ func startMock(ctx context.Context, binary, dir string, cert *serverCert) (*mock
 	}
 }
 
-// readReference reads the reference request's security descriptor from
-// the store the mock started with.
-func (m *mockProcess) readReference(ctx context.Context) error {
+// readExamples reads the reference request's security descriptor and the
+// example profile templates from the store the mock started with.
+func (m *mockProcess) readExamples(ctx context.Context) error {
 	var seeded []mimcm.Request
 	if err := m.call(ctx, http.MethodGet, "/requests", nil, &seeded); err != nil {
 		return err
@@ -98,6 +109,61 @@ func (m *mockProcess) readReference(ctx context.Context) error {
 		return fmt.Errorf("the mock started with -seed-example holds %d requests, want the reference request alone", len(seeded))
 	}
 	m.referenceSDDL = strings.TrimRight(seeded[0].SecurityDescriptor, "\x00")
+	if err := m.call(ctx, http.MethodGet, "/profiletemplates", nil, &m.templates); err != nil {
+		return err
+	}
+	var err error
+	m.requestTemplate, err = requestTemplateOf(m.templates)
+	return err
+}
+
+// requestTemplateOf finds requestTemplateName among the profile templates
+// of GET /_mock/profiletemplates, and checks that its Enroll policy lets
+// mimcm_request create a request with nothing but its comment: enabled,
+// approved at once, no required data item.
+func requestTemplateOf(raw json.RawMessage) (mimcm.GUID, error) {
+	var templates []struct {
+		Uuid     mimcm.GUID
+		Name     string
+		Policies map[string]struct {
+			Enabled         *bool
+			ApprovalsNeeded int
+			DataCollection  []struct {
+				Name     string
+				Required bool
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &templates); err != nil {
+		return "", fmt.Errorf("the mock's profile templates: %w", err)
+	}
+	for _, t := range templates {
+		if t.Name != requestTemplateName {
+			continue
+		}
+		enroll, ok := t.Policies[mimcm.RequestTypeEnroll.PolicyName()]
+		switch {
+		case !ok:
+			return "", fmt.Errorf("the mock's %s profile template has no Enroll policy; mimcm_request needs one", requestTemplateName)
+		case enroll.Enabled != nil && !*enroll.Enabled, enroll.ApprovalsNeeded != 0:
+			return "", fmt.Errorf("the mock's %s profile template does not approve Enroll requests at once; mimcm_request needs it to", requestTemplateName)
+		}
+		for _, item := range enroll.DataCollection {
+			if item.Required {
+				return "", fmt.Errorf("the Enroll policy of the mock's %s profile template requires the data item %q; mimcm_request sends none", requestTemplateName, item.Name)
+			}
+		}
+		return t.Uuid, nil
+	}
+	return "", fmt.Errorf("the mock started with -seed-example holds no %s profile template; mimcm_request needs it", requestTemplateName)
+}
+
+// seedTemplates stores the example profile templates again, in place of
+// any the mock holds.
+func (m *mockProcess) seedTemplates(ctx context.Context) error {
+	if err := m.call(ctx, http.MethodPut, "/profiletemplates", m.templates, nil); err != nil {
+		return fmt.Errorf("seeding the profile templates: %w", err)
+	}
 	return nil
 }
 
@@ -198,25 +264,79 @@ func seedRequest(id mimcm.GUID, i int, sddl string) mimcm.Request {
 type callCounts struct {
 	Counts      map[string]int `json:"counts"`
 	Connections int            `json:"connections"`
+	// Routes counts the calls by method and route (routeOf).
+	Routes map[string]int `json:"-"`
 }
 
 // reads is the number of GETs; writes is every other API call.
 func (c callCounts) reads() int  { return c.Counts["GET"] }
 func (c callCounts) writes() int { return c.Counts["total"] - c.Counts["GET"] }
 
+// The routes the bench tells apart in the call log.
+const (
+	routeRequest   = "GET /requests/{id}" // one request read
+	routeList      = "GET /requests"      // a list of requests
+	routeCreate    = "POST /requests"     // a request created
+	routePolicy    = "GET policy"         // a profile template's workflow policy
+	routeTemplates = "GET profiletemplates"
+)
+
+// requestReads, lists and policyReads count the GETs of one request, of
+// lists of requests and of workflow policies.
+func (c callCounts) requestReads() int { return c.Routes[routeRequest] }
+func (c callCounts) lists() int        { return c.Routes[routeList] }
+func (c callCounts) policyReads() int  { return c.Routes[routePolicy] }
+
+// routeOf names the route of a logged call, from its path under the API's
+// base path: "GET /requests/{id}", "PUT /requests/{id}", "GET /requests",
+// "POST /requests", "GET policy" for every form of the workflow policy
+// routes, "GET profiletemplates" for the others under /profiletemplates.
+func routeOf(method, path string) string {
+	segs := strings.Split(strings.ToLower(strings.Trim(path, "/")), "/")
+	for i, seg := range segs {
+		rest := segs[i+1:]
+		switch seg {
+		case "requests":
+			if len(rest) == 0 {
+				return method + " /requests"
+			}
+			return method + " /requests/{id}"
+		case "profiletemplates":
+			if len(rest) >= 3 && (rest[1] == "policies" || rest[1] == "policy") {
+				return method + " policy"
+			}
+			return method + " profiletemplates"
+		case "policies":
+			return method + " policy"
+		}
+	}
+	return method + " " + path
+}
+
 // resetCalls empties the call log and zeroes the connection count.
 func (m *mockProcess) resetCalls(ctx context.Context) error {
 	return m.call(ctx, http.MethodDelete, "/calls", nil, nil)
 }
 
-// calls reads the counts of the call log.
+// calls reads the counts of the call log, and counts its calls by route.
 func (m *mockProcess) calls(ctx context.Context) (callCounts, error) {
-	var c callCounts
-	if err := m.call(ctx, http.MethodGet, "/calls", nil, &c); err != nil {
-		return c, err
+	var log struct {
+		callCounts
+		Calls []struct {
+			Method string `json:"method"`
+			Path   string `json:"path"`
+		} `json:"calls"`
 	}
+	if err := m.call(ctx, http.MethodGet, "/calls", nil, &log); err != nil {
+		return log.callCounts, err
+	}
+	c := log.callCounts
 	if c.Counts == nil {
 		return c, errors.New("GET /_mock/calls gave no counts")
+	}
+	c.Routes = map[string]int{}
+	for _, call := range log.Calls {
+		c.Routes[routeOf(call.Method, call.Path)]++
 	}
 	return c, nil
 }

@@ -78,6 +78,12 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 		"read from the mock started with `-seed-example`; `floor_request_status_v0` and its variants keep the same one. " +
 		"`-kinds`, `-latency-kind`, `-https-n 0`, `-latency-n 0` and `-go-bench=false` limit a run, and `-update` writes only its " +
 		"sections into the report.\n")
+	p("- `mimcm_request` holds N resources, each creating an Enroll request (`POST /requests`) from the example Smart Card Logon " +
+		"profile template, whose Enroll policy approves at once and asks for no data items, with a comment of its own so that every " +
+		"request differs. The mock is started with `-seed-example` and, since a reset forgets them, given its example profile templates " +
+		"again each round. Destroying a mimcm_request sends nothing (`cancel_on_destroy` is false), so its requests stay in the mock's " +
+		"store until the next round's reset. Its calls are told apart by route in the call log: the POSTs, the GETs of one request, the " +
+		"reads of a workflow policy and the lists.\n")
 	p("- Each round resets the mock and seeds the requests again, so that every apply really sets every status; then it runs " +
 		"apply, plan (with refresh, `-detailed-exitcode`, which must find nothing to do), `plan -refresh=false` and destroy, " +
 		"each on every configuration in turn, a different one going first each round. Times are wall-clock medians.\n")
@@ -163,6 +169,9 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 	if slices.Contains(s.kinds, kindFloorBulk) {
 		p(" `floor_request_statuses` is the same resource answered with next to no work: Terraform's own floor for it.")
 	}
+	if slices.Contains(s.kinds, kindRequest) {
+		p(" `mimcm_request` creates the N requests it holds (its own table follows).")
+	}
 	p("\n\n")
 	byKind := func(cell func(k kind) string) string {
 		var cells []string
@@ -217,6 +226,9 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 			renderBulk(w, s, k)
 		}
 	}
+	if slices.Contains(s.kinds, kindRequest) {
+		renderRequest(w, s)
+	}
 	if slices.Contains(s.kinds, kindFloorV0) || slices.Contains(s.kinds, kindFloorMin) {
 		renderAttributeGroups(w, s)
 	}
@@ -255,6 +267,58 @@ func renderBulk(w *strings.Builder, s *sizeResult, k kind) {
 			ratioCell(op, k, kindMimcm), ratioCell(op, k, kindFloorBulk), callsPerResource(worst.calls, s.n), connections(worst),
 			mib(peakOf(bulk)), mib(peakOf(op.samples[kindFloorBulk])))
 	}
+}
+
+// renderRequest shows mimcm_request at one size beside terraform_data and
+// mimcm_request_status, with its calls by route.
+func renderRequest(w *strings.Builder, s *sizeResult) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("\n`mimcm_request`, %d resources each creating an Enroll request, beside %d `terraform_data` and %d `mimcm_request_status` "+
+		"resources (— where not measured at this size). An apply plans every create, reading the template's workflow policy once in "+
+		"each provider process that plans, then sends one POST per resource and reads the new request back with one GET; a refresh "+
+		"reads each request with one GET; destroy sends nothing, and its GETs are Terraform's refresh before it. The calls are those "+
+		"of the run with the most.\n\n", s.n, s.n, s.n)
+	p("| Operation | mimcm_request | ÷ terraform_data | ÷ mimcm_request_status | API calls per resource | By route | " +
+		"mimcm_request_status's API calls per resource | New connections | Provider peak RSS |\n")
+	p("|---|---:|---:|---:|---|---|---|---:|---:|\n")
+	for _, op := range s.ops {
+		own := op.samples[kindRequest]
+		worst := worstCalls(own)
+		status := "—"
+		if len(op.samples[kindMimcm]) > 0 {
+			status = callsPerResource(worstCalls(op.samples[kindMimcm]).calls, s.n)
+		}
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op.op.name, medianCell(own), ratioCell(op, kindRequest, kindData),
+			ratioCell(op, kindRequest, kindMimcm), callsPerResource(worst.calls, s.n), routesCell(worst), status, connections(worst),
+			mib(peakOf(own)))
+	}
+}
+
+// routesCell counts a run's calls by route, with the provider processes
+// that made them: "500 POST, 500 GET of a request, 2 GET of a policy (3
+// provider processes)".
+func routesCell(s sample) string {
+	c := s.calls
+	if c.Counts == nil {
+		return "—"
+	}
+	var parts []string
+	counted := 0
+	for _, r := range []struct{ route, name string }{
+		{routeCreate, "POST"}, {routeRequest, "GET of a request"}, {routePolicy, "GET of a policy"}, {routeList, "list"},
+	} {
+		if v := c.Routes[r.route]; v > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", v, r.name))
+			counted += v
+		}
+	}
+	if other := c.Counts["total"] - counted; other > 0 {
+		parts = append(parts, fmt.Sprintf("%d other", other))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "none")
+	}
+	return fmt.Sprintf("%s (%d provider process%s)", strings.Join(parts, ", "), len(s.run.providers), pluralES(len(s.run.providers)))
 }
 
 // attributeGroups are the groups of mimcm_request_status's attributes the
@@ -414,7 +478,7 @@ func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBen
 	for _, name := range []string{"apply", "refresh plan", "destroy"} {
 		v := verdict{target: fmt.Sprintf("%s at N=%d ≤ %.1f× terraform_data", name, targetRatioN, targetRatio)}
 		s := at(targetRatioN)
-		if s == nil || !slices.Contains(s.kinds, kindData) {
+		if s == nil || !slices.Contains(s.kinds, kindData) || !slices.Contains(s.kinds, kindMimcm) {
 			out = append(out, notRun(v, targetRatioN))
 			continue
 		}
@@ -456,7 +520,7 @@ func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBen
 		var shown []string
 		for _, s := range sizes {
 			op := s.op(t.op)
-			if op == nil {
+			if op == nil || !slices.Contains(s.kinds, kindMimcm) {
 				continue
 			}
 			worst := worstCalls(op.samples[kindMimcm])
@@ -479,7 +543,7 @@ func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBen
 			over, targetRatioN, targetConnections)}
 	}
 	v := connectionsTarget("http (HTTP/1.1)")
-	if s := at(targetRatioN); s == nil {
+	if s := at(targetRatioN); s == nil || !slices.Contains(s.kinds, kindMimcm) {
 		out = append(out, notRun(v, targetRatioN))
 	} else {
 		worst := worstConnections(s.op("apply").samples[kindMimcm]) // every size runs apply
@@ -501,7 +565,7 @@ func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBen
 	}
 
 	v = verdict{target: fmt.Sprintf("provider peak RSS at N=%d ≤ %d MiB", targetRSSN, targetRSSMiB)}
-	if s := at(targetRSSN); s == nil {
+	if s := at(targetRSSN); s == nil || !slices.Contains(s.kinds, kindMimcm) {
 		out = append(out, notRun(v, targetRSSN))
 	} else {
 		var peak int64
@@ -532,7 +596,70 @@ func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBen
 			"(the test server's side included) must stay within the target."
 	}
 	out = append(out, v)
-	return append(out, evaluateBulk(sizes, lat)...)
+	out = append(out, evaluateBulk(sizes, lat)...)
+	return append(out, evaluateRequest(sizes))
+}
+
+// requestTarget is the cost mimcm_request promises.
+const requestTarget = "mimcm_request: creating N requests costs N POSTs; a refresh costs one GET per request, like mimcm_request_status"
+
+// applyWalks is the number of provider processes that plan an apply's
+// creates: Terraform runs an apply as a plan walk and an apply walk, each
+// in a provider process of its own, and the two short processes it starts
+// for the schema and validation plan nothing.
+const applyWalks = 2
+
+// evaluateRequest checks mimcm_request's calls, run by run, at every size
+// that measured it. An apply must send one POST and one GET of the new
+// request per resource, read the template's one workflow policy at most
+// once in each walk's provider process, and list nothing (the bench
+// injects no fault, so no POST's outcome is unknown); a refresh plan must
+// read each request with one GET and call nothing else. The bound on
+// policy reads does not rest on the processes seen in /proc, which can
+// miss a short one.
+func evaluateRequest(sizes []*sizeResult) verdict {
+	v := verdict{target: requestTarget, result: "PASS"}
+	var shown, missed []string
+	for _, s := range sizes {
+		apply, refresh := s.op("apply"), s.op("refresh plan")
+		if !slices.Contains(s.kinds, kindRequest) || apply == nil || refresh == nil {
+			continue
+		}
+		for _, smp := range apply.samples[kindRequest] {
+			c := smp.calls
+			if c.Counts["POST"] != s.n || c.requestReads() != s.n || c.lists() != 0 || c.policyReads() > applyWalks ||
+				c.Counts["total"] != c.Counts["POST"]+c.requestReads()+c.policyReads() {
+				missed = append(missed, fmt.Sprintf("at N=%d an apply sent %s; want %d POST, %d GET of a request, "+
+					"at most %d GET of the policy (one in each walk's provider process) and nothing else", s.n, routesCell(smp), s.n, s.n, applyWalks))
+			}
+		}
+		for _, smp := range refresh.samples[kindRequest] {
+			if c := smp.calls; c.Counts["total"] != s.n || c.requestReads() != s.n {
+				missed = append(missed, fmt.Sprintf("at N=%d a refresh plan sent %s; want %d GET of a request and nothing else",
+					s.n, routesCell(smp), s.n))
+			}
+		}
+		per := func(v int) string { return fmt.Sprintf("%.2f", float64(v)/float64(s.n)) }
+		a, r := worstCalls(apply.samples[kindRequest]), worstCalls(refresh.samples[kindRequest])
+		part := fmt.Sprintf("N=%d: apply %s POST and %s GET of the new request per resource, plus %d policy read%s in %d provider "+
+			"process%s and %d list%s — refresh plan %s GET per request, %s calls in all", s.n, per(a.calls.Counts["POST"]),
+			per(a.calls.requestReads()), a.calls.policyReads(), plural(a.calls.policyReads()), len(a.run.providers),
+			pluralES(len(a.run.providers)), a.calls.lists(), plural(a.calls.lists()), per(r.calls.requestReads()), per(r.calls.Counts["total"]))
+		if status := refresh.samples[kindMimcm]; len(status) > 0 {
+			part += fmt.Sprintf(" (mimcm_request_status: %s)", per(worstCalls(status).calls.Counts["total"]))
+		}
+		shown = append(shown, part)
+	}
+	if len(shown) == 0 {
+		v.result, v.measured = "NOT RUN", "not measured (-kinds mimcm_request)"
+		return v
+	}
+	v.measured = strings.Join(shown, "; ")
+	if len(missed) > 0 {
+		v.result = "MISS"
+		v.note = strings.Join(missed, "; ") + "."
+	}
+	return v
 }
 
 // The targets of issue 14.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -329,5 +330,161 @@ func TestMergeTargets_keptMissKeepsItsReason(t *testing.T) {
 	}
 	if strings.Contains(got, "old reason") {
 		t.Errorf("the merged targets keep the reason of a miss measured again:\n%s", got)
+	}
+}
+
+// fakeRequestSample is one run of mimcm_request: the calls by route, as
+// the mock's log gives them, from the given number of provider processes.
+func fakeRequestSample(wall float64, posts, requestGets, policyGets, lists, processes int) sample {
+	s := fakeSample(wall, requestGets+policyGets+lists, 0, 1, 30)
+	s.calls.Counts["POST"] = posts
+	s.calls.Counts["total"] += posts
+	s.calls.Routes = map[string]int{routeCreate: posts, routeRequest: requestGets, routePolicy: policyGets, routeList: lists}
+	s.run.providers = nil
+	for i := range processes {
+		s.run.providers = append(s.run.providers, providerProcess{pid: i + 1, peakKiB: 30 * 1024, mockSockets: map[uint64]bool{}})
+	}
+	return s
+}
+
+// fakeRequestSize is a size at which terraform_data, mimcm_request_status
+// and mimcm_request were measured, mimcm_request with the calls of a correct
+// provider: one POST and one GET per resource and two policy reads (the
+// plan's process and the apply's) on apply, one GET per resource on
+// refresh and destroy.
+func fakeRequestSize(n int) *sizeResult {
+	s := fakeSize(n, [kinds]float64{1, 0, 0, 4}, 8, 30)
+	s.kinds = []kind{kindData, kindMimcm, kindRequest}
+	for _, op := range s.ops {
+		smp := fakeRequestSample(5, 0, n, 0, 0, 3)
+		switch op.op.name {
+		case "apply":
+			smp = fakeRequestSample(5, n, n, 2, 0, 4)
+		case "plan -refresh=false":
+			smp = fakeRequestSample(5, 0, 0, 0, 0, 3)
+		}
+		op.samples[kindRequest] = []sample{smp}
+	}
+	return s
+}
+
+// TestEvaluateRequest checks mimcm_request's calls run by run: any call
+// beyond one POST and one GET per created request, a policy read per
+// provider process and, on refresh, one GET per request, is a miss.
+func TestEvaluateRequest(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		change   func(s *sizeResult)
+		want     string
+		measured string // a part of the measurements or of the note
+	}{
+		{"as promised", func(*sizeResult) {}, "PASS",
+			"N=500: apply 1.00 POST and 1.00 GET of the new request per resource, plus 2 policy reads in 4 provider processes and 0 lists " +
+				"— refresh plan 1.00 GET per request, 1.00 calls in all (mimcm_request_status: 1.00)"},
+		{"a second POST", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = append(s.op("apply").samples[kindRequest], fakeRequestSample(5, 501, 500, 2, 0, 4))
+		}, "MISS", "at N=500 an apply sent 501 POST, 500 GET of a request, 2 GET of a policy (4 provider processes)"},
+		{"a list without an unknown outcome", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 500, 2, 1, 4)}
+		}, "MISS", "1 list"},
+		{"a policy read per create", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 500, 500, 0, 4)}
+		}, "MISS", "500 GET of a policy"},
+		{"a policy read in every process seen", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 500, 4, 0, 4)}
+		}, "MISS", "at most 2 GET of the policy (one in each walk's provider process)"},
+		{"a walk's process not seen", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 500, 2, 0, 1)}
+		}, "PASS", "plus 2 policy reads in 1 provider process"},
+		{"no GET after the POST", func(s *sizeResult) {
+			s.op("apply").samples[kindRequest] = []sample{fakeRequestSample(5, 500, 0, 2, 0, 4)}
+		}, "MISS", "want 500 POST, 500 GET of a request"},
+		{"a refresh that reads the policy", func(s *sizeResult) {
+			s.op("refresh plan").samples[kindRequest] = []sample{fakeRequestSample(5, 0, 500, 1, 0, 3)}
+		}, "MISS", "at N=500 a refresh plan sent 500 GET of a request, 1 GET of a policy"},
+		{"not measured", func(s *sizeResult) { s.kinds = []kind{kindData, kindMimcm} }, "NOT RUN", "-kinds mimcm_request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := fakeRequestSize(500)
+			tc.change(s)
+			v := evaluateRequest([]*sizeResult{s})
+			if v.target != requestTarget {
+				t.Errorf("target %q, want %q", v.target, requestTarget)
+			}
+			if v.result != tc.want {
+				t.Errorf("%s (measured %s; note %s), want %s", v.result, v.measured, v.note, tc.want)
+			}
+			if v.result == "MISS" && v.note == "" {
+				t.Error("a miss without a note")
+			}
+			if !strings.Contains(v.measured+v.note, tc.measured) {
+				t.Errorf("neither the measurements nor the note hold %q:\n%s\n%s", tc.measured, v.measured, v.note)
+			}
+		})
+	}
+}
+
+// TestEvaluateRequest_bySizeMerges gives the row's measurements size by
+// size, so that -update keeps the sizes it did not measure again.
+func TestEvaluateRequest_bySizeMerges(t *testing.T) {
+	v500 := evaluateRequest([]*sizeResult{fakeRequestSize(500)})
+	v1000 := evaluateRequest([]*sizeResult{fakeRequestSize(1000)})
+	row := func(v verdict) string { return fmt.Sprintf("| %s | %s | **%s** |", v.target, v.measured, v.result) }
+	got := mergeTargetRow(row(v1000), row(v500))
+	if want := fmt.Sprintf("| %s | %s; %s | **PASS** |", requestTarget, v500.measured, v1000.measured); got != want {
+		t.Errorf("mergeTargetRow:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestEvaluate_withoutRequestStatus leaves the targets of
+// mimcm_request_status NOT RUN at a size that measured mimcm_request
+// without it, rather than judging samples that do not exist.
+func TestEvaluate_withoutRequestStatus(t *testing.T) {
+	var sizes []*sizeResult
+	for _, n := range []int{500, 5000} {
+		s := fakeRequestSize(n)
+		s.kinds = []kind{kindData, kindRequest}
+		for _, op := range s.ops {
+			op.samples[kindMimcm] = nil
+		}
+		sizes = append(sizes, s)
+	}
+	got := verdictsByTarget(t, sizes, nil)
+	for target, v := range got {
+		switch {
+		case target == requestTarget:
+			if v.result != "PASS" {
+				t.Errorf("%s: %s (%s), want PASS", target, v.result, v.measured)
+			}
+		case strings.HasPrefix(target, "mimcm_requests over"):
+		case v.result != "NOT RUN":
+			t.Errorf("%s: %s (measured %s), want NOT RUN", target, v.result, v.measured)
+		}
+	}
+}
+
+// TestRenderReport_request shows mimcm_request beside mimcm_request_status,
+// its calls by route, and its target.
+func TestRenderReport_request(t *testing.T) {
+	s := fakeRequestSize(500)
+	s.chosen = true
+	report := renderReport(machine{cores: 2}, []*sizeResult{s}, nil, nil, nil, "")
+	for _, want := range []string{
+		"## N = 500: terraform_data, mimcm_request_status, mimcm_request (1 round)",
+		"| Operation | terraform_data | mimcm_request_status | mimcm_request | mimcm ÷ terraform_data |",
+		"`mimcm_request`, 500 resources each creating an Enroll request, beside 500 `terraform_data` and 500 `mimcm_request_status` resources",
+		"| apply | 5.00 s | 5.00× | 1.25× | 2.00 (1.00 GET, 1.00 writes) | 500 POST, 500 GET of a request, 2 GET of a policy (4 provider processes) | " +
+			"3.00 (2.00 GET, 1.00 writes) | 1 | 30.0 MiB |",
+		"| refresh plan | 5.00 s | 5.00× | 1.25× | 1.00 (1.00 GET, 0.00 writes) | 500 GET of a request (3 provider processes) | 1.00 (1.00 GET, 0.00 writes) |",
+		"| plan -refresh=false | 5.00 s | 5.00× | 1.25× | 0.00 (0.00 GET, 0.00 writes) | none (3 provider processes) |",
+		"- `mimcm_request` holds N resources, each creating an Enroll request",
+		"| " + requestTarget + " | N=500: apply 1.00 POST",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(report)
 	}
 }

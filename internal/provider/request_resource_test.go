@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -733,6 +734,37 @@ func TestAccRequest_unblockCard(t *testing.T) {
 				expectRequestState("type", knownvalue.StringExact("Unblock")),
 				expectRequestState("observed_status", knownvalue.StringExact("Approved")),
 				expectRequestState("is_smartcard", knownvalue.Bool(true)),
+			},
+		}},
+	})
+}
+
+// When a POST's outcome is unknown and the search finds several requests it
+// may have created, the apply fails naming them, creates nothing more, and
+// says how to import the right one.
+func TestAccRequest_ambiguousOutcome(t *testing.T) {
+	t.Parallel()
+	const twinA, twinB = "7a000000-0000-4000-8000-00000000000a", "7b000000-0000-4000-8000-00000000000b"
+	var twins []mimcm.Request
+	for _, id := range []string{twinA, twinB} {
+		r := seedRequest(id, mimcm.StatusPending)
+		r.ProfileTemplateUuid, r.Comment = mockapi.ExampleVPNUserTemplateID, "VPN for alice"
+		r.Submitted = mimcm.NewTimestamp(time.Now())
+		twins = append(twins, r)
+	}
+	m := newWorkflowMock(t, twins...)
+	m.AddFault(mockapi.Fault{Method: "POST", Count: 1, Status: 502})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig:   m.ResetCalls,
+			Config:      vpnRequestConfig(m),
+			ExpectError: regexp.MustCompile(`(?s)Cannot tell which request the POST created.*` + twinA + `.*` + twinB + `.*terraform\s+import`),
+			Check: func(*terraform.State) error {
+				if n := m.Counts()["POST"]; n != 1 || len(m.Requests()) != 2 {
+					return fmt.Errorf("want one POST and the two seeded requests only, got %s", m.describeCalls())
+				}
+				return nil
 			},
 		}},
 	})

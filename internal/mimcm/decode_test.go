@@ -1,6 +1,7 @@
 package mimcm
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -8,12 +9,13 @@ import (
 	"testing"
 )
 
-// The client decodes answers through decodeRequest and decodeRequests, fast
-// paths that skip encoding/json's extra passes. These tests hold them to
-// exactly what json.Unmarshal into Request gives, for valid and invalid
-// input alike.
+// The client decodes one request through decodeRequest, whose fast path
+// skips encoding/json's extra passes, and a list through streamRequests,
+// which uses the same scanner, or decodeRequests for what is not an array.
+// These tests hold them to exactly what json.Unmarshal into Request gives,
+// for valid and invalid input alike.
 
-// decodeCases are answers and near-answers the fast paths must treat as
+// decodeCases are answers and near-answers the decoders must treat as
 // json.Unmarshal does.
 var decodeCases = []string{
 	`{}`,
@@ -112,8 +114,9 @@ func FuzzDecodeRequests_matchesUnmarshalJSON(f *testing.F) {
 	})
 }
 
-// checkDecodeMatches decodes data as one request and as a list, each both
-// ways, and fails when the results or the errors differ.
+// checkDecodeMatches decodes data as one request and as a list, with the
+// client's decoders and with json.Unmarshal, and fails when the results or
+// the errors differ.
 func checkDecodeMatches(t *testing.T, data []byte) {
 	t.Helper()
 	var want Request
@@ -135,11 +138,24 @@ func checkDecodeMatches(t *testing.T, data []byte) {
 	if wantErr == nil && !reflect.DeepEqual(gotList, wantList) {
 		t.Fatalf("decodeRequests(%q) = %+v; json.Unmarshal gives %+v", data, gotList, wantList)
 	}
+
+	// The stream, which gives a blank answer as an empty list and null as
+	// none.
+	if len(bytes.Trim(data, " \t\r\n")) == 0 {
+		wantErr, wantList = nil, []Request{}
+	}
+	gotList, gotErr = streamRequests(bytes.NewReader(data), nil)
+	if (gotErr == nil) != (wantErr == nil) {
+		t.Fatalf("streamRequests(%q) error %v; json.Unmarshal error %v", data, gotErr, wantErr)
+	}
+	if wantErr == nil && !reflect.DeepEqual(orEmpty(gotList), orEmpty(wantList)) {
+		t.Fatalf("streamRequests(%q) = %+v; json.Unmarshal gives %+v", data, gotList, wantList)
+	}
 }
 
 // TestFastDecode_takesTheServersForm makes sure the fast path, not the
-// fallback, decodes what the server sends: the reference answer and a list
-// of it.
+// fallback, decodes what the server sends: the reference answer, and each
+// request of a list as streamRequests hands them to the scanner.
 func TestFastDecode_takesTheServersForm(t *testing.T) {
 	ref, err := os.ReadFile(referenceResponsePath)
 	if err != nil {
@@ -152,9 +168,19 @@ func TestFastDecode_takesTheServersForm(t *testing.T) {
 	if one.Uuid != exampleID || one.SecurityDescriptor != referenceSDDL {
 		t.Errorf("fastDecodeRequest(reference) = %+v", one)
 	}
-	list, ok := fastDecodeRequests([]byte("["+string(ref)+","+string(ref)+"]"), nil)
-	if !ok || len(list) != 2 {
-		t.Fatalf("fastDecodeRequests gave up on a list of the reference answer (ok %v, %d requests)", ok, len(list))
+	s := &requestScanner{b: referenceList(t, 3)}
+	if !s.consume('[') {
+		t.Fatal("the list does not start with [")
+	}
+	for i := range 3 {
+		var r Request
+		if !s.request(&r) {
+			t.Fatalf("the scanner gave up on request %d of a list of the reference answer", i)
+		}
+		if r.Uuid != listGUID(i) || r.SecurityDescriptor != referenceSDDL || r.Completed.IsZero() {
+			t.Errorf("request %d of the list = %+v", i, r)
+		}
+		s.consume(',')
 	}
 }
 

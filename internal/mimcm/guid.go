@@ -75,11 +75,7 @@ func (g *GUID) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if raw, ok := plainJSONString(b); ok {
-		if string(bytes.TrimSpace(raw)) == ZeroGUID {
-			*g = "" // without allocating: most GUIDs the server sends are zero
-			return nil
-		}
-		*g = normalizeGUID(string(raw))
+		*g = guidFromWire(raw)
 		return nil
 	}
 	var s string
@@ -88,6 +84,15 @@ func (g *GUID) UnmarshalJSON(b []byte) error {
 	}
 	*g = normalizeGUID(s)
 	return nil
+}
+
+// guidFromWire is normalizeGUID for a GUID's text as it arrives, without allocating for the
+// all-zero GUID: most GUIDs the server sends are zero.
+func guidFromWire(raw []byte) GUID {
+	if string(bytes.TrimSpace(raw)) == ZeroGUID {
+		return ""
+	}
+	return normalizeGUID(string(raw))
 }
 
 // plainJSONString returns a literal's text when it is its value, sparing GUIDs and times a second pass.

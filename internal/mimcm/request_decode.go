@@ -4,14 +4,16 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// A fast path for requests in the exact form the server writes them. On anything else (a key
-// unknown, repeated or in another case, a fraction, a surrogate escape, invalid UTF-8, a syntax
-// error) it gives up and the caller uses encoding/json, whose results it otherwise equals (fuzzed).
+// A fast path for requests in the exact form the server writes them, for decodeRequest and
+// streamRequests. On anything else (a key unknown, repeated or in another case, a fraction, a
+// surrogate escape, invalid UTF-8, a syntax error) it gives up and the caller uses encoding/json,
+// whose results it otherwise equals (fuzzed). It is kept because it decodes the server's answers
+// several times faster than encoding/json (scripts/bench/analysis.md, "Decoding requests"); the
+// quirks of the wire form stay with the types that know them (GUID, Timestamp, Request).
 
 type requestScanner struct {
 	b   []byte
@@ -22,43 +24,6 @@ type requestScanner struct {
 }
 
 const maxInternedGUIDs = 1024
-
-func fastDecodeRequests(b []byte, keep func(*Request) bool) ([]Request, bool) {
-	s := &requestScanner{b: b}
-	s.skipSpace()
-	if s.literal("null") {
-		return nil, s.atEnd()
-	}
-	if !s.consume('[') {
-		return nil, false
-	}
-	var list []Request
-	if keep == nil {
-		// Sized once for requests of about 1.5 kB, as the server writes them.
-		list = make([]Request, 0, len(b)/1536+1)
-	}
-	s.skipSpace()
-	if s.consume(']') {
-		return []Request{}, s.atEnd()
-	}
-	for {
-		var r Request
-		s.skipSpace()
-		if !s.literal("null") && !s.request(&r) {
-			return nil, false
-		}
-		if keep == nil || keep(&r) {
-			list = append(list, r)
-		}
-		s.skipSpace()
-		if s.consume(']') {
-			return list, s.atEnd()
-		}
-		if !s.consume(',') {
-			return nil, false
-		}
-	}
-}
 
 func fastDecodeRequest(b []byte) (Request, bool) {
 	s := &requestScanner{b: b}
@@ -139,7 +104,7 @@ func (s *requestScanner) request(r *Request) bool {
 		}
 		s.skipSpace()
 		if s.consume('}') {
-			r.SecurityDescriptor = strings.TrimRight(r.SecurityDescriptor, "\x00")
+			r.trimPadding()
 			return true
 		}
 		if !s.consume(',') {
@@ -282,49 +247,61 @@ func (s *requestScanner) dataCollectionItem(item *DataCollectionItem) bool {
 // guid decodes a GUID string as GUID.UnmarshalJSON does, interning those that may repeat.
 func (s *requestScanner) guid(g *GUID, intern bool) bool {
 	start := s.i
-	if raw, ok := s.plainString(); ok {
-		if string(bytes.TrimSpace(raw)) == ZeroGUID {
-			*g = "" // without allocating
-			return true
+	raw, ok := s.plainString()
+	switch {
+	case !ok:
+		s.i = start
+		var text string
+		if !s.str(&text) {
+			return false
 		}
-		if !intern {
-			*g = normalizeGUID(string(raw))
-			return true
-		}
-		if known, ok := s.guids[string(raw)]; ok { // no allocation for a map index
-			*g = known
-			return true
-		}
-		text := string(raw)
 		*g = normalizeGUID(text)
-		if s.guids == nil {
-			s.guids = map[string]GUID{}
-		}
-		if len(s.guids) < maxInternedGUIDs {
-			s.guids[text] = *g
-		}
-		return true
+	case intern:
+		*g = s.interned(raw)
+	default:
+		*g = guidFromWire(raw)
 	}
-	s.i = start
-	var text string
-	if !s.str(&text) {
-		return false
-	}
-	*g = normalizeGUID(text)
 	return true
+}
+
+// interned is guidFromWire that converts each GUID's text once per scanner: users and profile
+// templates repeat from request to request.
+func (s *requestScanner) interned(raw []byte) GUID {
+	if known, ok := s.guids[string(raw)]; ok { // no allocation for a map index
+		return known
+	}
+	g := guidFromWire(raw)
+	if g == "" || len(s.guids) >= maxInternedGUIDs {
+		return g
+	}
+	key := string(g) // the text itself, unless normalising changed it
+	if key != string(raw) {
+		key = string(raw)
+	}
+	if s.guids == nil {
+		s.guids = map[string]GUID{}
+	}
+	s.guids[key] = g
+	return g
 }
 
 // timestamp decodes a time as Timestamp.UnmarshalJSON does, leaving one it refuses to encoding/json.
 func (s *requestScanner) timestamp(ts *Timestamp) bool {
-	var text string
-	if !s.str(&text) {
-		return false
+	var (
+		parsed Timestamp
+		err    error
+	)
+	start := s.i
+	if raw, ok := s.plainString(); ok {
+		parsed, err = timestampFromWire(raw)
+	} else {
+		s.i = start
+		var text string
+		if !s.str(&text) {
+			return false
+		}
+		parsed, err = ParseTimestamp(text)
 	}
-	if text == DotNetMinValue {
-		*ts = Timestamp{}
-		return true
-	}
-	parsed, err := ParseTimestamp(text)
 	if err != nil {
 		return false
 	}

@@ -154,22 +154,33 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 		*ts = Timestamp{}
 		return nil
 	}
-	var s string
+	var (
+		parsed Timestamp
+		err    error
+	)
 	if raw, ok := plainJSONString(b); ok {
-		if string(raw) == DotNetMinValue {
-			*ts = Timestamp{} // without allocating: every open request has one
-			return nil
+		parsed, err = timestampFromWire(raw)
+	} else {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("time: %w", err)
 		}
-		s = string(raw)
-	} else if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("time: %w", err)
+		parsed, err = ParseTimestamp(s)
 	}
-	parsed, err := ParseTimestamp(s)
 	if err != nil {
 		return err
 	}
 	*ts = parsed
 	return nil
+}
+
+// timestampFromWire is ParseTimestamp for a time's text as it arrives, without allocating for
+// DateTime.MinValue, which every open request has.
+func timestampFromWire(raw []byte) (Timestamp, error) {
+	if string(raw) == DotNetMinValue {
+		return Timestamp{}, nil
+	}
+	return ParseTimestamp(string(raw))
 }
 
 // MarshalJSON writes the time as the server does, "no value" as DateTime.MinValue without a zone.

@@ -105,7 +105,7 @@ func (d *ProfileTemplatePolicyDataSource) Configure(_ context.Context, req datas
 func (d *ProfileTemplatePolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg ProfileTemplatePolicyDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !dataSourceConfigured(d.data, "mimcm_profile_template_policy", &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerConfigured(d.data, dataSourceObject, "mimcm_profile_template_policy", &resp.Diagnostics) {
 		return
 	}
 	template, err := mimcm.ParseGUID(cfg.ProfileTemplateUUID.ValueString())

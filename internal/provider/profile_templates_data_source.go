@@ -80,7 +80,7 @@ func (d *ProfileTemplatesDataSource) Configure(_ context.Context, req datasource
 func (d *ProfileTemplatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg ProfileTemplatesDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !dataSourceConfigured(d.data, "mimcm_profile_templates", &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerConfigured(d.data, dataSourceObject, "mimcm_profile_templates", &resp.Diagnostics) {
 		return
 	}
 	list, err := d.data.client.ListProfileTemplates(ctx)

@@ -39,26 +39,41 @@ func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
 	return data, diags
 }
 
-// configured reports an error when the provider has no client, which only
-// happens when its arguments are still unknown at apply time.
-func configured(data *providerData, diags *diag.Diagnostics) bool {
+// objectKind is a kind of Terraform object, named as a user reads it, with
+// what Terraform does with it.
+type objectKind struct{ name, verb string }
+
+var (
+	resourceObject     = objectKind{"resource", "applied"}
+	dataSourceObject   = objectKind{"data source", "read"}
+	listResourceObject = objectKind{"list resource", "listed"}
+	actionObject       = objectKind{"action", "invoked"}
+)
+
+// providerConfigured reports an error when the provider has no client,
+// which happens when its arguments are still unknown when Terraform needs
+// typeName, an object of kind, to call the API: most often because host or
+// a credential comes from a resource that is not created yet.
+func providerConfigured(data *providerData, kind objectKind, typeName string, diags *diag.Diagnostics) bool {
 	if data != nil {
 		return true
 	}
+	object := "this " + kind.name
+	if typeName != "" {
+		object = "the " + kind.name + " " + typeName
+	}
 	diags.AddError("Provider not configured",
-		"The mimcm provider's arguments were not known when this resource was applied. Make sure host and the credentials are known before resources that use them are applied.")
+		fmt.Sprintf("The mimcm provider's arguments are not known yet, so %s cannot be %s. "+
+			"Set host and the credentials from values known before this run, "+
+			"or apply the resources they come from first (terraform apply -target=...) and then run again.",
+			object, kind.verb))
 	return false
 }
 
-// dataSourceConfigured reports an error when the provider has no client
-// yet, which happens when its arguments are unknown while planning.
-func dataSourceConfigured(data *providerData, typeName string, diags *diag.Diagnostics) bool {
-	if data != nil {
-		return true
-	}
-	diags.AddError("Provider not configured",
-		"The mimcm provider's arguments are not known yet, so "+typeName+" cannot be read. Make sure host and the credentials are known.")
-	return false
+// configured is providerConfigured for a resource that does not name
+// itself in the error.
+func configured(data *providerData, diags *diag.Diagnostics) bool {
+	return providerConfigured(data, resourceObject, "", diags)
 }
 
 // readCacheTTL bounds how old a read taken while planning may be when the

@@ -67,7 +67,7 @@ func (d *RequestDataSource) Configure(_ context.Context, req datasource.Configur
 func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg RequestDataSourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
-	if resp.Diagnostics.HasError() || !dataSourceConfigured(d.data, "mimcm_request", &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerConfigured(d.data, dataSourceObject, "mimcm_request", &resp.Diagnostics) {
 		return
 	}
 	id, err := mimcm.ParseGUID(cfg.ID.ValueString())

@@ -187,7 +187,7 @@ func (r *RequestResource) Configure(_ context.Context, req resource.ConfigureReq
 func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan RequestResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !configured(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerConfigured(r.data, resourceObject, "mimcm_request", &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWaitTimeout)
@@ -315,7 +315,7 @@ func (r *RequestResource) Delete(ctx context.Context, req resource.DeleteRequest
 				"To cancel requests that are still open when their resource is destroyed or replaced, set cancel_on_destroy = true.", state.ObservedStatus.ValueString()))
 		return
 	}
-	if !configured(r.data, &resp.Diagnostics) {
+	if !providerConfigured(r.data, resourceObject, "mimcm_request", &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultWaitTimeout)

@@ -106,10 +106,8 @@ func (l *RequestStatusListResource) List(ctx context.Context, req list.ListReque
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	if l.data == nil {
-		var diags diag.Diagnostics
-		diags.AddError("Provider not configured",
-			"The mimcm provider's arguments are not known yet, so mimcm_request_status cannot be listed. Make sure host and the credentials are known.")
+	var diags diag.Diagnostics
+	if !providerConfigured(l.data, listResourceObject, "mimcm_request_status", &diags) {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -132,7 +132,7 @@ func (r *RequestStatusResource) Configure(_ context.Context, req resource.Config
 func (r *RequestStatusResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan RequestStatusResourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerConfigured(r.data, resourceObject, "mimcm_request_status", &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWaitTimeout)
@@ -222,7 +222,7 @@ func (r *RequestStatusResource) Update(ctx context.Context, req resource.UpdateR
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		return
 	}
-	if !r.configured(&resp.Diagnostics) {
+	if !providerConfigured(r.data, resourceObject, "mimcm_request_status", &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWaitTimeout)
@@ -427,12 +427,6 @@ func (r *RequestStatusResource) apply(ctx context.Context, plan *RequestStatusRe
 	}
 	plan.fill(result)
 	return diags
-}
-
-// configured reports an error when the provider has no client, which only
-// happens when its arguments are still unknown at apply time.
-func (r *RequestStatusResource) configured(diags *diag.Diagnostics) bool {
-	return configured(r.data, diags)
 }
 
 // setIdentity records a request's lower-case GUID as the resource's

@@ -93,7 +93,7 @@ func (d *RequestsDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *RequestsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg RequestsDataSourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
-	if resp.Diagnostics.HasError() || !dataSourceConfigured(d.data, "mimcm_requests", &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerConfigured(d.data, dataSourceObject, "mimcm_requests", &resp.Diagnostics) {
 		return
 	}
 	list, err := d.data.client.ListRequests(ctx, mimcm.ListFilter{

@@ -87,9 +87,7 @@ func (a *SetRequestStatusAction) Invoke(ctx context.Context, req action.InvokeRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if a.data == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The mimcm provider's arguments were not known when mimcm_set_request_status was invoked. Make sure host and the credentials are known.")
+	if !providerConfigured(a.data, actionObject, "mimcm_set_request_status", &resp.Diagnostics) {
 		return
 	}
 	id, err := mimcm.ParseGUID(cfg.RequestID.ValueString())

@@ -96,7 +96,7 @@ provider "mimcm" {
 func TestAccProvider_hostFromEnvironment(t *testing.T) {
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	t.Setenv("MIMCM_HOST", m.URL)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `provider "mimcm" {}` + resourceBlock(testID, "Completed"),

@@ -243,7 +243,11 @@ func (a *providerArgument) field(m *providerModel) reflect.Value {
 
 // value is the argument's value in m.
 func (a *providerArgument) value(m *providerModel) attr.Value {
-	return a.field(m).Interface().(attr.Value)
+	v, ok := a.field(m).Interface().(attr.Value)
+	if !ok {
+		panic("providerModel's field for " + a.name + " is no attr.Value")
+	}
+	return v
 }
 
 // argumentOf is the argument declared for field, a pointer to one of m's

@@ -78,6 +78,8 @@ func dynamicValue(t testing.TB, schema *tfprotov6.Schema, set map[string]any) *t
 func tfValue(t testing.TB, typ tftypes.Type, v any) tftypes.Value {
 	t.Helper()
 	switch v := v.(type) {
+	case tftypes.Value:
+		return v
 	case string:
 		return tftypes.NewValue(tftypes.String, v)
 	case int:
@@ -288,6 +290,12 @@ func TestBadInput_providerConfig(t *testing.T) {
 			attr: "auth_method", hint: `value must be one of: .*, got: "x+"… \(10240 bytes\)`, maxLen: 600},
 		{name: "MIMCM_MAX_RETRIES of 10 KB", config: map[string]any{"host": host}, env: map[string]string{envOf("max_retries"): strings.Repeat("7", 10_240)},
 			attr: "max_retries", hint: `MIMCM_MAX_RETRIES="7+"… \(10240 bytes\) is not a whole number`, maxLen: 600},
+		{name: "header with a null value", config: map[string]any{"host": host, "headers": map[string]any{"X-Team": nil}},
+			attr: "headers", hint: `Header "X-Team" is null\. Give it a value, or remove it`},
+		{name: "MIMCM_HEADERS with a null value", config: map[string]any{"host": host}, env: map[string]string{envOf("headers"): `{"X-Team":null}`},
+			attr: "headers", hint: `MIMCM_HEADERS must hold a JSON object of header names to values, such as \{"X-Team":"pki"\}: "X-Team" is null`},
+		{name: "MIMCM_HEADERS null", config: map[string]any{"host": host}, env: map[string]string{envOf("headers"): `null`},
+			attr: "headers", hint: `MIMCM_HEADERS must hold a JSON object of header names to values.*: it holds null`},
 		{name: "MIMCM_INSECURE_SKIP_VERIFY not a boolean", config: map[string]any{"host": host}, env: map[string]string{envOf("insecure_skip_verify"): "yes please"},
 			attr: "insecure_skip_verify", hint: `"yes please" is not true or false\. Set it to true or false`},
 	}
@@ -311,6 +319,28 @@ func TestBadInput_providerConfig(t *testing.T) {
 					t.Errorf("a diagnostic shows %q: %s: %s", tc.absent, d.Summary, d.Detail)
 				}
 			}
+		})
+	}
+}
+
+// TestBadInput_providerNumbersThatAreNoInt64 checks that ConfigureProvider
+// reports a number that is no whole int64 on its argument, as
+// ValidateProviderConfig does, rather than rounding it: Configure reads the
+// block into typed values and passes on every conversion error.
+func TestBadInput_providerNumbersThatAreNoInt64(t *testing.T) {
+	cases := map[string]*big.Float{
+		"max_retries":             big.NewFloat(2.5),
+		"max_concurrent_requests": new(big.Float).SetMantExp(big.NewFloat(1), 80), // 2^80
+	}
+	for name, n := range cases {
+		t.Run(name, func(t *testing.T) {
+			s, schemas := protoServerWithSchemas(t)
+			config := dynamicValue(t, schemas.Provider, map[string]any{"host": "https://cm.contoso.com", name: tftypes.NewValue(tftypes.Number, n)})
+			resp, err := s.ConfigureProvider(t.Context(), &tfprotov6.ConfigureProviderRequest{Config: config, TerraformVersion: "1.11.4"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			expectErrorAt(t, resp.Diagnostics, name, regexp.MustCompile(`is not an integer|cannot be represented as a 64-bit integer`))
 		})
 	}
 }

@@ -20,9 +20,7 @@ import (
 // checks that the orphaned provider process exits within a few seconds
 // and that no API call reaches the mock after it is gone.
 func TestAccChaos_killedTerraform(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
+	skipUnlessAcceptance(t)
 	t.Parallel()
 	const n = 20
 	m := newTestMock(t, mockapi.Options{})

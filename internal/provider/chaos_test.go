@@ -578,9 +578,7 @@ func forbiddenCreates(p chaosPlan, isForbidden map[string]bool) []plancheck.Plan
 // resources whose requests reached their desired status, and that the next
 // apply finishes the rest.
 func TestAccChaos_cancellation(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
+	skipUnlessAcceptance(t)
 	if !canInterrupt {
 		t.Skip("os.Interrupt cannot be sent to another process on " + runtime.GOOS)
 	}
@@ -714,9 +712,7 @@ func TestAccChaos_cancellation(t *testing.T) {
 // state must hold as done exactly the requests the error counts as done,
 // and the next apply must send a PUT only for the requests not yet done.
 func TestAccChaos_bulkCancellation(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
+	skipUnlessAcceptance(t)
 	if !canInterrupt {
 		t.Skip("os.Interrupt cannot be sent to another process on " + runtime.GOOS)
 	}
@@ -890,9 +886,11 @@ func waitFor(ctx context.Context, exited <-chan error, cond func() bool) error {
 }
 
 // buildProvider builds the provider binary into a temporary directory and
-// returns the directory.
+// returns the directory. It is for tests that run Terraform, so it skips
+// them without TF_ACC.
 func buildProvider(t *testing.T) string {
 	t.Helper()
+	skipUnlessAcceptance(t)
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the cancellation test builds the provider binary and needs the go command: put it on PATH (%v)", err)
@@ -919,8 +917,11 @@ type terraformCLI struct {
 	env []string
 }
 
+// newTerraformCLI is a working directory for Terraform; it skips the test
+// without TF_ACC.
 func newTerraformCLI(t *testing.T, providerDir string) *terraformCLI {
 	t.Helper()
+	skipUnlessAcceptance(t)
 	dir := t.TempDir()
 	rc := filepath.Join(dir, "terraform.rc")
 	err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {

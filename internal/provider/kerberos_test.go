@@ -62,6 +62,16 @@ func acceptedKerberos(svc *mockapi.NegotiateService, realm *testkdc.Realm) resou
 	}
 }
 
+// acceptanceRealm starts a Kerberos realm for an acceptance test, after
+// skipping it without TF_ACC as resource.Test would: a test that will not
+// run Terraform neither starts a KDC nor, under MIMCM_TEST_KERBEROS=1,
+// fails for the want of one.
+func acceptanceRealm(t *testing.T) *testkdc.Realm {
+	t.Helper()
+	skipUnlessAcceptance(t)
+	return testkdc.New(t)
+}
+
 // kerberosTest applies the status resource with the provider authenticating
 // by Negotiate with args, and checks that the PUT went through as the
 // realm's user.
@@ -90,7 +100,7 @@ func kerberosTest(t *testing.T, realm *testkdc.Realm, m *testMock, svc *mockapi.
 
 func TestAccProvider_KerberosPassword(t *testing.T) {
 	t.Parallel()
-	realm := testkdc.New(t)
+	realm := acceptanceRealm(t)
 	m, svc := kerberosMock(t, realm)
 	kerberosTest(t, realm, m, svc,
 		arg("auth_method", "negotiate"),
@@ -103,7 +113,7 @@ func TestAccProvider_KerberosPassword(t *testing.T) {
 
 func TestAccProvider_KerberosKeytab(t *testing.T) {
 	t.Parallel()
-	realm := testkdc.New(t)
+	realm := acceptanceRealm(t)
 	m, svc := kerberosMock(t, realm)
 	kerberosTest(t, realm, m, svc,
 		arg("auth_method", "negotiate"),
@@ -117,7 +127,7 @@ func TestAccProvider_KerberosKeytab(t *testing.T) {
 // Remote runners have no files: keytab and krb5.conf come inline.
 func TestAccProvider_KerberosKeytabBase64(t *testing.T) {
 	t.Parallel()
-	realm := testkdc.New(t)
+	realm := acceptanceRealm(t)
 	m, svc := kerberosMock(t, realm)
 	kerberosTest(t, realm, m, svc,
 		arg("auth_method", "negotiate"),
@@ -131,7 +141,7 @@ func TestAccProvider_KerberosKeytabBase64(t *testing.T) {
 // the provider once refused "file:" where the client took it.
 func TestAccProvider_KerberosCCache(t *testing.T) {
 	t.Parallel()
-	realm := testkdc.New(t)
+	realm := acceptanceRealm(t)
 	for _, prefix := range []string{"FILE:", "file:"} {
 		t.Run(prefix, func(t *testing.T) {
 			t.Parallel()
@@ -149,7 +159,7 @@ func TestAccProvider_KerberosCCache(t *testing.T) {
 // Kerberos login is configured.
 func TestAccProvider_KerberosAuto(t *testing.T) {
 	t.Parallel()
-	realm := testkdc.New(t)
+	realm := acceptanceRealm(t)
 	m, svc := kerberosMock(t, realm)
 	kerberosTest(t, realm, m, svc,
 		arg("username", realm.User),
@@ -164,7 +174,7 @@ func TestAccProvider_KerberosAuto(t *testing.T) {
 // again over HTTP/1.1.
 func TestAccProvider_KerberosOverHTTPS(t *testing.T) {
 	t.Parallel()
-	realm := testkdc.New(t)
+	realm := acceptanceRealm(t)
 	ca := testcerts.NewCA(t, "MIM CM test CA")
 	svc := negotiateService(t, realm)
 	m := newHTTPSTestMock(t, mockapi.Options{Auth: []mockapi.Authenticator{svc}}, ca, nil, seedRequest(testID, mimcm.StatusApproved))
@@ -179,7 +189,7 @@ func TestAccProvider_KerberosOverHTTPS(t *testing.T) {
 
 func TestAccProvider_KerberosErrors(t *testing.T) {
 	t.Parallel()
-	realm := testkdc.New(t)
+	realm := acceptanceRealm(t)
 	m, svc := kerberosMock(t, realm)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

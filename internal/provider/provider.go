@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
@@ -60,28 +59,29 @@ func (p *MimcmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 
 // ValidateConfig checks combinations of arguments that are set in the
 // configuration; single arguments are checked by their validators.
-func (p *MimcmProvider) ValidateConfig(_ context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
-	cfg, diags := newProviderConfig(req.Config.Raw)
-	resp.Diagnostics.Append(diags...)
-	method, ok := cfg.blockString("auth_method")
-	if resp.Diagnostics.HasError() || !ok {
+func (p *MimcmProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.AuthMethod.IsNull() || m.AuthMethod.IsUnknown() {
 		return
 	}
-	ignored := func(name, hint string) {
-		if cfg.known(name) {
-			resp.Diagnostics.AddAttributeWarning(path.Root(name), "Credential ignored",
-				fmt.Sprintf("auth_method is %q, so %s is never sent. %s", method, name, hint))
+	method := m.AuthMethod.ValueString()
+	ignored := func(field *types.String, hint string) {
+		if !field.IsNull() && !field.IsUnknown() {
+			a := m.argumentOf(field)
+			resp.Diagnostics.AddAttributeWarning(path.Root(a.name), "Credential ignored",
+				fmt.Sprintf("auth_method is %q, so %s is never sent. %s", method, a.name, hint))
 		}
 	}
 	switch method {
 	case mimcm.AuthNone:
-		for _, name := range []string{"username", "password", "token"} {
-			ignored(name, "Set auth_method to the method it belongs to, or remove it.")
+		for _, field := range []*types.String{&m.Username, &m.Password, &m.Token} {
+			ignored(field, "Set auth_method to the method it belongs to, or remove it.")
 		}
 	case mimcm.AuthBasic:
-		ignored("token", `Remove it, or set auth_method = "bearer".`)
+		ignored(&m.Token, `Remove it, or set auth_method = "bearer".`)
 	case mimcm.AuthBearer:
-		ignored("password", `Remove it, or set auth_method = "basic".`)
+		ignored(&m.Password, `Remove it, or set auth_method = "basic".`)
 	}
 }
 
@@ -90,17 +90,17 @@ func (p *MimcmProvider) ValidateConfig(_ context.Context, req provider.ValidateC
 // resource), it leaves the provider unconfigured so that planning goes on;
 // resources then plan without calling the API.
 func (p *MimcmProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	cfg, diags := newProviderConfig(req.Config.Raw)
-	resp.Diagnostics.Append(diags...)
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if unknown := cfg.unknown(); len(unknown) > 0 {
+	if unknown := m.unknown(); len(unknown) > 0 {
 		tflog.Debug(ctx, "Provider arguments are not known yet; planning without calling the API", map[string]any{"arguments": unknown})
 		return
 	}
 
-	settings, diags := cfg.resolve()
+	settings, diags := m.resolve()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -151,51 +151,50 @@ func (p *MimcmProvider) DataSources(_ context.Context) []func() datasource.DataS
 
 // resolve merges the configuration with the environment and checks the
 // result, attaching each problem to the argument at fault.
-func (cfg providerConfig) resolve() (mimcm.Config, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func (m *providerModel) resolve() (mimcm.Config, diag.Diagnostics) {
+	diags := m.fillFromEnvironment()
 	var out mimcm.Config
 
-	host := cfg.str("host")
-	if host == "" {
+	if m.Host.ValueString() == "" {
 		diags.AddAttributeError(path.Root("host"), "Missing MIM CM host",
 			"Set host in the provider block or the "+envOf("host")+" environment variable to the API's scheme and host, for example https://api.contoso.com.")
-	} else if h, err := mimcm.ParseHost(host); err != nil {
-		diags.AddAttributeError(path.Root("host"), "Invalid MIM CM host", err.Error()+cfg.from("host"))
+	} else if h, err := mimcm.ParseHost(m.Host.ValueString()); err != nil {
+		diags.AddAttributeError(path.Root("host"), "Invalid MIM CM host", err.Error()+m.from(&m.Host))
 	} else {
 		out.Host = h
 	}
 
-	if bp, err := mimcm.ParseBasePath(cfg.str("base_path")); err != nil {
-		diags.AddAttributeError(path.Root("base_path"), "Invalid base path", err.Error()+cfg.from("base_path"))
+	if bp, err := mimcm.ParseBasePath(m.BasePath.ValueString()); err != nil {
+		diags.AddAttributeError(path.Root("base_path"), "Invalid base path", err.Error()+m.from(&m.BasePath))
 	} else {
 		out.BasePath = bp
 	}
 
 	out.RequestTimeout = mimcm.DefaultRequestTimeout
-	if s := cfg.str("request_timeout"); s != "" {
+	if s := m.RequestTimeout.ValueString(); s != "" {
 		d, err := parsePositiveDuration(s)
 		if err != nil {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout", err.Error()+cfg.from("request_timeout"))
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout", err.Error()+m.from(&m.RequestTimeout))
 		}
 		out.RequestTimeout = d
 	}
 
-	out.MaxRetries = cfg.integer("max_retries", &diags)
-	out.MaxConcurrentRequests = cfg.integer("max_concurrent_requests", &diags)
+	out.MaxRetries = int(m.MaxRetries.ValueInt64())
+	out.MaxConcurrentRequests = int(m.MaxConcurrentRequests.ValueInt64())
 
-	out.InsecureSkipVerify = cfg.boolean("insecure_skip_verify", &diags)
+	out.InsecureSkipVerify = m.InsecureSkipVerify.ValueBool()
 	if out.InsecureSkipVerify {
 		diags.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS verification is off",
 			"The provider will trust any certificate the server presents, so anyone on the network path can read what it sends. Outside of tests, trust the server's CA with ca_cert_pem instead.")
 	}
 
-	diags.Append(cfg.tlsSettings(&out)...)
+	diags.Append(m.tlsSettings(&out)...)
 
-	headers, hdiags := cfg.headers()
+	headers, hdiags := m.headers()
 	diags.Append(hdiags...)
 	out.Headers = headers
 
-	auth, secrets, adiags := cfg.authenticator(out.Host)
+	auth, secrets, adiags := m.authenticator(out.Host)
 	diags.Append(adiags...)
 	out.Auth = auth
 	out.Logger = newTflogLogger(append(secrets, nonEmpty(out.ClientKeyPEM)...))
@@ -207,23 +206,24 @@ func (cfg providerConfig) resolve() (mimcm.Config, diag.Diagnostics) {
 	return out, diags
 }
 
-// headers reads the extra headers from the configuration or from
-// MIMCM_HEADERS (a JSON object).
-func (cfg providerConfig) headers() (map[string]string, diag.Diagnostics) {
+// headers are the extra headers, from the configuration or from
+// MIMCM_HEADERS; the block's validator has checked the block's names and
+// values, and the environment's are checked here.
+func (m *providerModel) headers() (map[string]string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	env := envOf("headers")
-	headers, inBlock := cfg.stringMap("headers")
-	if !inBlock {
-		headers = map[string]string{}
-		if s := os.Getenv(env); s != "" {
-			if err := json.Unmarshal([]byte(s), &headers); err != nil {
-				diags.AddAttributeError(path.Root("headers"), "Invalid headers",
-					fmt.Sprintf("%s must hold a JSON object of header names to values, such as {\"X-Team\":\"pki\"}: %v.", env, err))
-			}
+	headers := make(map[string]string, len(m.Headers.Elements()))
+	for name, v := range m.Headers.Elements() {
+		s, ok := v.(types.String)
+		if !ok || s.IsNull() {
+			diags.AddAttributeError(path.Root("headers"), "Header without a value",
+				fmt.Sprintf("Header %s is null. Give it a value, or remove it.", mimcm.QuoteInput(name)))
+			continue
 		}
-		// The validator has checked the block's.
+		headers[name] = s.ValueString()
+	}
+	if m.from(&m.Headers) != "" {
 		if err := mimcm.CheckHeaders(headers); err != nil {
-			diags.AddAttributeError(path.Root("headers"), "Invalid header", fmt.Sprintf("%v%s.", err, cfg.from("headers")))
+			diags.AddAttributeError(path.Root("headers"), "Invalid header", fmt.Sprintf("%v%s.", err, m.from(&m.Headers)))
 		}
 	}
 	for name := range headers {

@@ -1,19 +1,20 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
-	"math/big"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
@@ -30,7 +31,8 @@ const (
 
 // providerArgument declares one argument of the provider block. The
 // schema, the environment variable that stands in for it (MIMCM_ and the
-// name in upper case), how that variable is read, the list of arguments
+// name in upper case), how that variable is read into the typed
+// providerModel (whose field for it its name tags), the list of arguments
 // not known yet and the tests' environment reset all come from it.
 type providerArgument struct {
 	name      string
@@ -40,7 +42,8 @@ type providerArgument struct {
 	required  bool   // required, in the block or in the environment
 	sensitive bool
 
-	min, max, intDef int64 // an intArg's bounds and default
+	min, max, intDef int64  // an intArg's bounds and default
+	jsonForm         string // what a stringMapArg's variable holds, for errors
 
 	validators    []validator.String
 	mapValidators []validator.Map
@@ -62,7 +65,8 @@ var providerArguments = []providerArgument{
 		doc: "Most API calls in flight at once, shared by every resource and data source of this provider configuration, " +
 			"so that Terraform's `-parallelism` cannot overload MIM CM; also the most connections the provider process opens to it."},
 	{name: "headers", kind: stringMapArg, mapValidators: []validator.Map{headersCheck{}},
-		doc: "Extra HTTP headers sent with every request, for example for a proxy in front of IIS."},
+		jsonForm: `a JSON object of header names to values, such as {"X-Team":"pki"}`,
+		doc:      "Extra HTTP headers sent with every request, for example for a proxy in front of IIS."},
 
 	{name: "insecure_skip_verify", kind: boolArg, def: "`false`",
 		doc: "Skip verification of the server's TLS certificate. For tests only."},
@@ -115,8 +119,9 @@ var argumentsByName = func() map[string]*providerArgument {
 	return m
 }()
 
-// argument returns the declaration of a provider argument. An undeclared
-// name is a bug that every test of the provider's configuration meets.
+// argument returns the declaration of a provider argument, for the
+// messages that name one. An undeclared name is a bug, which
+// TestProviderArguments_namesInCode finds in every name the code spells out.
 func argument(name string) *providerArgument {
 	a, ok := argumentsByName[name]
 	if !ok {
@@ -177,142 +182,202 @@ func providerSchemaAttributes() map[string]schema.Attribute {
 	return attrs
 }
 
-// providerConfig is the provider block as Terraform sent it. Each argument
-// reads as its value in the block or, when the block leaves it unset, as
-// its environment variable.
-type providerConfig struct {
-	values map[string]tftypes.Value
+// providerModel is the provider block: one field per entry of
+// providerArguments, named by its tfsdk tag and typed by its kind
+// (TestProviderModel_matchesArguments holds the two together). After
+// fillFromEnvironment, each argument the block leaves unset holds its
+// environment variable's value, or its default.
+type providerModel struct {
+	Host                  types.String `tfsdk:"host"`
+	BasePath              types.String `tfsdk:"base_path"`
+	RequestTimeout        types.String `tfsdk:"request_timeout"`
+	MaxRetries            types.Int64  `tfsdk:"max_retries"`
+	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
+	Headers               types.Map    `tfsdk:"headers"`
+
+	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	CACertPEM          types.String `tfsdk:"ca_cert_pem"`
+	CACertFile         types.String `tfsdk:"ca_cert_file"`
+	ClientCertPEM      types.String `tfsdk:"client_cert_pem"`
+	ClientKeyPEM       types.String `tfsdk:"client_key_pem"`
+
+	AuthMethod types.String `tfsdk:"auth_method"`
+	Username   types.String `tfsdk:"username"`
+	Password   types.String `tfsdk:"password"`
+	Domain     types.String `tfsdk:"domain"`
+	Token      types.String `tfsdk:"token"`
+
+	KerberosRealm        types.String `tfsdk:"kerberos_realm"`
+	KerberosKeytab       types.String `tfsdk:"kerberos_keytab"`
+	KerberosKeytabBase64 types.String `tfsdk:"kerberos_keytab_base64"`
+	KerberosCCache       types.String `tfsdk:"kerberos_ccache"`
+	Krb5Conf             types.String `tfsdk:"krb5_conf"`
+	Krb5ConfContent      types.String `tfsdk:"krb5_conf_content"`
+	KerberosSPN          types.String `tfsdk:"kerberos_spn"`
+
+	// fromEnv holds the arguments fillFromEnvironment read from their
+	// environment variables.
+	fromEnv map[*providerArgument]bool
 }
 
-// newProviderConfig reads the provider block's raw value.
-func newProviderConfig(raw tftypes.Value) (providerConfig, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	c := providerConfig{values: map[string]tftypes.Value{}}
-	if raw.IsNull() || !raw.IsKnown() {
-		return c, diags
+// providerModelFields indexes providerModel's fields by their tfsdk tags.
+var providerModelFields = func() map[string]int {
+	typ := reflect.TypeFor[providerModel]()
+	fields := make(map[string]int, typ.NumField())
+	for i := range typ.NumField() {
+		if tag, ok := typ.Field(i).Tag.Lookup("tfsdk"); ok {
+			fields[tag] = i
+		}
 	}
-	if err := raw.As(&c.values); err != nil {
-		diags.AddError("Cannot read the provider configuration",
-			fmt.Sprintf("%v. This is a bug in the provider; please report it.", err))
+	return fields
+}()
+
+// field is the argument's field in m, the one its name tags.
+func (a *providerArgument) field(m *providerModel) reflect.Value {
+	i, ok := providerModelFields[a.name]
+	if !ok {
+		panic("provider argument " + a.name + " has no field in providerModel")
 	}
-	return c, diags
+	return reflect.ValueOf(m).Elem().Field(i)
 }
 
-// set reports whether the block sets the argument (to a known value or
-// not).
-func (c providerConfig) set(name string) bool {
-	argument(name)
-	v, ok := c.values[name]
-	return ok && !v.IsNull()
+// value is the argument's value in m.
+func (a *providerArgument) value(m *providerModel) attr.Value {
+	v, ok := a.field(m).Interface().(attr.Value)
+	if !ok {
+		panic("providerModel's field for " + a.name + " is no attr.Value")
+	}
+	return v
 }
 
-// known reports whether the block sets the argument to a known value.
-func (c providerConfig) known(name string) bool {
-	return c.set(name) && c.values[name].IsFullyKnown()
+// argumentOf is the argument declared for field, a pointer to one of m's
+// fields.
+func (m *providerModel) argumentOf(field any) *providerArgument {
+	for i := range providerArguments {
+		a := &providerArguments[i]
+		if a.field(m).Addr().Interface() == field {
+			return a
+		}
+	}
+	panic(fmt.Sprintf("%T is not a field of providerModel with a provider argument", field))
 }
 
 // unknown names the arguments whose values are not known yet.
-func (c providerConfig) unknown() []string {
+func (m *providerModel) unknown() []string {
 	var names []string
-	for _, a := range providerArguments {
-		if v, ok := c.values[a.name]; ok && !v.IsFullyKnown() {
+	for i := range providerArguments {
+		a := &providerArguments[i]
+		if !fullyKnown(a.value(m)) {
 			names = append(names, a.name)
 		}
 	}
 	return names
 }
 
-// str is a string argument's value: the block's, else its environment
-// variable's, else "".
-func (c providerConfig) str(name string) string {
-	a := argument(name)
-	if !c.set(name) {
-		return os.Getenv(a.env())
-	}
-	var s string
-	_ = c.values[name].As(&s) // a string by the schema
-	return s
-}
-
-// from says where a value read with str came from when it was the
-// environment, for messages: " (from MIMCM_HOST)"; "" for the block.
-func (c providerConfig) from(name string) string {
-	if c.set(name) {
-		return ""
-	}
-	return " (from " + envOf(name) + ")"
-}
-
-// blockString is the string the block sets, if it sets a known one.
-func (c providerConfig) blockString(name string) (string, bool) {
-	if !c.known(name) {
-		return "", false
-	}
-	var s string
-	err := c.values[name].As(&s)
-	return s, err == nil
-}
-
-// integer is an int argument's value: the block's (its validator checked
-// the bounds), else its environment variable's, checked against the same
-// bounds, else its default.
-func (c providerConfig) integer(name string, diags *diag.Diagnostics) int {
-	a := argument(name)
-	if c.set(name) {
-		var f big.Float
-		_ = c.values[name].As(&f) // a number by the schema
-		n, _ := f.Int64()
-		return int(n)
-	}
-	s := os.Getenv(a.env())
-	if s == "" {
-		return int(a.intDef)
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < a.min || n > a.max {
-		diags.AddAttributeError(path.Root(name), "Invalid "+name,
-			fmt.Sprintf("%s=%s is not a whole number between %d and %d. Set it to one, such as %d, or unset it to use that default.",
-				a.env(), mimcm.QuoteInput(s), a.min, a.max, a.intDef))
-		return 0
-	}
-	return int(n)
-}
-
-// boolean is a bool argument's value: the block's, else its environment
-// variable's, else false.
-func (c providerConfig) boolean(name string, diags *diag.Diagnostics) bool {
-	a := argument(name)
-	if c.set(name) {
-		var b bool
-		_ = c.values[name].As(&b) // a bool by the schema
-		return b
-	}
-	s := os.Getenv(a.env())
-	if s == "" {
+// fullyKnown reports whether v and, for a map, each of its elements is
+// known.
+func fullyKnown(v attr.Value) bool {
+	if v.IsUnknown() {
 		return false
 	}
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		diags.AddAttributeError(path.Root(name), "Invalid "+name,
-			fmt.Sprintf("%s=%s is not true or false. Set it to true or false, or unset it to use the default, false.", a.env(), mimcm.QuoteInput(s)))
+	if mv, ok := v.(types.Map); ok {
+		for _, e := range mv.Elements() {
+			if e.IsUnknown() {
+				return false
+			}
+		}
 	}
-	return b
+	return true
 }
 
-// stringMap is a map argument's value in the block, and whether the block
-// sets it; the environment's JSON is for the caller to read, which knows
-// what its values mean.
-func (c providerConfig) stringMap(name string) (map[string]string, bool) {
-	if !c.set(name) {
-		return nil, false
+// fillFromEnvironment gives each argument the block leaves unset the
+// value of its environment variable, converted to the argument's type,
+// and else its default. A variable whose value does not convert is an
+// error on the argument, which keeps its default.
+func (m *providerModel) fillFromEnvironment() diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.fromEnv = map[*providerArgument]bool{}
+	for i := range providerArguments {
+		a := &providerArguments[i]
+		if !a.value(m).IsNull() {
+			continue
+		}
+		if s := os.Getenv(a.env()); s != "" {
+			v, d := a.fromEnvironment(s)
+			diags.Append(d...)
+			if !d.HasError() {
+				a.field(m).Set(reflect.ValueOf(v))
+				m.fromEnv[a] = true
+				continue
+			}
+		}
+		if a.kind == intArg {
+			a.field(m).Set(reflect.ValueOf(types.Int64Value(a.intDef)))
+		}
 	}
-	var elems map[string]tftypes.Value
-	_ = c.values[name].As(&elems) // a map by the schema
-	out := make(map[string]string, len(elems))
-	for k, v := range elems {
-		var s string
-		_ = v.As(&s)
-		out[k] = s
+	return diags
+}
+
+// fromEnvironment converts s, the value of the argument's environment
+// variable, to the argument's type, checking an integer's bounds.
+func (a *providerArgument) fromEnvironment(s string) (attr.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	switch a.kind {
+	case intArg:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < a.min || n > a.max {
+			diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name,
+				fmt.Sprintf("%s=%s is not a whole number between %d and %d. Set it to one, such as %d, or unset it to use that default.",
+					a.env(), mimcm.QuoteInput(s), a.min, a.max, a.intDef))
+		}
+		return types.Int64Value(n), diags
+	case boolArg:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name,
+				fmt.Sprintf("%s=%s is not true or false. Set it to true or false, or unset it to use the default, false.", a.env(), mimcm.QuoteInput(s)))
+		}
+		return types.BoolValue(b), diags
+	case stringMapArg:
+		return a.mapFromJSON(s)
 	}
-	return out, true
+	return types.StringValue(s), diags
+}
+
+// mapFromJSON reads a map argument's environment variable, a JSON object
+// of strings.
+func (a *providerArgument) mapFromJSON(s string) (attr.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	invalid := func(why string) (attr.Value, diag.Diagnostics) {
+		diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name, fmt.Sprintf("%s must hold %s: %s.", a.env(), a.jsonForm, why))
+		return nil, diags
+	}
+	var m map[string]*string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return invalid(err.Error())
+	}
+	if m == nil {
+		return invalid("it holds null")
+	}
+	elems := make(map[string]attr.Value, len(m))
+	for k, v := range m {
+		if v == nil {
+			return invalid(fmt.Sprintf("%s is null", mimcm.QuoteInput(k)))
+		}
+		elems[k] = types.StringValue(*v)
+	}
+	v, d := types.MapValue(types.StringType, elems)
+	diags.Append(d...)
+	return v, diags
+}
+
+// from says where an argument's value came from when it was the
+// environment, for messages: " (from MIMCM_HOST)"; "" for the block or
+// the default. field is a pointer to the argument's field in m.
+func (m *providerModel) from(field any) string {
+	a := m.argumentOf(field)
+	if !m.fromEnv[a] {
+		return ""
+	}
+	return " (from " + a.env() + ")"
 }

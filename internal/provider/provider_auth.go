@@ -41,21 +41,21 @@ type credentials struct {
 	spn          string
 }
 
-func (cfg providerConfig) credentials(host string) credentials {
+func (m *providerModel) credentials(host string) credentials {
 	c := credentials{
-		method:       cfg.str("auth_method"),
-		username:     cfg.str("username"),
-		password:     cfg.str("password"),
-		token:        cfg.str("token"),
-		domain:       cfg.str("domain"),
-		realm:        cfg.str("kerberos_realm"),
-		keytabPath:   cfg.str("kerberos_keytab"),
-		keytabBase64: cfg.str("kerberos_keytab_base64"),
-		ccache:       cfg.str("kerberos_ccache"),
+		method:       m.AuthMethod.ValueString(),
+		username:     m.Username.ValueString(),
+		password:     m.Password.ValueString(),
+		token:        m.Token.ValueString(),
+		domain:       m.Domain.ValueString(),
+		realm:        m.KerberosRealm.ValueString(),
+		keytabPath:   m.KerberosKeytab.ValueString(),
+		keytabBase64: m.KerberosKeytabBase64.ValueString(),
+		ccache:       m.KerberosCCache.ValueString(),
 		ccacheArg:    "kerberos_ccache",
-		krb5Conf:     cfg.str("krb5_conf"),
-		krb5Content:  cfg.str("krb5_conf_content"),
-		spn:          cfg.str("kerberos_spn"),
+		krb5Conf:     m.Krb5Conf.ValueString(),
+		krb5Content:  m.Krb5ConfContent.ValueString(),
+		spn:          m.KerberosSPN.ValueString(),
 	}
 	if c.ccache == "" {
 		c.ccache = os.Getenv(envKRB5CCNAME)
@@ -82,9 +82,9 @@ func (c credentials) secrets() []string {
 
 // authenticator picks the auth method and checks that its credentials are
 // present and readable, attaching each problem to the argument at fault.
-func (cfg providerConfig) authenticator(host string) (mimcm.Authenticator, []string, diag.Diagnostics) {
+func (m *providerModel) authenticator(host string) (mimcm.Authenticator, []string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	c := cfg.credentials(host)
+	c := m.credentials(host)
 	method := c.method
 	if method == "" {
 		switch {
@@ -251,17 +251,17 @@ func (c credentials) requirePassword(diags *diag.Diagnostics, method string) {
 }
 
 // tlsSettings reads the CA and client certificate arguments.
-func (cfg providerConfig) tlsSettings(out *mimcm.Config) diag.Diagnostics {
+func (m *providerModel) tlsSettings(out *mimcm.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var bundle strings.Builder
-	if pem := cfg.str("ca_cert_pem"); pem != "" {
+	if pem := m.CACertPEM.ValueString(); pem != "" {
 		if !x509.NewCertPool().AppendCertsFromPEM([]byte(pem)) {
 			diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid CA certificate",
 				"ca_cert_pem holds no PEM-encoded certificate (it must contain -----BEGIN CERTIFICATE----- blocks).")
 		}
 		bundle.WriteString(pem + "\n")
 	}
-	if file := cfg.str("ca_cert_file"); file != "" {
+	if file := m.CACertFile.ValueString(); file != "" {
 		pem, err := os.ReadFile(file)
 		switch {
 		case err != nil:
@@ -276,8 +276,8 @@ func (cfg providerConfig) tlsSettings(out *mimcm.Config) diag.Diagnostics {
 	}
 	out.CACertPEM = bundle.String()
 
-	cert := cfg.str("client_cert_pem")
-	key := cfg.str("client_key_pem")
+	cert := m.ClientCertPEM.ValueString()
+	key := m.ClientKeyPEM.ValueString()
 	switch {
 	case cert == "" && key == "":
 	case key == "":

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -51,6 +53,10 @@ func TestAccProvider_hostErrorsAtPlan(t *testing.T) {
   auth_method = "basic"
   username    = "CONTOSO\\svc-terraform"
 }`, `(?s)Missing password.*password.*MIMCM_PASSWORD`},
+		"null header": {`provider "mimcm" {
+  host    = "https://api.contoso.com"
+  headers = { "X-Team" = null }
+}`, `(?s)Header without a value.*Header "X-Team" is null\. Give it a value, or remove it`},
 		"missing token": {`provider "mimcm" {
   host        = "https://api.contoso.com"
   auth_method = "bearer"
@@ -96,7 +102,7 @@ provider "mimcm" {
 func TestAccProvider_hostFromEnvironment(t *testing.T) {
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))
 	t.Setenv("MIMCM_HOST", m.URL)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `provider "mimcm" {}` + resourceBlock(testID, "Completed"),
@@ -325,24 +331,33 @@ func TestProviderConfig_resolve(t *testing.T) {
 	}
 }
 
-// testProviderConfig is a provider block that sets the given arguments.
-func testProviderConfig(t *testing.T, set map[string]any) providerConfig {
+// testProviderConfig is a provider block that sets the given arguments
+// (a tftypes.Value as it is), read into the model as Configure reads it.
+func testProviderConfig(t *testing.T, set map[string]any) *providerModel {
 	t.Helper()
-	c := providerConfig{values: map[string]tftypes.Value{}}
-	for name, v := range set {
-		argument(name)
-		var typ tftypes.Type = tftypes.String
-		switch v.(type) {
-		case int:
-			typ = tftypes.Number
-		case bool:
-			typ = tftypes.Bool
-		case map[string]string:
-			typ = tftypes.Map{ElementType: tftypes.String}
-		}
-		c.values[name] = tfValue(t, typ, v)
+	s := schema.Schema{Attributes: providerSchemaAttributes()}
+	typ := s.Type().TerraformType(t.Context()).(tftypes.Object)
+	values := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, at := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(at, nil)
 	}
-	return c
+	for name, v := range set {
+		at, ok := typ.AttributeTypes[name]
+		if !ok {
+			t.Fatalf("the provider has no argument %q", name)
+		}
+		if tv, ok := v.(tftypes.Value); ok {
+			values[name] = tv
+			continue
+		}
+		values[name] = tfValue(t, at, v)
+	}
+	var m providerModel
+	diags := tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, values)}.Get(t.Context(), &m)
+	for _, d := range diags {
+		t.Fatalf("reading the provider block: %s: %s", d.Summary(), d.Detail())
+	}
+	return &m
 }
 
 func expectDiags(t *testing.T, diags diag.Diagnostics, severity diag.Severity, want map[string]string) {

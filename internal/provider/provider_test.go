@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -23,8 +24,10 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 	"mimcm": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test")(), nil },
 }
 
-// TestMain makes sure a Terraform binary is there before any test runs: the
-// tests never download one.
+// TestMain prepares what every test shares: no MIMCM_* variable of the
+// developer's, no call home, and the Terraform binary for the acceptance
+// tests. Those run only with TF_ACC set, as resource.Test decides; without
+// it every other test runs, and no Terraform is needed.
 func TestMain(m *testing.M) {
 	cleanup, err := prepareTerraform()
 	if err != nil {
@@ -36,6 +39,25 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// acceptance reports whether the acceptance tests run: TF_ACC is set, as
+// terraform-plugin-testing's resource.Test reads it.
+func acceptance() bool { return os.Getenv("TF_ACC") != "" }
+
+// skipUnlessAcceptance skips a test that runs Terraform itself, as
+// resource.Test skips without TF_ACC.
+func skipUnlessAcceptance(t testing.TB) {
+	t.Helper()
+	if !acceptance() {
+		t.Skip("acceptance test: it runs Terraform; set TF_ACC=1 (make test and make testacc do)")
+	}
+}
+
+// terraformMissing says how to get the Terraform binary the acceptance
+// tests run.
+const terraformMissing = "the acceptance tests (TF_ACC is set) run a real Terraform binary, 1.5 or later, and never download one: " +
+	"install Terraform (https://developer.hashicorp.com/terraform/install) and put terraform on PATH, or set TF_ACC_TERRAFORM_PATH to its path; " +
+	"unset TF_ACC to run only the tests that need no Terraform"
+
 func prepareTerraform() (func(), error) {
 	os.Setenv("CHECKPOINT_DISABLE", "1")
 	// The provider reads MIMCM_* variables; the tests configure it
@@ -44,14 +66,6 @@ func prepareTerraform() (func(), error) {
 		os.Unsetenv(a.env())
 	}
 	os.Unsetenv(envKRB5CCNAME)
-	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		bin, err := exec.LookPath("terraform")
-		if err != nil {
-			return nil, fmt.Errorf("the provider tests run a real Terraform binary (1.5 or later) and never download one: " +
-				"put terraform on PATH or set TF_ACC_TERRAFORM_PATH to its path")
-		}
-		os.Setenv("TF_ACC_TERRAFORM_PATH", bin)
-	}
 	// The environment may point TF_CLI_CONFIG_FILE at a file that does not
 	// exist; give Terraform an empty one so it neither warns nor reads the
 	// user's own settings.
@@ -64,7 +78,33 @@ func prepareTerraform() (func(), error) {
 		return nil, err
 	}
 	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	if err := findTerraform(filepath.Join(dir, "terraform-not-installed")); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	return func() { os.RemoveAll(dir) }, nil
+}
+
+// findTerraform points TF_ACC_TERRAFORM_PATH at the terraform on PATH
+// unless it is set. Without one, the acceptance tests cannot run, which is
+// an error when TF_ACC asks for them; otherwise TF_ACC_TERRAFORM_PATH is
+// left naming missing, a file that does not exist, so that a test that
+// runs Terraform without its gate fails rather than has
+// terraform-plugin-testing download one.
+func findTerraform(missing string) error {
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") != "" {
+		return nil
+	}
+	bin, err := exec.LookPath("terraform")
+	switch {
+	case err == nil:
+		os.Setenv("TF_ACC_TERRAFORM_PATH", bin)
+	case acceptance():
+		return errors.New(terraformMissing)
+	default:
+		os.Setenv("TF_ACC_TERRAFORM_PATH", missing)
+	}
+	return nil
 }
 
 // testMock is an in-process mock API for one test.

@@ -395,9 +395,7 @@ func (tf *terraformCLI) mustRun(want int, args ...string) string {
 // validate refuses, saying what to write, for requests whose status nobody
 // chose.
 func TestAccRequestStatusList_generateConfig(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
+	skipUnlessAcceptance(t)
 	t.Parallel()
 	skipBelow(t, version1_14)
 	m := newTestMock(t, mockapi.Options{}, queryListSeed()...)
@@ -687,9 +685,7 @@ func TestListSkips_warning(t *testing.T) {
 // Configuration generated from a list of GUIDs in braces, upper case, twice
 // or not at all validates, and imports each request once.
 func TestAccRequestStatusList_generateConfigHostileList(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
+	skipUnlessAcceptance(t)
 	t.Parallel()
 	skipBelow(t, version1_14)
 	// Without the Denied request, whose generated block is meant to fail

@@ -23,6 +23,7 @@ import (
 // itself logs the configuration it writes. It cannot run in parallel: the
 // log settings are environment variables.
 func TestAccProvider_secretsNeverLogged(t *testing.T) {
+	skipUnlessAcceptance(t) // before the realm, which MIMCM_TEST_KERBEROS may demand
 	const (
 		user     = `CONTOSO\svc-terraform`
 		password = "Pa55-w0rd-never-logged"

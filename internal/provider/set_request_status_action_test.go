@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -278,9 +277,7 @@ resource "terraform_data" "trigger" {
 // terraform apply -invoke runs the action by hand, shows its progress, and
 // sends no PUT for a request that already has the status.
 func TestAccSetRequestStatusAction_invokeByHand(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
+	skipUnlessAcceptance(t)
 	t.Parallel()
 	skipBelow(t, version1_14)
 	m := newTestMock(t, mockapi.Options{}, seedRequest(testID, mimcm.StatusApproved))

@@ -66,7 +66,7 @@ func (d *RequestDataSource) Configure(_ context.Context, req datasource.Configur
 // error.
 func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg RequestDataSourceModel
-	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || !providerConfigured(d.data, dataSourceObject, "mimcm_request", &resp.Diagnostics) {
 		return
 	}
@@ -83,7 +83,7 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	item, diags := newRequestDataSourceModel(got)
 	resp.Diagnostics.Append(diags...)
 	item.ID = cfg.ID
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &item)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &item)...)
 }
 
 // newRequestDataSourceModel converts a request for the data sources.

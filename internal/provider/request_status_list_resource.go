@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -102,7 +103,7 @@ func (l *RequestStatusListResource) Configure(_ context.Context, req resource.Co
 // warning, streamed first.
 func (l *RequestStatusListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg RequestStatusListModel
-	if diags := getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg); diags.HasError() {
+	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
@@ -260,20 +261,22 @@ func listResult(ctx context.Context, req list.ListRequest, got *mimcm.Request, d
 	if !req.IncludeResource {
 		return diags
 	}
-	var model RequestStatusResourceModel
-	empty := tftypes.NewValue(req.ResourceSchema.Type().TerraformType(ctx), nil)
-	diags.Append(getModel(ctx, req.ResourceSchema, empty, &model)...)
+	// The timeouts block is left out, as null of its own type.
+	timeoutsType, d := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
+	diags.Append(d...)
 	if diags.HasError() {
 		return diags
 	}
+	none, err := timeoutsType.ValueFromTerraform(ctx, tftypes.NewValue(timeoutsType.TerraformType(ctx), nil))
+	noTimeouts, ok := none.(timeouts.Value)
+	if err != nil || !ok {
+		return append(diags, providerBug(fmt.Errorf("the timeouts block of mimcm_request_status reads as %T (%v), not timeouts.Value", none, err))...)
+	}
+	model := RequestStatusResourceModel{Timeouts: noTimeouts}
 	model.RequestID = types.StringValue(got.Uuid.String())
 	model.Status = types.StringValue(generatedStatus(got.Status, desired))
 	model.fill(got)
-	raw, d := rawValueOf(ctx, req.ResourceSchema, &model)
-	diags.Append(d...)
-	if !diags.HasError() {
-		result.Resource.Raw = raw
-	}
+	diags.Append(result.Resource.Set(ctx, &model)...)
 	return diags
 }
 

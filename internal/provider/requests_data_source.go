@@ -92,7 +92,7 @@ func (d *RequestsDataSource) Configure(_ context.Context, req datasource.Configu
 // Read lists the requests with one GET. No match is an empty list.
 func (d *RequestsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg RequestsDataSourceModel
-	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || !providerConfigured(d.data, dataSourceObject, "mimcm_requests", &resp.Diagnostics) {
 		return
 	}
@@ -112,7 +112,7 @@ func (d *RequestsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &cfg)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
 // requestsItem is the object of one request in requests.

@@ -83,7 +83,7 @@ func (a *SetRequestStatusAction) Configure(_ context.Context, req action.Configu
 // waits for the server to finish, telling Terraform what it is waiting for.
 func (a *SetRequestStatusAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var cfg SetRequestStatusActionModel
-	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

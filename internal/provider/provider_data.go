@@ -74,6 +74,10 @@ type readCache struct {
 	now     func() time.Time
 	mu      sync.Mutex
 	entries map[mimcm.GUID]cachedRead
+	// swept is when expired entries were last dropped: at most once a ttl,
+	// since mimcm_request_statuses puts and takes one entry for each of
+	// its requests, and sweeping on every take made its apply quadratic.
+	swept time.Time
 }
 
 type cachedRead struct {
@@ -89,7 +93,9 @@ func newReadCache(ttl time.Duration) *readCache {
 func (c *readCache) put(id mimcm.GUID, r *mimcm.Request) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries[id] = cachedRead{request: *r, at: c.now()}
+	now := c.now()
+	c.sweep(now)
+	c.entries[id] = cachedRead{request: *r, at: now}
 }
 
 // take returns and forgets the read of id if it is fresh enough.
@@ -97,17 +103,30 @@ func (c *readCache) take(id mimcm.GUID) (*mimcm.Request, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
-	for key, e := range c.entries {
-		if now.Sub(e.at) > c.ttl {
-			delete(c.entries, key)
-		}
-	}
+	c.sweep(now)
 	e, ok := c.entries[id]
 	if !ok {
 		return nil, false
 	}
 	delete(c.entries, id)
+	if now.Sub(e.at) > c.ttl {
+		return nil, false
+	}
 	return &e.request, true
+}
+
+// sweep drops the expired entries, unless it did less than a ttl ago: no
+// entry outlives two ttls.
+func (c *readCache) sweep(now time.Time) {
+	if now.Sub(c.swept) < c.ttl {
+		return
+	}
+	c.swept = now
+	for key, e := range c.entries {
+		if now.Sub(e.at) > c.ttl {
+			delete(c.entries, key)
+		}
+	}
 }
 
 // policyCache reads each workflow policy once per provider process, so

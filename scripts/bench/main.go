@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -52,11 +53,14 @@ type config struct {
 	latencyKind kind
 	httpsN      int
 	goBench     bool
-	kinds       []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
-	out         string
-	update      bool // merge the sections this run measures into out instead of replacing it
-	terraform   string
-	keep        bool
+	kinds       []kind // nil: every kind up to 1,000 resources, the kinds of one resource of N entries above
+	// perResourceMax, when not 0, is the largest size at which the kinds
+	// of -kinds that hold one resource per request are measured.
+	perResourceMax int
+	out            string
+	update         bool // merge the sections this run measures into out instead of replacing it
+	terraform      string
+	keep           bool
 }
 
 func main() {
@@ -89,6 +93,8 @@ func parseFlags(args []string) (config, error) {
 	kindList := fs.String("kinds", "", "configurations to measure, from "+strings.Join(kindNames[:], ", ")+
 		" (comma-separated); empty means the first five, floor_request_statuses and mimcm_request up to 1,000 resources, and mimcm_request_status, "+
 		"mimcm_request_statuses and floor_request_statuses above")
+	fs.IntVar(&cfg.perResourceMax, "per-resource-max", 0, "with -kinds: measure the kinds of one resource per request (terraform_data, "+
+		"floor_item, floor_request_status and its variants, mimcm_request_status, mimcm_request) only at sizes up to this; 0 means at every size")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
 	fs.BoolVar(&cfg.update, "update", false, "with -out: replace only the sections this run measured, and the rows of the targets it checked, "+
 		"keeping the rest of the file (for runs limited with -n, -kinds, -latency-n 0, -https-n 0, -go-bench=false)")
@@ -131,26 +137,33 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-latency-n and -latency-ms cannot be negative")
 	case cfg.httpsN < 0:
 		return cfg, errors.New("-https-n cannot be negative")
+	case cfg.perResourceMax < 0:
+		return cfg, errors.New("-per-resource-max cannot be negative")
 	}
 	return cfg, nil
 }
 
 // kindsFor is what a size measures. Terraform's own apply grows faster
 // than the number of resources (it rewrites the whole state file after
-// each one), so above 1,000 resources the comparisons take hours on a
-// shared two-core machine; mimcm_request_status and mimcm_request_statuses
-// alone still give their calls, connections and memory, and
-// floor_request_statuses, which takes seconds, the floor under the latter.
+// each one), so above 1,000 resources the comparisons of one resource per
+// request take hours on a shared two-core machine: by default only the
+// kinds of one resource holding N entries are measured there,
+// mimcm_request_statuses beside its two floors, floor_request_statuses and
+// one terraform_data holding the same map. -kinds chooses for every size,
+// and -per-resource-max leaves the kinds of one resource per request out
+// of the sizes above it.
 // mimcm_request, whose calls per resource do not change with N, is
 // measured up to 1,000 resources.
 func (cfg config) kindsFor(n int) []kind {
 	switch {
-	case cfg.kinds != nil:
+	case cfg.kinds != nil && (cfg.perResourceMax == 0 || n <= cfg.perResourceMax):
 		return cfg.kinds
+	case cfg.kinds != nil:
+		return slices.DeleteFunc(slices.Clone(cfg.kinds), kind.perResource)
 	case n <= 1000:
-		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk, kindFloorBulk, kindRequest}
+		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk, kindFloorBulk, kindRequest, kindDataMap}
 	}
-	return []kind{kindMimcm, kindBulk, kindFloorBulk}
+	return []kind{kindDataMap, kindBulk, kindFloorBulk}
 }
 
 // operationsFor is what a size runs. Above 1,000 resources destroy is left

@@ -405,7 +405,7 @@ func (r *RequestStatusesResource) modifyPlan(ctx context.Context, stateIn tfsdk.
 				conflicts = append(conflicts, conflict{e, got.request.Status})
 				continue
 			}
-			r.data.reads.put(e.id, got.request)
+			r.data.reads.put(e.id, got.request, time.Duration(len(unread))*readCachePerEntry)
 			switch {
 			case got.request.Status.Satisfies(e.desired):
 				// Adopted as it is: a final status never changes again.

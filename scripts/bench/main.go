@@ -4,7 +4,7 @@
 //	go run ./scripts/bench -n 500 -out BENCHMARKS.md
 //
 // It builds the provider and mimcm-mock into a temporary directory, starts
-// the mock on a free loopback port and, for each size N, generates seven
+// the mock on a free loopback port and, for each size N, generates eight
 // configurations: N mimcm_request_status resources completing seeded
 // Approved requests, one mimcm_request_statuses completing N others, N
 // mimcm_request resources each creating an Enroll request from the example
@@ -13,15 +13,21 @@
 // nothing: floor_item, the smallest plugin resource, and
 // floor_request_status, which has mimcm_request_status's schema and state,
 // and one floor_request_statuses of N entries, mimcm_request_statuses'
-// schema answered by the floor at the protocol level with next to no work.
-// -kinds chooses others: the floor's variants that weigh groups of
-// attributes, and mimcm_request_statuses_no_list. It then runs apply,
+// schema answered by the floor at the protocol level with next to no work,
+// and one terraform_data whose input is that map (terraform_data_map).
+// Above 1,000 only the three kinds of one resource of N entries run by
+// default. -kinds chooses others: the floor's variants that weigh groups
+// of attributes, and mimcm_request_statuses_no_list; -per-resource-max
+// keeps the kinds of one resource per request to the smaller sizes
+// (make bench-scale). It then runs apply,
 // plan (with refresh), plan -refresh=false and destroy on each, alternating
 // between them round after round, and reports medians, ratios, the API
 // calls per resource and the new TCP connections (from the mock's call log),
 // and the provider processes' peak RSS (VmHWM, sampled from /proc every
-// 50 ms). A latency scenario, an https scenario (the connections of
-// HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
+// 50 ms), with a chart of apply time and provider peak RSS against N on
+// log scales beside the report when it is written for two sizes or more
+// (BENCHMARKS.svg beside BENCHMARKS.md). A latency scenario, an https
+// scenario (the connections of HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
 // and 14 and of mimcm_request's calls (PASS or MISS) follow. -update merges
 // a limited run's sections into an earlier report. Terraform runs offline:
 // its own CLI configuration with dev_overrides, CHECKPOINT_DISABLE=1,

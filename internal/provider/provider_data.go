@@ -80,6 +80,13 @@ func configured(data *providerData, diags *diag.Diagnostics) bool {
 // apply that follows it uses it instead of reading again.
 const readCacheTTL = 30 * time.Second
 
+// readCachePerEntry lengthens the ttl of the reads of one plan by this much
+// for each of them: Terraform's own work between a plan and the apply that
+// follows it grows with the entries of a mimcm_request_statuses, and at
+// 100,000 entries it took longer than readCacheTTL (make bench-scale), so
+// that the apply found every read expired and read each request again.
+const readCachePerEntry = time.Millisecond
+
 // readCache hands a request read while planning a create to the create that
 // follows in the same provider process. Terraform plans each resource again
 // just before applying it, so without it every create would read the
@@ -89,22 +96,30 @@ type readCache struct {
 	now     func() time.Time
 	mu      sync.Mutex
 	entries map[mimcm.GUID]cachedRead
+	// swept is when expired entries were last dropped: at most once a ttl,
+	// since mimcm_request_statuses puts and takes one entry for each of
+	// its requests, and sweeping on every take made its apply quadratic.
+	swept time.Time
 }
 
 type cachedRead struct {
-	request mimcm.Request
-	at      time.Time
+	request *mimcm.Request
+	expires time.Time
 }
 
 func newReadCache(ttl time.Duration) *readCache {
 	return &readCache{ttl: ttl, now: time.Now, entries: map[mimcm.GUID]cachedRead{}}
 }
 
-// put remembers a fresh read.
-func (c *readCache) put(id mimcm.GUID, r *mimcm.Request) {
+// put remembers a fresh read for the cache's ttl and extra. The cache keeps
+// r itself, not a copy (a plan of many entries holds them all): the caller
+// must not change it after.
+func (c *readCache) put(id mimcm.GUID, r *mimcm.Request, extra time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries[id] = cachedRead{request: *r, at: c.now()}
+	now := c.now()
+	c.sweep(now)
+	c.entries[id] = cachedRead{request: r, expires: now.Add(c.ttl + extra)}
 }
 
 // take returns and forgets the read of id if it is fresh enough.
@@ -112,17 +127,30 @@ func (c *readCache) take(id mimcm.GUID) (*mimcm.Request, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
-	for key, e := range c.entries {
-		if now.Sub(e.at) > c.ttl {
-			delete(c.entries, key)
-		}
-	}
+	c.sweep(now)
 	e, ok := c.entries[id]
 	if !ok {
 		return nil, false
 	}
 	delete(c.entries, id)
-	return &e.request, true
+	if now.After(e.expires) {
+		return nil, false
+	}
+	return e.request, true
+}
+
+// sweep drops the expired entries, unless it did less than a ttl ago: no
+// entry outlives its expiry by more than a ttl.
+func (c *readCache) sweep(now time.Time) {
+	if now.Sub(c.swept) < c.ttl {
+		return
+	}
+	c.swept = now
+	for key, e := range c.entries {
+		if now.After(e.expires) {
+			delete(c.entries, key)
+		}
+	}
 }
 
 // policyCache reads each workflow policy once per provider process, so

@@ -35,18 +35,23 @@ func NewProtocol6(version string) func() ProtocolServer {
 }
 
 // Server is the framework's server for the provider, which lets
-// mimcm_request_statuses answer two calls without the framework's work
-// around its code: a refresh (RequestStatusesResource.readDirect calls its
-// Read) and a plan that changes nothing (planUnchanged does what its
-// ModifyPlan would). Every other call, and these whenever the resource
-// cannot answer them as the framework would, go to the framework.
+// mimcm_request_statuses answer the calls whose values hold all of its
+// entries without the framework's work around its code: a refresh
+// (RequestStatusesResource.readDirect calls its Read), a plan that changes
+// nothing (planUnchanged does what its ModifyPlan would), any other plan
+// but a destroy's (planChanged calls modifyPlan, ModifyPlan's work), and
+// the apply of a create or an update (applyDirect calls Create or Update).
+// Every other call, and these whenever the resource cannot answer them as
+// the framework would, go to the framework.
 //
 // The framework (v1.19) handles every value of a call several times over,
 // whatever the resource's code does. A plan decodes the configuration, the
 // prior state and the proposed state, copies the plan to set defaults and
 // to clear write-only attributes, and converts each attribute of all three
 // to its own value types for attribute plan modifiers; a refresh copies the
-// state four times and walks both states for semantic equality. This
+// state four times and walks both states for semantic equality; an apply
+// decodes the configuration too, copies the planned and the new state for
+// semantic equality and walks the new state for write-only attributes. This
 // schema has no default, no write-only attribute, no plan modifier and no
 // semantic equality, so all of that changes nothing, and for one resource
 // of 5,000 entries it was about 80 MB of garbage per plan and the
@@ -65,8 +70,22 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 		if resp := r.planUnchanged(ctx, req); resp != nil {
 			return resp, nil
 		}
+		if resp := r.planChanged(ctx, req); resp != nil {
+			return resp, nil
+		}
 	}
 	return s.ProtocolServer.PlanResourceChange(ctx, req)
+}
+
+// ApplyResourceChange applies a planned change.
+func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	if req.TypeName == requestStatusesTypeName {
+		r := &RequestStatusesResource{data: s.provider.data.Load()}
+		if resp := r.applyDirect(ctx, req); resp != nil {
+			return resp, nil
+		}
+	}
+	return s.ProtocolServer.ApplyResourceChange(ctx, req)
 }
 
 // ReadResource refreshes a resource.

@@ -374,7 +374,7 @@ func (r *RequestStatusResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Diagnostics.Append(transitionError(desired, err)...)
 		return
 	}
-	r.data.reads.put(id, got)
+	r.data.reads.put(id, got, 0)
 	read := newRequestAttributesModel(got)
 	switch {
 	case got.Status.Satisfies(desired):

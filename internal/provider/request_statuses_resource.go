@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -309,27 +310,36 @@ const importedValue = ""
 // entry already in state is decided from state alone, so that
 // `plan -refresh=false` calls no API; a new entry is read once.
 func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
+	resp.Diagnostics.Append(r.modifyPlan(ctx, req.State, req.Private, resp.Private, &resp.Plan)...)
+}
+
+// modifyPlan is ModifyPlan's work, for the framework's plans and
+// planDirect's: plan holds the plan to modify and, on return, the modified
+// plan; prior is the private state the plan started from and planned the
+// one it gives.
+func (r *RequestStatusesResource) modifyPlan(ctx context.Context, stateIn tfsdk.State, priorPrivate, plannedPrivate privateState, planIn *tfsdk.Plan) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if planIn.Raw.IsNull() {
+		return diags
 	}
 	// Unchanged resources claim their requests too: another resource may
 	// target one of them.
-	resp.Diagnostics.Append(r.claimEntries(ctx, req.Plan.Raw, req.Private, resp.Private)...)
-	if resp.Diagnostics.HasError() || req.Plan.Raw.Equal(req.State.Raw) {
-		return
+	diags.Append(r.claimEntries(ctx, planIn.Raw, priorPrivate, plannedPrivate)...)
+	if diags.HasError() || planIn.Raw.Equal(stateIn.Raw) {
+		return diags
 	}
 	var plan, state RequestStatusesResourceModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	diags.Append(getModel(ctx, planIn.Schema, planIn.Raw, &plan)...)
+	if !stateIn.Raw.IsNull() {
+		diags.Append(getModel(ctx, stateIn.Schema, stateIn.Raw, &state)...)
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return diags
 	}
 	if plan.Requests.IsUnknown() {
 		plan.Statuses = types.MapUnknown(entryType)
-		resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
-		return
+		diags.Append(setPlan(ctx, planIn, &plan)...)
+		return diags
 	}
 	prior := priorEntries(state)
 	planned := map[string]attr.Value{}
@@ -339,13 +349,13 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 	seen := map[mimcm.GUID]string{}
 	for _, e := range entriesOf(plan.Requests) {
 		if other, dup := seen[e.id]; dup {
-			resp.Diagnostics.AddAttributeError(path.Root("requests"), fmt.Sprintf("Request %s is listed twice", e.id),
+			diags.AddAttributeError(path.Root("requests"), fmt.Sprintf("Request %s is listed twice", e.id),
 				fmt.Sprintf("The keys %q and %q of requests name the same request (GUIDs are compared in any letter case). Keep one of them.", other, e.key))
 			continue
 		}
 		seen[e.id] = e.key
 		if e.value.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("requests").AtMapKey(e.key), fmt.Sprintf("Request %s has no status", e.id),
+			diags.AddAttributeError(path.Root("requests").AtMapKey(e.key), fmt.Sprintf("Request %s has no status", e.id),
 				"Each entry of requests must name the status its request must have: Completed, Canceled or Abandoned.")
 			continue
 		}
@@ -384,7 +394,7 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 		for _, e := range unread {
 			got := reads[e.id]
 			if errors.Is(got.err, mimcm.ErrRequestNotFound) {
-				resp.Diagnostics.Append(entryReadError(e, got.err)...)
+				diags.Append(entryReadError(e, got.err)...)
 				continue
 			}
 			if got.err != nil {
@@ -395,12 +405,12 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 				conflicts = append(conflicts, conflict{e, got.request.Status})
 				continue
 			}
-			r.data.reads.put(e.id, got.request)
+			r.data.reads.put(e.id, got.request, time.Duration(len(unread))*readCachePerEntry)
 			switch {
 			case got.request.Status.Satisfies(e.desired):
 				// Adopted as it is: a final status never changes again.
-				obj, diags := entryValue(got.request)
-				resp.Diagnostics.Append(diags...)
+				obj, d := entryValue(got.request)
+				diags.Append(d...)
 				planned[string(e.id)] = obj
 			case mimcm.CheckApproval(e.id, got.request.Status, e.desired) != nil:
 				// It may be approved before the apply reads it again.
@@ -410,22 +420,23 @@ func (r *RequestStatusesResource) ModifyPlan(ctx context.Context, req resource.M
 				planned[string(e.id)] = plannedEntry(e.desired)
 			}
 		}
-		resp.Diagnostics.Append(planReadFailures(unreadable, reads)...)
+		diags.Append(planReadFailures(unreadable, reads)...)
 	} else {
 		for _, e := range unread {
 			planned[string(e.id)] = plannedEntry(e.desired)
 		}
 	}
-	resp.Diagnostics.Append(conflictError(conflicts)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(conflictError(conflicts)...)
+	if diags.HasError() {
+		return diags
 	}
-	resp.Diagnostics.Append(r.data.awaitingApprovalEntries(ctx, waiting,
+	diags.Append(r.data.awaitingApprovalEntries(ctx, waiting,
 		"The apply sends nothing for them and records them as they are; the first run after an approver has approved one gives it its status.")...)
-	statuses, diags := types.MapValue(entryType, planned)
-	resp.Diagnostics.Append(diags...)
+	statuses, d := types.MapValue(entryType, planned)
+	diags.Append(d...)
 	plan.Statuses = statuses
-	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, &plan)...)
+	diags.Append(setPlan(ctx, planIn, &plan)...)
+	return diags
 }
 
 // planUnchanged answers a plan whose proposed state is the prior state
@@ -462,6 +473,136 @@ func (r *RequestStatusesResource) planUnchanged(ctx context.Context, req *tfprot
 		PlannedPrivate: plannedPrivate,
 		Diagnostics:    protocolDiagnostics(diags),
 	}
+}
+
+// planChanged answers every other plan of the resource, a create's or an
+// update's, without the framework (Server says why) and with ModifyPlan's
+// own work (modifyPlan). Of the framework's work around ModifyPlan, only
+// one step changes anything for this schema, and it does it here: a plan
+// that changes the resource marks statuses, computed and never configured,
+// unknown before ModifyPlan makes it exact. It returns nil for the
+// framework to plan when the provider is not configured, when the resource
+// is to be destroyed, and when it cannot read the values or the private
+// state as the framework would.
+func (r *RequestStatusesResource) planChanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+	if r.data == nil || req.ProposedNewState == nil {
+		return nil
+	}
+	private, err := decodePrivate(req.PriorPrivate)
+	if err != nil || !private.keptAsTheFramework(req.PriorPrivate) {
+		return nil
+	}
+	s, typ := requestStatusesSchema()
+	proposed, err := req.ProposedNewState.Unmarshal(typ)
+	if err != nil || proposed.IsNull() {
+		return nil
+	}
+	prior, ok := decodeOrNull(req.PriorState, typ)
+	if !ok {
+		return nil
+	}
+	plan := tfsdk.Plan{Schema: s, Raw: proposed}
+	if !proposed.Equal(prior) {
+		if plan.Raw, err = withUnknownStatuses(proposed); err != nil {
+			return nil
+		}
+	}
+	diags := r.modifyPlan(ctx, tfsdk.State{Schema: s, Raw: prior}, private, private, &plan)
+	resp := &tfprotov6.PlanResourceChangeResponse{Diagnostics: protocolDiagnostics(diags)}
+	planned, err := tfprotov6.NewDynamicValue(typ, plan.Raw)
+	if err != nil {
+		return nil
+	}
+	resp.PlannedState = &planned
+	if resp.PlannedPrivate, err = private.encode(req.PriorPrivate); err != nil {
+		return nil
+	}
+	return resp
+}
+
+// withUnknownStatuses is a plan with statuses unknown, as the framework
+// plans a change for a computed attribute that the configuration leaves
+// null (and it always leaves statuses null).
+func withUnknownStatuses(plan tftypes.Value) (tftypes.Value, error) {
+	var shared map[string]tftypes.Value // plan's own: As does not copy
+	if err := plan.As(&shared); err != nil {
+		return tftypes.Value{}, err
+	}
+	attrs := maps.Clone(shared)
+	statuses, ok := attrs["statuses"]
+	if !ok {
+		return tftypes.Value{}, errors.New("the plan has no statuses")
+	}
+	attrs["statuses"] = tftypes.NewValue(statuses.Type(), tftypes.UnknownValue)
+	return tftypes.NewValue(plan.Type(), attrs), nil
+}
+
+// decodeOrNull reads a state Terraform sent, or none, as the framework
+// does: no state is a null one.
+func decodeOrNull(v *tfprotov6.DynamicValue, typ tftypes.Type) (tftypes.Value, bool) {
+	if v == nil {
+		return tftypes.NewValue(typ, nil), true
+	}
+	out, err := v.Unmarshal(typ)
+	return out, err == nil
+}
+
+// applyDirect answers the apply of a create or an update with Create or
+// Update itself, without the framework's work around them (Server says
+// why): the framework (v1.19) decodes the configuration, which neither
+// reads, copies the planned and the new state to walk them for semantic
+// equality, and walks the new state again to null write-only attributes;
+// this schema has neither. What they return goes back as the framework
+// would return it, private state included: a create's is empty, an
+// update's the planned one. It returns nil for the framework to apply when
+// the provider is not configured, when the resource is destroyed (Delete
+// reads no values but its count), and when it cannot read the values or
+// the private state as the framework would — always before anything is
+// sent.
+//
+// Create and Update always set the state unless they report an error, so
+// the framework's checks for a missing state never fire for them.
+func (r *RequestStatusesResource) applyDirect(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
+	if r.data == nil || req.PlannedState == nil {
+		return nil
+	}
+	private, err := decodePrivate(req.PlannedPrivate)
+	if err != nil || !private.keptAsTheFramework(req.PlannedPrivate) {
+		return nil
+	}
+	s, typ := requestStatusesSchema()
+	planned, err := req.PlannedState.Unmarshal(typ)
+	if err != nil || planned.IsNull() {
+		return nil
+	}
+	prior, ok := decodeOrNull(req.PriorState, typ)
+	if !ok {
+		return nil
+	}
+	plan := tfsdk.Plan{Schema: s, Raw: planned}
+	var state tfsdk.State
+	var diags diag.Diagnostics
+	resp := &tfprotov6.ApplyResourceChangeResponse{}
+	if prior.IsNull() {
+		createResp := resource.CreateResponse{State: tfsdk.State{Schema: s, Raw: prior}}
+		r.Create(ctx, resource.CreateRequest{Plan: plan}, &createResp)
+		state, diags = createResp.State, createResp.Diagnostics
+	} else {
+		updateResp := resource.UpdateResponse{State: tfsdk.State{Schema: s, Raw: prior}}
+		r.Update(ctx, resource.UpdateRequest{Plan: plan, State: tfsdk.State{Schema: s, Raw: prior}}, &updateResp)
+		state, diags = updateResp.State, updateResp.Diagnostics
+		if len(private.keys) > 0 {
+			resp.Private = req.PlannedPrivate
+		}
+	}
+	newState, err := tfprotov6.NewDynamicValue(typ, state.Raw)
+	if err != nil {
+		diags.AddError("Provider bug: cannot encode the new state", err.Error()+". Please report it to the provider's maintainers.")
+	} else {
+		resp.NewState = &newState
+	}
+	resp.Diagnostics = protocolDiagnostics(diags)
+	return resp
 }
 
 // readDirect answers a refresh with Read itself, without the framework's

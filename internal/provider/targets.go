@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -126,6 +128,28 @@ func (p *rawPrivate) holdsFrameworkKeys() bool {
 		}
 	}
 	return false
+}
+
+// keptAsTheFramework reports whether raw, the bytes p was decoded from,
+// are what the framework would give back of them unchanged: it refuses
+// values that are not valid UTF-8 and JSON, drops empty ones and
+// re-encodes the rest, which gives no bytes for no keys. Answers given
+// without the framework take only private state that holds none of the
+// framework's own keys and that it would give back as it came.
+func (p *rawPrivate) keptAsTheFramework(raw []byte) bool {
+	if p.holdsFrameworkKeys() {
+		return false
+	}
+	if len(p.keys) == 0 {
+		return len(raw) == 0
+	}
+	for _, v := range p.keys {
+		if len(v) == 0 || !utf8.Valid(v) || !json.Valid(v) {
+			return false
+		}
+	}
+	again, err := json.Marshal(p.keys)
+	return err == nil && bytes.Equal(again, raw)
 }
 
 // frameworkKey reports whether a private state key is one the framework

@@ -38,12 +38,13 @@ const (
 	kindBulkNoList  // mimcm_request_statuses with use_list_route = false: one GET per read (-kinds only)
 	kindFloorBulk   // floor_request_statuses: mimcm_request_statuses' schema, answered at the protocol level with next to no work
 	kindRequest     // mimcm_request: each resource creates an Enroll request from the example Smart Card Logon template
+	kindDataMap     // one terraform_data whose input is the map mimcm_request_statuses holds: Terraform's floor for one value of N entries
 	kinds           // how many kinds there are
 )
 
 var kindNames = [kinds]string{"terraform_data", "floor_item", "floor_request_status", "mimcm_request_status", "mimcm_request_statuses",
 	"floor_request_status_v0", "floor_request_status_no_sddl", "floor_request_status_no_data_collection", "floor_request_status_min",
-	"mimcm_request_statuses_no_list", "floor_request_statuses", "mimcm_request"}
+	"mimcm_request_statuses_no_list", "floor_request_statuses", "mimcm_request", "terraform_data_map"}
 
 // callsAPI reports whether a kind's provider calls the mock.
 func (k kind) callsAPI() bool { return k == kindMimcm || k.bulk() || k == kindRequest }
@@ -59,6 +60,11 @@ func (k kind) appliedWrite() string {
 
 // bulk reports whether a kind is one mimcm_request_statuses.
 func (k kind) bulk() bool { return k == kindBulk || k == kindBulkNoList }
+
+// perResource reports whether a kind holds one resource per request, whose
+// apply Terraform makes quadratic in N (it rewrites the whole state after
+// each resource), rather than one resource of N entries.
+func (k kind) perResource() bool { return !k.bulk() && k != kindFloorBulk && k != kindDataMap }
 
 // floorRequest reports whether a kind is one of floor_request_status's.
 func (k kind) floorRequest() bool {
@@ -104,6 +110,8 @@ type sample struct {
 	// calls is the mock's call log for the command (mimcm only).
 	calls callCounts
 	load  float64 // 1-minute load average just before
+	// stateBytes is the size of the state file the command left.
+	stateBytes int64
 }
 
 // opResult holds every sample of one operation at one size.
@@ -116,6 +124,7 @@ type opResult struct {
 type sizeResult struct {
 	n      int
 	rounds int
+	took   time.Duration // the whole size, every round and kind
 	kinds  []kind
 	chosen bool // the kinds were chosen with -kinds
 	ops    []*opResult
@@ -235,7 +244,18 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	report := renderReport(m, sizes, lat, https, goBench, string(analysis))
+	// The chart goes beside the report, drawn from the same sizes.
+	var chartFile, chart string
+	if cfg.out != "" {
+		chart = renderChart(sizes)
+		if chart != "" {
+			chartFile = strings.TrimSuffix(cfg.out, filepath.Ext(cfg.out)) + ".svg"
+		}
+	}
+	report := renderReport(m, sizes, lat, https, goBench, string(analysis), filepath.Base(chartFile))
+	if chartFile == "" {
+		report = renderReport(m, sizes, lat, https, goBench, string(analysis), "")
+	}
 	fmt.Print(report)
 	if cfg.update {
 		old, err := os.ReadFile(cfg.out)
@@ -249,6 +269,12 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 		b.log("wrote %s", cfg.out)
+	}
+	if chartFile != "" {
+		if err := os.WriteFile(chartFile, []byte(chart), 0o644); err != nil { //nolint:gosec // a chart for the repository
+			return err
+		}
+		b.log("wrote %s", chartFile)
 	}
 	return nil
 }
@@ -372,6 +398,11 @@ provider "mimcm" {
   requests = { for id in local.request_ids : id => "Completed" }
 }
 `)
+	case kindDataMap:
+		c.WriteString(`resource "terraform_data" "bench" {
+  input = { for id in local.request_ids : id => "Completed" }
+}
+`)
 	case kindMimcm:
 		c.WriteString(`resource "mimcm_request_status" "bench" {
   count      = length(local.request_ids)
@@ -428,13 +459,20 @@ func removeState(dir string) error {
 
 // measureSize runs every operation on every kind it measures, a different
 // kind going first each round.
-func (b *bench) measureSize(ctx context.Context, n int, series uint32) (*sizeResult, error) {
-	res := &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n), chosen: b.cfg.kinds != nil}
+func (b *bench) measureSize(ctx context.Context, n int, series uint32) (res *sizeResult, err error) {
+	started := time.Now()
+	defer func() { res.took = time.Since(started) }()
+	res = &sizeResult{n: n, rounds: b.cfg.roundsFor(n), kinds: b.cfg.kindsFor(n), chosen: b.cfg.kinds != nil}
 	ids := requestIDs(series, n)
 	// mimcm_request_status and mimcm_request_statuses each complete requests
 	// of their own, so that neither finds the other's already done;
-	// mimcm_request creates its requests and needs none seeded.
-	seeded := ids
+	// mimcm_request creates its requests and needs none seeded. Only the
+	// requests a measured kind sets are seeded: at 100,000 entries, the
+	// others would only lengthen the lists the bulk resource reads.
+	var seeded []mimcm.GUID
+	if slices.Contains(res.kinds, kindMimcm) {
+		seeded = ids
+	}
 	var dirs [kinds]string
 	for _, k := range res.kinds {
 		dirs[k] = filepath.Join(b.work, fmt.Sprintf("n%d-%s", n, k))
@@ -515,6 +553,9 @@ func (b *bench) measure(ctx context.Context, dir string, k kind, args []string) 
 		return s, fmt.Errorf("terraform %s exited %d (a plan exits 2 when it is not empty):\n%s", args[0], r.exitCode, tail(r.output, 40))
 	}
 	s.run = r
+	if info, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil {
+		s.stateBytes = info.Size()
+	}
 	if k.callsAPI() {
 		if s.calls, err = b.mock.calls(ctx); err != nil {
 			return s, err

@@ -4,7 +4,7 @@
 //	go run ./scripts/bench -n 500 -out BENCHMARKS.md
 //
 // It builds the provider and mimcm-mock into a temporary directory, starts
-// the mock on a free loopback port and, for each size N, generates seven
+// the mock on a free loopback port and, for each size N, generates eight
 // configurations: N mimcm_request_status resources completing seeded
 // Approved requests, one mimcm_request_statuses completing N others, N
 // mimcm_request resources each creating an Enroll request from the example
@@ -13,15 +13,21 @@
 // nothing: floor_item, the smallest plugin resource, and
 // floor_request_status, which has mimcm_request_status's schema and state,
 // and one floor_request_statuses of N entries, mimcm_request_statuses'
-// schema answered by the floor at the protocol level with next to no work.
-// -kinds chooses others: the floor's variants that weigh groups of
-// attributes, and mimcm_request_statuses_no_list. It then runs apply,
+// schema answered by the floor at the protocol level with next to no work,
+// and one terraform_data whose input is that map (terraform_data_map).
+// Above 1,000 only the three kinds of one resource of N entries run by
+// default. -kinds chooses others: the floor's variants that weigh groups
+// of attributes, and mimcm_request_statuses_no_list; -per-resource-max
+// keeps the kinds of one resource per request to the smaller sizes
+// (make bench-scale). It then runs apply,
 // plan (with refresh), plan -refresh=false and destroy on each, alternating
 // between them round after round, and reports medians, ratios, the API
 // calls per resource and the new TCP connections (from the mock's call log),
 // and the provider processes' peak RSS (VmHWM, sampled from /proc every
-// 50 ms). A latency scenario, an https scenario (the connections of
-// HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
+// 50 ms), with a chart of apply time and provider peak RSS against N on
+// log scales beside the report when it is written for two sizes or more
+// (BENCHMARKS.svg beside BENCHMARKS.md). A latency scenario, an https
+// scenario (the connections of HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
 // and 14 and of mimcm_request's calls (PASS or MISS) follow. -update merges
 // a limited run's sections into an earlier report. Terraform runs offline:
 // its own CLI configuration with dev_overrides, CHECKPOINT_DISABLE=1,
@@ -38,6 +44,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -52,11 +59,14 @@ type config struct {
 	latencyKind kind
 	httpsN      int
 	goBench     bool
-	kinds       []kind // nil: every kind up to 1,000 resources, mimcm_request_status alone above
-	out         string
-	update      bool // merge the sections this run measures into out instead of replacing it
-	terraform   string
-	keep        bool
+	kinds       []kind // nil: every kind up to 1,000 resources, the kinds of one resource of N entries above
+	// perResourceMax, when not 0, is the largest size at which the kinds
+	// of -kinds that hold one resource per request are measured.
+	perResourceMax int
+	out            string
+	update         bool // merge the sections this run measures into out instead of replacing it
+	terraform      string
+	keep           bool
 }
 
 func main() {
@@ -89,6 +99,8 @@ func parseFlags(args []string) (config, error) {
 	kindList := fs.String("kinds", "", "configurations to measure, from "+strings.Join(kindNames[:], ", ")+
 		" (comma-separated); empty means the first five, floor_request_statuses and mimcm_request up to 1,000 resources, and mimcm_request_status, "+
 		"mimcm_request_statuses and floor_request_statuses above")
+	fs.IntVar(&cfg.perResourceMax, "per-resource-max", 0, "with -kinds: measure the kinds of one resource per request (terraform_data, "+
+		"floor_item, floor_request_status and its variants, mimcm_request_status, mimcm_request) only at sizes up to this; 0 means at every size")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this `file` (make bench: BENCHMARKS.md)")
 	fs.BoolVar(&cfg.update, "update", false, "with -out: replace only the sections this run measured, and the rows of the targets it checked, "+
 		"keeping the rest of the file (for runs limited with -n, -kinds, -latency-n 0, -https-n 0, -go-bench=false)")
@@ -131,26 +143,33 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-latency-n and -latency-ms cannot be negative")
 	case cfg.httpsN < 0:
 		return cfg, errors.New("-https-n cannot be negative")
+	case cfg.perResourceMax < 0:
+		return cfg, errors.New("-per-resource-max cannot be negative")
 	}
 	return cfg, nil
 }
 
 // kindsFor is what a size measures. Terraform's own apply grows faster
 // than the number of resources (it rewrites the whole state file after
-// each one), so above 1,000 resources the comparisons take hours on a
-// shared two-core machine; mimcm_request_status and mimcm_request_statuses
-// alone still give their calls, connections and memory, and
-// floor_request_statuses, which takes seconds, the floor under the latter.
+// each one), so above 1,000 resources the comparisons of one resource per
+// request take hours on a shared two-core machine: by default only the
+// kinds of one resource holding N entries are measured there,
+// mimcm_request_statuses beside its two floors, floor_request_statuses and
+// one terraform_data holding the same map. -kinds chooses for every size,
+// and -per-resource-max leaves the kinds of one resource per request out
+// of the sizes above it.
 // mimcm_request, whose calls per resource do not change with N, is
 // measured up to 1,000 resources.
 func (cfg config) kindsFor(n int) []kind {
 	switch {
-	case cfg.kinds != nil:
+	case cfg.kinds != nil && (cfg.perResourceMax == 0 || n <= cfg.perResourceMax):
 		return cfg.kinds
+	case cfg.kinds != nil:
+		return slices.DeleteFunc(slices.Clone(cfg.kinds), kind.perResource)
 	case n <= 1000:
-		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk, kindFloorBulk, kindRequest}
+		return []kind{kindData, kindFloor, kindFloorRequest, kindMimcm, kindBulk, kindFloorBulk, kindRequest, kindDataMap}
 	}
-	return []kind{kindMimcm, kindBulk, kindFloorBulk}
+	return []kind{kindDataMap, kindBulk, kindFloorBulk}
 }
 
 // operationsFor is what a size runs. Above 1,000 resources destroy is left

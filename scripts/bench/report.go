@@ -32,7 +32,9 @@ type verdict struct {
 	note     string // why, for a MISS
 }
 
-func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBench []goBenchmark, analysis string) string {
+// renderReport writes the report; chart, when not empty, is the file name
+// of the chart renderChart draws from the same sizes, beside the report.
+func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBench []goBenchmark, analysis, chart string) string {
 	var w strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
 
@@ -74,7 +76,9 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 		"framework) with as little work as a correct provider can do: its read returns the state it is given, its plan only checks " +
 		"whether `requests` changed, and its state upgrade decodes the JSON and encodes it again, as every provider must. " +
 		"floor_request_statuses ÷ terraform_data is therefore what one resource of N entries costs Terraform itself, whatever the " +
-		"provider does. The seeds carry the reference request's security descriptor, " +
+		"provider does. `terraform_data_map` is one `terraform_data` whose `input` is that same map: the floor of one value of N entries " +
+		"with no plugin at all. Above 1,000 only these three are measured by default: the configurations of one resource per request " +
+		"take hours there. The seeds carry the reference request's security descriptor, " +
 		"read from the mock started with `-seed-example`; `floor_request_status_v0` and its variants keep the same one. " +
 		"`-kinds`, `-latency-kind`, `-https-n 0`, `-latency-n 0` and `-go-bench=false` limit a run, and `-update` writes only its " +
 		"sections into the report.\n")
@@ -92,6 +96,7 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 		"their CPU time from `/proc/<pid>/stat` likewise, Terraform's from its rusage, and the connections each process holds to the mock " +
 		"from its socket inodes and `/proc/net/tcp` (so a connection that lives less than 50 ms can be missed in the split, not in the total).\n\n")
 
+	renderScale(&w, sizes, chart)
 	for _, s := range sizes {
 		renderSize(&w, s)
 	}
@@ -105,7 +110,7 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 		renderGoBenchmarks(&w, goBench)
 	}
 
-	verdicts := evaluate(sizes, lat, https, goBench)
+	verdicts := append(evaluate(sizes, lat, https, goBench), evaluateScale(sizes, lat)...)
 	p("## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n")
 	missed := 0
 	for _, v := range verdicts {
@@ -138,9 +143,9 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 		for _, k := range s.kinds {
 			names = append(names, k.String())
 		}
-		p("## N = %d: %s (%d round%s)\n\n", s.n, strings.Join(names, ", "), s.rounds, plural(s.rounds))
+		p("## N = %d: %s (%d round%s%s)\n\n", s.n, strings.Join(names, ", "), s.rounds, plural(s.rounds), tookNote(s))
 	} else {
-		p("## N = %d (%d round%s)\n\n", s.n, s.rounds, plural(s.rounds))
+		p("## N = %d (%d round%s%s)\n\n", s.n, s.rounds, plural(s.rounds), tookNote(s))
 	}
 	if !slices.Contains(s.kinds, kindData) {
 		var names []string
@@ -169,6 +174,9 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 	if slices.Contains(s.kinds, kindFloorBulk) {
 		p(" `floor_request_statuses` is the same resource answered with next to no work: Terraform's own floor for it.")
 	}
+	if slices.Contains(s.kinds, kindDataMap) {
+		p(" `terraform_data_map` is one `terraform_data` whose `input` is the same map: Terraform's floor for one value of N entries, with no plugin at all.")
+	}
 	if slices.Contains(s.kinds, kindRequest) {
 		p(" `mimcm_request` creates the N requests it holds (its own table follows).")
 	}
@@ -191,6 +199,8 @@ func renderSize(w *strings.Builder, s *sizeResult) {
 		{"mimcm ÷ floor_request_status", kindMimcm, kindFloorRequest},
 		{"mimcm_request_statuses ÷ terraform_data", kindBulk, kindData},
 		{"floor_request_statuses ÷ terraform_data", kindFloorBulk, kindData},
+		{"mimcm_request_statuses ÷ terraform_data_map", kindBulk, kindDataMap},
+		{"floor_request_statuses ÷ terraform_data_map", kindFloorBulk, kindDataMap},
 	} {
 		if slices.Contains(s.kinds, r.k) && slices.Contains(s.kinds, r.over) {
 			ratios = append(ratios, r)
@@ -254,18 +264,19 @@ func renderBulk(w *strings.Builder, s *sizeResult, k kind) {
 	if k == kindBulkNoList {
 		what = "`mimcm_request_statuses` with `use_list_route = false` (`mimcm_request_statuses_no_list`: one GET per read)"
 	}
-	p("\n%s, one resource of %d entries, beside %d `terraform_data` and %d `mimcm_request_status` resources, and beside "+
-		"`floor_request_statuses`, the same resource answered with next to no work (— where not measured at this size):\n\n",
+	p("\n%s, one resource of %d entries, beside %d `terraform_data` and %d `mimcm_request_status` resources, one `terraform_data` "+
+		"holding the same map (`terraform_data_map`), and `floor_request_statuses`, the same resource answered with next to no work "+
+		"(— where not measured at this size):\n\n",
 		what, s.n, s.n, s.n)
-	p("| Operation | %s | ÷ terraform_data | ÷ mimcm_request_status | ÷ floor_request_statuses | API calls per entry | "+
+	p("| Operation | %s | ÷ terraform_data | ÷ terraform_data_map | ÷ mimcm_request_status | ÷ floor_request_statuses | API calls per entry | "+
 		"New connections | Provider peak RSS | floor_request_statuses' provider peak RSS |\n", k)
-	p("|---|---:|---:|---:|---:|---|---:|---:|---:|\n")
+	p("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n")
 	for _, op := range s.ops {
 		bulk := op.samples[k]
 		worst := worstCalls(bulk)
-		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op.op.name, medianCell(bulk), ratioCell(op, k, kindData),
-			ratioCell(op, k, kindMimcm), ratioCell(op, k, kindFloorBulk), callsPerResource(worst.calls, s.n), connections(worst),
-			mib(peakOf(bulk)), mib(peakOf(op.samples[kindFloorBulk])))
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op.op.name, medianCell(bulk), ratioCell(op, k, kindData),
+			ratioCell(op, k, kindDataMap), ratioCell(op, k, kindMimcm), ratioCell(op, k, kindFloorBulk), callsPerResource(worst.calls, s.n),
+			connections(worst), mib(peakOf(bulk)), mib(peakOf(op.samples[kindFloorBulk])))
 	}
 }
 

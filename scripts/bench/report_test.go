@@ -160,7 +160,7 @@ func TestRenderReport_sizesWithOneKind(t *testing.T) {
 			op.samples[k] = nil
 		}
 	}
-	report := renderReport(machine{cores: 2}, []*sizeResult{fakeSize(500, [kinds]float64{1, 2, 3, 4}, 8, 30), big}, nil, fakeHTTPS(500, 2), nil, "")
+	report := renderReport(machine{cores: 2}, []*sizeResult{fakeSize(500, [kinds]float64{1, 2, 3, 4}, 8, 30), big}, nil, fakeHTTPS(500, 2), nil, "", "")
 	for _, want := range []string{
 		"## N = 500 (1 round)",
 		"| apply | 1.00 s | 2.00 s | 3.00 s | 4.00 s | 4.00× | 3.00× | 1.33× |",
@@ -468,7 +468,7 @@ func TestEvaluate_withoutRequestStatus(t *testing.T) {
 func TestRenderReport_request(t *testing.T) {
 	s := fakeRequestSize(500)
 	s.chosen = true
-	report := renderReport(machine{cores: 2}, []*sizeResult{s}, nil, nil, nil, "")
+	report := renderReport(machine{cores: 2}, []*sizeResult{s}, nil, nil, nil, "", "")
 	for _, want := range []string{
 		"## N = 500: terraform_data, mimcm_request_status, mimcm_request (1 round)",
 		"| Operation | terraform_data | mimcm_request_status | mimcm_request | mimcm ÷ terraform_data |",

@@ -58,22 +58,13 @@ func providerConfigured(data *providerData, kind objectKind, typeName string, di
 	if data != nil {
 		return true
 	}
-	object := "this " + kind.name
-	if typeName != "" {
-		object = "the " + kind.name + " " + typeName
-	}
+	object := "the " + kind.name + " " + typeName
 	diags.AddError("Provider not configured",
 		fmt.Sprintf("The mimcm provider's arguments are not known yet, so %s cannot be %s. "+
 			"Set host and the credentials from values known before this run, "+
 			"or apply the resources they come from first (terraform apply -target=...) and then run again.",
 			object, kind.verb))
 	return false
-}
-
-// configured is providerConfigured for a resource that does not name
-// itself in the error.
-func configured(data *providerData, diags *diag.Diagnostics) bool {
-	return providerConfigured(data, resourceObject, "", diags)
 }
 
 // readCacheTTL bounds how old a read taken while planning may be when the

@@ -1,11 +1,9 @@
 package provider
 
 import (
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
@@ -36,8 +34,9 @@ func TestProviderNotConfigured_everyObject(t *testing.T) {
 		})
 	}
 	for typeName, planned := range map[string]map[string]any{
-		"mimcm_request_status": {"request_id": request, "status": "Completed"},
-		"mimcm_request":        {},
+		"mimcm_request_status":   {"request_id": request, "status": "Completed"},
+		"mimcm_request":          {},
+		"mimcm_request_statuses": {"requests": map[string]string{request: "Completed"}},
 	} {
 		t.Run("resource "+typeName, func(t *testing.T) {
 			schema := s.schemas.ResourceSchemas[typeName]
@@ -56,15 +55,6 @@ func TestProviderNotConfigured_everyObject(t *testing.T) {
 	t.Run("list resource mimcm_request_status", func(t *testing.T) {
 		_, diags := s.list(t, nil, false, 10)
 		wantError(t, diags, "the list resource mimcm_request_status", "listed")
-	})
-	t.Run("resource that does not name itself", func(t *testing.T) {
-		var diags diag.Diagnostics
-		if configured(nil, &diags) {
-			t.Fatal("configured(nil) = true")
-		}
-		if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "so this resource cannot be applied. Set host") {
-			t.Errorf("want one error about this resource, got %v", diags)
-		}
 	})
 	t.Run("action "+actionType, func(t *testing.T) {
 		_, diags := s.invoke(t, map[string]any{"request_id": request, "status": "Completed"})

@@ -148,7 +148,7 @@ func (r *RequestStatusesResource) Configure(_ context.Context, req resource.Conf
 func (r *RequestStatusesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan RequestStatusesResourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
-	if resp.Diagnostics.HasError() || !configured(r.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerConfigured(r.data, resourceObject, requestStatusesTypeName, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWaitTimeout)
@@ -257,7 +257,7 @@ func (r *RequestStatusesResource) Update(ctx context.Context, req resource.Updat
 	if len(forgotten) > 0 {
 		resp.Diagnostics.Append(forgetWarning("Removing entries from mimcm_request_statuses", len(forgotten))...)
 	}
-	if needsAPI(plan, prior) && !configured(r.data, &resp.Diagnostics) {
+	if needsAPI(plan, prior) && !providerConfigured(r.data, resourceObject, requestStatusesTypeName, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWaitTimeout)

@@ -27,8 +27,8 @@
 // 50 ms), with a chart of apply time and provider peak RSS against N on
 // log scales beside the report when it is written for two sizes or more
 // (BENCHMARKS.svg beside BENCHMARKS.md). A latency scenario, an https
-// scenario (the connections of HTTP/2), the Go benchmarks of the hot paths and the targets of issues 6
-// and 14 and of mimcm_request's calls (PASS or MISS) follow. -update merges
+// scenario (the connections of HTTP/2), the Go benchmarks of the hot paths and the targets — of the singular
+// resource, the bulk resource, its scale and mimcm_request's calls (PASS or MISS) — follow. -update merges
 // a limited run's sections into an earlier report. Terraform runs offline:
 // its own CLI configuration with dev_overrides, CHECKPOINT_DISABLE=1,
 // TF_IN_AUTOMATION=1, -input=false, default -parallelism (10).

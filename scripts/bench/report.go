@@ -12,7 +12,7 @@ import (
 	"github.com/mimcm/terraform-provider-mimcm/internal/mimcm"
 )
 
-// The targets of issue 6.
+// The targets of the singular resource, mimcm_request_status.
 const (
 	targetRatio         = 1.3                                                  // × terraform_data, at targetRatioN
 	targetRatioN        = 500                                                  // resources
@@ -40,8 +40,30 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 
 	p("# Benchmarks\n\n")
 	p("Written by `make bench` (`go run ./scripts/bench`) on %s UTC in %s. Run it again to replace this file; "+
-		"`make bench N=5000` or `N=500,5000` for bigger configurations.\n\n",
-		m.started.UTC().Format("2006-01-02 15:04"), m.finished.Sub(m.started).Round(time.Second))
+		"`make bench N=5000` or `N=500,5000` for bigger configurations. %s\n\n",
+		m.started.UTC().Format("2006-01-02 15:04"), m.finished.Sub(m.started).Round(time.Second), historyNote)
+
+	// The file opens with the figures against their targets; how they
+	// were measured follows.
+	verdicts := append(evaluate(sizes, lat, https, goBench), evaluateScale(sizes, lat)...)
+	p("## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n")
+	missed := 0
+	for _, v := range verdicts {
+		p("| %s | %s | **%s** |\n", v.target, v.measured, v.result)
+		if v.result == "MISS" {
+			missed++
+		}
+	}
+	p("\n")
+	if missed > 0 {
+		p("### Why the misses\n\n")
+		for _, v := range verdicts {
+			if v.result == "MISS" && v.note != "" {
+				p("- **%s** — %s\n", v.target, v.note)
+			}
+		}
+		p("\n")
+	}
 
 	p("## Machine\n\n| | |\n|---|---|\n")
 	p("| CPU | %s, %d cores |\n", m.cpu, m.cores)
@@ -108,26 +130,6 @@ func renderReport(m machine, sizes []*sizeResult, lat *latencyResult, https *htt
 	}
 	if len(goBench) > 0 {
 		renderGoBenchmarks(&w, goBench)
-	}
-
-	verdicts := append(evaluate(sizes, lat, https, goBench), evaluateScale(sizes, lat)...)
-	p("## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n")
-	missed := 0
-	for _, v := range verdicts {
-		p("| %s | %s | **%s** |\n", v.target, v.measured, v.result)
-		if v.result == "MISS" {
-			missed++
-		}
-	}
-	p("\n")
-	if missed > 0 {
-		p("### Why the misses\n\n")
-		for _, v := range verdicts {
-			if v.result == "MISS" && v.note != "" {
-				p("- **%s** — %s\n", v.target, v.note)
-			}
-		}
-		p("\n")
 	}
 	if analysis != "" {
 		p("%s", analysis)
@@ -481,8 +483,8 @@ func renderGoBenchmarks(w *strings.Builder, list []goBenchmark) {
 	p("\n")
 }
 
-// evaluate checks the targets of issues 6 and 14 against what was
-// measured.
+// evaluate checks the targets of the singular and the bulk resource
+// against what was measured.
 func evaluate(sizes []*sizeResult, lat *latencyResult, https *httpsResult, goBench []goBenchmark) []verdict {
 	var out []verdict
 	at := func(n int) *sizeResult { return sizeAt(sizes, n) }
@@ -673,7 +675,7 @@ func evaluateRequest(sizes []*sizeResult) verdict {
 	return v
 }
 
-// The targets of issue 14.
+// The targets of the bulk resource, mimcm_request_statuses.
 const (
 	targetBulkRatio      = 0.2 // mimcm_request_statuses ÷ terraform_data, apply and refresh plan
 	targetBulkApplyCalls = 2   // API calls per entry on apply
@@ -684,7 +686,7 @@ const (
 
 var bulkSizes = []int{2000, 5000}
 
-// evaluateBulk checks the targets of issue 14.
+// evaluateBulk checks the targets of the bulk resource.
 func evaluateBulk(sizes []*sizeResult, lat *latencyResult) []verdict {
 	var out []verdict
 	at := func(n int) *sizeResult { return sizeAt(sizes, n) }
@@ -1163,9 +1165,13 @@ func splitSections(report string) []reportSection {
 	return append(out, cur)
 }
 
+// historyNote ends the report's opening paragraph: the file holds the
+// latest figures only.
+const historyNote = "Earlier reports are in the file's git history."
+
 // mergeReport writes the sections of a report of a limited run (-update)
 // into an earlier report: the update's machine section, as its own, and
-// its sections after it, before the targets — a section it supersedes
+// its sections after it, before the analysis — a section it supersedes
 // (of the same name, or of the same size with no kind it did not measure)
 // leaves its old place, so that every section sits under the machine that
 // measured it, and an earlier update's machine section left with none is
@@ -1181,13 +1187,14 @@ func mergeReport(old, update string, at time.Time, runtime time.Duration) string
 		}
 	}
 	stamp := at.UTC().Format("2006-01-02 15:04")
-	oldSections[0].text = strings.TrimRight(oldSections[0].text, "\n") +
-		fmt.Sprintf(" Updated on %s UTC by a run of %s limited to (`-update`): %s.\n\n", stamp, runtime.Round(time.Second), strings.Join(names, "; "))
+	oldSections[0].text = openingOf(oldSections[0].text) +
+		fmt.Sprintf(" Last updated on %s UTC by a run of %s limited to (`-update`): %s. %s\n\n", stamp, runtime.Round(time.Second), strings.Join(names, "; "), historyNote)
 	find := func(key string) int {
 		return slices.IndexFunc(oldSections, func(s reportSection) bool { return s.heading != "" && s.key() == key })
 	}
+	oldSections = targetsFirst(oldSections)
 	insert := func(s reportSection) {
-		i := find("Targets")
+		i := find("Analysis")
 		if i < 0 {
 			i = len(oldSections)
 		}
@@ -1218,12 +1225,36 @@ func mergeReport(old, update string, at time.Time, runtime time.Duration) string
 	}
 	var b strings.Builder
 	for i, s := range oldSections {
-		if isUpdateMachine(i) && (i+1 == len(oldSections) || isUpdateMachine(i+1) || oldSections[i+1].key() == "Targets") {
+		if isUpdateMachine(i) && (i+1 == len(oldSections) || isUpdateMachine(i+1) || oldSections[i+1].key() == "Analysis") {
 			continue // its sections were all measured again since
 		}
 		b.WriteString(s.text)
 	}
 	return b.String()
+}
+
+// openingOf is the first sentences of a report's opening paragraph, without
+// what updates and the history note added to it.
+func openingOf(text string) string {
+	text = strings.TrimRight(text, "\n")
+	for _, tail := range []string{" Updated on ", " Last updated on ", " " + historyNote} {
+		if i := strings.Index(text, tail); i >= 0 {
+			text = text[:i]
+		}
+	}
+	return text
+}
+
+// targetsFirst moves the targets section right after the opening paragraph,
+// where a report written before the targets opened it had it last.
+func targetsFirst(sections []reportSection) []reportSection {
+	i := slices.IndexFunc(sections, func(s reportSection) bool { return s.heading != "" && s.key() == "Targets" })
+	if i <= 1 {
+		return sections
+	}
+	targets := sections[i]
+	sections = slices.Delete(sections, i, i+1)
+	return slices.Insert(sections, 1, targets)
 }
 
 // mergeTargetRow is the update's row of a target, which also keeps what the

@@ -161,6 +161,10 @@ func TestRenderReport_sizesWithOneKind(t *testing.T) {
 		}
 	}
 	report := renderReport(machine{cores: 2}, []*sizeResult{fakeSize(500, [kinds]float64{1, 2, 3, 4}, 8, 30), big}, nil, fakeHTTPS(500, 2), nil, "", "")
+	// The report opens with the figures against their targets.
+	if at, m := strings.Index(report, "## Targets"), strings.Index(report, "## Machine"); at < 0 || at > m {
+		t.Errorf("the targets (at %d) do not open the report, before the machine (at %d)", at, m)
+	}
 	for _, want := range []string{
 		"## N = 500 (1 round)",
 		"| apply | 1.00 s | 2.00 s | 3.00 s | 4.00 s | 4.00× | 3.00× | 1.33× |",
@@ -219,7 +223,8 @@ func TestConnectionsNote_byProcess(t *testing.T) {
 // it did, under the update's machine; an earlier update none of whose
 // sections are left goes.
 func TestMergeReport(t *testing.T) {
-	old := "# Benchmarks\n\nWritten by make bench.\n\n## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n" +
+	old := "# Benchmarks\n\nWritten by make bench. Updated on 2026-12-02 10:00 UTC by a run of 2m0s limited to (`-update`): N = 5000.\n\n" +
+		"## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n" +
 		"## N = 2000 (1 round)\n\nold 2000\n\n## Machine of the update of 2026-12-02 10:00\n\nmachine of 10:00\n\n" +
 		"## N = 5000 (1 round)\n\nold 5000\n\n## Targets\n\n| Target | Measured | Result |\n|---|---|---|\n" +
 		"| a | 1 | **MISS** |\n| b | 2 | **PASS** |\n\n### Why the misses\n\n- **a** — old reason\n\n## Analysis\n\nanalysis\n"
@@ -228,16 +233,18 @@ func TestMergeReport(t *testing.T) {
 		"| a | 0.5 | **PASS** |\n| b | — | **NOT RUN** |\n| c | 3 | **MISS** |\n\n### Why the misses\n\n- **c** — new reason\n\n## Analysis\n\nanalysis\n"
 	got := mergeReport(old, update, time.Date(2026, 12, 2, 11, 50, 0, 0, time.UTC), time.Minute)
 	for _, want := range []string{
-		"Updated on 2026-12-02 11:50 UTC by a run of 1m0s limited to (`-update`): N = 2000; N = 5000.",
+		// The opening says which run updated it last, once; the targets follow it.
+		"# Benchmarks\n\nWritten by make bench. Last updated on 2026-12-02 11:50 UTC by a run of 1m0s limited to (`-update`): N = 2000; N = 5000. " +
+			historyNote + "\n\n## Targets\n\n",
+		"| a | 0.5 | **PASS** |\n| b | 2 | **PASS** |\n| c | 3 | **MISS** |\n\n### Why the misses\n\n- **c** — new reason\n\n## Machine\n\nold machine",
 		"## Machine\n\nold machine\n\n## N = 500 (3 rounds)\n\nold 500\n\n## Machine of the update of 2026-12-02 11:50\n\n",
-		"## Machine of the update of 2026-12-02 11:50\n\nnew machine\n\n## N = 2000 (2 rounds)\n\nnew 2000\n\n## N = 5000 (1 round)\n\nnew 5000\n\n## Targets",
-		"| a | 0.5 | **PASS** |\n| b | 2 | **PASS** |\n| c | 3 | **MISS** |\n\n### Why the misses\n\n- **c** — new reason\n\n## Analysis",
+		"## Machine of the update of 2026-12-02 11:50\n\nnew machine\n\n## N = 2000 (2 rounds)\n\nnew 2000\n\n## N = 5000 (1 round)\n\nnew 5000\n\n## Analysis",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the merged report lacks %q", want)
 		}
 	}
-	for _, gone := range []string{"old 2000", "old 5000", "machine of 10:00", "old reason"} {
+	for _, gone := range []string{"old 2000", "old 5000", "machine of 10:00", "old reason", "Updated on 2026-12-02 10:00"} {
 		if strings.Contains(got, gone) {
 			t.Errorf("the merged report still holds %q", gone)
 		}

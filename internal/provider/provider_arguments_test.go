@@ -4,10 +4,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,32 +69,6 @@ func TestProviderConfig_unknown(t *testing.T) {
 	}
 	if got := testProviderConfig(t, map[string]any{"host": "https://cm.contoso.com"}).unknown(); len(got) != 0 {
 		t.Errorf("with everything known, unknown() = %v", got)
-	}
-}
-
-// TestProviderArguments_readme checks README's table of provider
-// arguments against the declarations: each row names a declared argument,
-// its environment variable, and whether it is sensitive.
-func TestProviderArguments_readme(t *testing.T) {
-	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	row := regexp.MustCompile("(?m)^\\| `([a-z0-9_]+)`( \\(sensitive\\))? \\| `(MIMCM_[A-Z0-9_]+)`")
-	rows := row.FindAllStringSubmatch(string(b), -1)
-	if len(rows) < 5 {
-		t.Fatalf("README.md has %d rows of provider arguments; has its table moved?", len(rows))
-	}
-	for _, r := range rows {
-		a, ok := argumentsByName[r[1]]
-		switch {
-		case !ok:
-			t.Errorf("README.md documents %s, which the provider does not declare", r[1])
-		case r[3] != a.env():
-			t.Errorf("README.md gives %s the variable %s; it is %s", r[1], r[3], a.env())
-		case (r[2] != "") != a.sensitive:
-			t.Errorf("README.md says %s is sensitive: %v; it is %v", r[1], r[2] != "", a.sensitive)
-		}
 	}
 }
 
